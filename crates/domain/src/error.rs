@@ -1,0 +1,74 @@
+//! Why an event was refused. Each message names the stream and the record, in words a member of
+//! staff or an administrator reading an import report can act on.
+
+use crate::ids::*;
+use crate::model::RecordKind;
+use chrono::NaiveDate;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApplyError {
+    #[error("no child {0} is known: register the child before recording anything for them")]
+    UnknownChild(ChildId),
+    #[error("no worker {0} is known")]
+    UnknownWorker(WorkerId),
+    #[error("no team {0} is known")]
+    UnknownTeam(TeamId),
+    #[error("{stream} already exists")]
+    AlreadyExists { stream: StreamId },
+    #[error("a {kind} event does not belong in stream {stream}")]
+    WrongStream { stream: StreamId, kind: &'static str },
+    #[error("{stream} is at version {}, so the next event must be version {expected}, not {got}", expected - 1)]
+    VersionGap {
+        stream: StreamId,
+        expected: u32,
+        got: u32,
+    },
+    #[error("{stream}: record {record} is already used by a {existing}")]
+    DuplicateRecord {
+        stream: StreamId,
+        record: RecordId,
+        existing: RecordKind,
+    },
+    #[error("{stream}: there is no {kind} {record}")]
+    UnknownRecord {
+        stream: StreamId,
+        kind: RecordKind,
+        record: RecordId,
+    },
+    #[error("{stream}: there is no record {record}")]
+    UnknownRecordId { stream: StreamId, record: RecordId },
+    #[error("{stream}: {what} is dated {date}, before {before} on {earlier}")]
+    OutOfOrder {
+        stream: StreamId,
+        what: String,
+        date: NaiveDate,
+        before: &'static str,
+        earlier: NaiveDate,
+    },
+    #[error("{stream}: {what} already ended on {on}")]
+    AlreadyEnded {
+        stream: StreamId,
+        what: String,
+        on: NaiveDate,
+    },
+    #[error("{stream}: {what} has been open since {since}; end it before starting another")]
+    AlreadyOpen {
+        stream: StreamId,
+        what: String,
+        since: NaiveDate,
+    },
+    #[error("{stream}: initial conference {conference} needs the section 47 enquiry it follows")]
+    ConferenceNeedsSection47 {
+        stream: StreamId,
+        conference: RecordId,
+    },
+    #[error("{stream}: audit {audit} has {actions} action(s), so there is no action {action}")]
+    NoSuchAuditAction {
+        stream: StreamId,
+        audit: RecordId,
+        action: u16,
+        actions: usize,
+    },
+    #[error("worker {worker} left on {on} and cannot be allocated children after that")]
+    WorkerHasLeft { worker: WorkerId, on: NaiveDate },
+}
