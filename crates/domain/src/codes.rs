@@ -76,6 +76,8 @@ labelled_enum!(
     }
 );
 
+// The enum is declared by a macro, so the default cannot be derived on it.
+#[allow(clippy::derivable_impls)]
 impl Default for Sex {
     fn default() -> Self {
         Sex::Unknown

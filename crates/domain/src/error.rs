@@ -16,7 +16,10 @@ pub enum ApplyError {
     #[error("{stream} already exists")]
     AlreadyExists { stream: StreamId },
     #[error("a {kind} event does not belong in stream {stream}")]
-    WrongStream { stream: StreamId, kind: &'static str },
+    WrongStream {
+        stream: StreamId,
+        kind: &'static str,
+    },
     #[error("{stream} is at version {}, so the next event must be version {expected}, not {got}", expected - 1)]
     VersionGap {
         stream: StreamId,
@@ -69,6 +72,8 @@ pub enum ApplyError {
         action: u16,
         actions: usize,
     },
+    #[error("{stream} is not allocated to anyone")]
+    NotAllocated { stream: StreamId },
     #[error("worker {worker} left on {on} and cannot be allocated children after that")]
     WorkerHasLeft { worker: WorkerId, on: NaiveDate },
 }

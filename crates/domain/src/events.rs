@@ -76,6 +76,9 @@ macro_rules! events {
 }
 
 events! {
+    // The council
+    CouncilDescribed = "council_described",
+    PopulationEstimated = "population_estimated",
     // Organisation
     TeamEstablished = "team_established",
     TeamClosed = "team_closed",
@@ -136,6 +139,7 @@ events! {
     CareLeaverContact = "care_leaver_contact",
     // Case management
     ChildAllocated = "child_allocated",
+    AllocationEnded = "allocation_ended",
     TransferRequested = "transfer_requested",
     TransferCompleted = "transfer_completed",
     CaseSupervised = "case_supervised",
@@ -148,6 +152,23 @@ events! {
     IroDisputeResolved = "iro_dispute_resolved",
     CaseNoteWritten = "case_note_written",
     RecordEnteredInError = "record_entered_in_error",
+}
+
+// ---- The council --------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CouncilDescribed {
+    pub name: String,
+    /// The DfE's three-digit local authority code.
+    pub la_code: String,
+    pub at: NaiveDate,
+}
+
+/// The ONS mid-year estimate of children aged 0 to 17: the base of every rate per 10,000.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PopulationEstimated {
+    pub mid_year: i32,
+    pub aged_0_to_17: u32,
 }
 
 // ---- Organisation -------------------------------------------------------------------------
@@ -225,6 +246,10 @@ pub struct ClinicalSupervisionHeld {
 pub struct ChildDetails {
     /// The council's own child identifier, as sent in returns.
     pub la_child_id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub given_name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub family_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upn: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -656,6 +681,13 @@ pub struct CareLeaverContact {
 pub struct ChildAllocated {
     pub worker: WorkerId,
     pub team: TeamId,
+    pub at: NaiveDate,
+}
+
+/// The case is no longer held by anyone (a care leaver reaching 21, for example). Closing a case
+/// ends its allocation by itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AllocationEnded {
     pub at: NaiveDate,
 }
 

@@ -6,7 +6,8 @@ use crate::events::{self, ChildDetails, EventBody, Placement};
 use crate::ids::*;
 use crate::{ApplyError, Event};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 
 /// What kind of record a [`RecordId`] names within a child's stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -104,7 +105,9 @@ pub struct Worker {
 
 impl Worker {
     pub fn current(&self) -> &WorkerTerms {
-        self.terms.last().expect("a worker always has terms from joining")
+        self.terms
+            .last()
+            .expect("a worker always has terms from joining")
     }
 
     /// The worker's terms on a date, if employed then.
@@ -263,7 +266,9 @@ pub struct CarePeriod {
 
 impl CarePeriod {
     pub fn current_episode(&self) -> &CareEpisode {
-        self.episodes.last().expect("a period of care starts with an episode")
+        self.episodes
+            .last()
+            .expect("a period of care starts with an episode")
     }
 }
 
@@ -470,9 +475,19 @@ pub struct ModelCounts {
     pub looked_after_now: u64,
 }
 
+/// The council itself: its name, code and child population by year.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Council {
+    pub name: String,
+    pub la_code: String,
+    /// ONS mid-year estimates of children aged 0-17, by mid-year.
+    pub population: BTreeMap<i32, u32>,
+}
+
 /// Every child, worker and team as the events so far describe them.
 #[derive(Debug, Clone, Default)]
 pub struct Model {
+    pub council: Council,
     pub children: HashMap<ChildId, Child>,
     pub teams: BTreeMap<TeamId, Team>,
     pub workers: BTreeMap<WorkerId, Worker>,
@@ -548,12 +563,21 @@ impl Model {
             });
         }
         match event.stream {
-            StreamId::Council => {
-                return Err(ApplyError::WrongStream {
-                    stream: event.stream,
-                    kind: event.body.kind(),
-                });
-            }
+            StreamId::Council => match &event.body {
+                EventBody::CouncilDescribed(e) => {
+                    self.council.name = e.name.clone();
+                    self.council.la_code = e.la_code.clone();
+                }
+                EventBody::PopulationEstimated(e) => {
+                    self.council.population.insert(e.mid_year, e.aged_0_to_17);
+                }
+                _ => {
+                    return Err(ApplyError::WrongStream {
+                        stream: event.stream,
+                        kind: event.body.kind(),
+                    });
+                }
+            },
             StreamId::Team(id) => self.apply_team(id, event)?,
             StreamId::Worker(id) => self.apply_worker(id, event)?,
             StreamId::Child(id) => self.apply_child(id, event)?,
@@ -1164,7 +1188,15 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
         }
         B::CoreGroupHeld(e) => {
             let p = find!(child, cp_plans, e.plan, K::CpPlan)?;
-            check_open_dated(stream, K::CpPlan, e.plan, p.start, p.end, e.at, "core group")?;
+            check_open_dated(
+                stream,
+                K::CpPlan,
+                e.plan,
+                p.start,
+                p.end,
+                e.at,
+                "core group",
+            )?;
             p.core_groups.push(CoreGroup {
                 date: e.at,
                 attendance: e.attendance.clone(),
@@ -1531,16 +1563,17 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
         B::CareLeaverContact(e) => child.care_leaver_contacts.push(e.clone()),
 
         B::ChildAllocated(e) => {
-            if let Some(current) = child.allocations.last() {
-                if current.to.is_none() && e.at < current.from {
-                    return Err(out_of_order(
-                        stream,
-                        "allocation".into(),
-                        e.at,
-                        "the current allocation began",
-                        current.from,
-                    ));
-                }
+            if let Some(current) = child.allocations.last()
+                && current.to.is_none()
+                && e.at < current.from
+            {
+                return Err(out_of_order(
+                    stream,
+                    "allocation".into(),
+                    e.at,
+                    "the current allocation began",
+                    current.from,
+                ));
             }
             if let Some(current) = child.allocations.last_mut()
                 && current.to.is_none()
@@ -1553,6 +1586,22 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
                 from: e.at,
                 to: None,
             });
+        }
+        B::AllocationEnded(e) => {
+            let Some(current) = child.allocations.last_mut().filter(|a| a.to.is_none()) else {
+                return Err(ApplyError::NotAllocated { stream });
+            };
+            if e.at < current.from {
+                let from = current.from;
+                return Err(out_of_order(
+                    stream,
+                    "end of allocation".into(),
+                    e.at,
+                    "the allocation began",
+                    from,
+                ));
+            }
+            current.to = Some(e.at);
         }
         B::TransferRequested(e) => {
             claim(child, e.transfer)?;
@@ -1721,6 +1770,8 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
         }
 
         B::ChildRegistered(_)
+        | B::CouncilDescribed(_)
+        | B::PopulationEstimated(_)
         | B::TeamEstablished(_)
         | B::TeamClosed(_)
         | B::WorkerJoined(_)

@@ -67,7 +67,9 @@ impl Log {
     fn refused(&mut self, stream: StreamId, body: impl Into<EventBody>) -> ApplyError {
         let before_child = self.model.child(ChildId(1)).cloned();
         let before_version = self.model.version(stream);
-        let err = self.apply(stream, body).expect_err("event should be refused");
+        let err = self
+            .apply(stream, body)
+            .expect_err("event should be refused");
         assert_eq!(self.model.child(ChildId(1)).cloned(), before_child);
         assert_eq!(self.model.version(stream), before_version);
         err
