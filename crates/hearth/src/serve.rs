@@ -1,0 +1,60 @@
+//! `hearth serve` and `hearth demo`.
+
+use crate::cli::Db;
+use anyhow::Context;
+use std::path::Path;
+use store::{OpenMode, Store};
+
+pub async fn serve(db: &Db, addr: &str) -> anyhow::Result<()> {
+    let store = Store::open(&db.db, OpenMode::MustExist).await?;
+    run(store, addr).await
+}
+
+/// Seeds the demo council the first time, then serves it.
+pub async fn demo(file: &Path, addr: &str) -> anyhow::Result<()> {
+    let url = format!("sqlite://{}", file.display());
+    if !file.exists() {
+        println!(
+            "Creating the demo council in {} (once; about a minute)...",
+            file.display()
+        );
+        let store = Store::open(&url, OpenMode::CreateIfMissing).await?;
+        let options = synth::Options {
+            seed: 42,
+            years: 5,
+            end: chrono::Local::now().date_naive(),
+            scale: 1,
+        };
+        let calendar = domain::calendar::Calendar::england_and_wales();
+        if let Err(e) = crate::seed::seed(&store, options, calendar, true).await {
+            drop(store);
+            // A half-made demo database would be served next time: remove it.
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+            }
+            return Err(e);
+        }
+    }
+    let store = Store::open(&url, OpenMode::MustExist).await?;
+    run(store, addr).await
+}
+
+async fn run(store: Store, addr: &str) -> anyhow::Result<()> {
+    let bar = crate::progress::bar(store.last_seq().await?.max(0) as u64, "replay");
+    let loaded = store::load_model(&store, None, |n| bar.set_position(n)).await?;
+    bar.finish_and_clear();
+    let state = web::AppState::new(store, loaded.model, loaded.last_seq);
+    web::spawn_follower(state.clone());
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    println!("Hearth is running at http://{local}/ (Ctrl-C to stop)");
+    axum::serve(listener, web::router(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .context("the web server stopped")?;
+    Ok(())
+}

@@ -1,0 +1,295 @@
+//! The `hearth` command as a user runs it: seeding, stats, serving, errors, and surviving a kill.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn hearth() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hearth"));
+    cmd.env_remove("HEARTH_DB").env("HEARTH_LOG", "warn");
+    cmd
+}
+
+fn run(args: &[&str]) -> Output {
+    hearth().args(args).output().expect("hearth runs")
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = run(args);
+    assert!(
+        out.status.success(),
+        "hearth {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+fn sqlite(dir: &Path, name: &str) -> String {
+    format!("sqlite://{}", dir.join(name).display())
+}
+
+/// One year of the default council: enough to exercise every kind of event, quick to make.
+const SEED: &[&str] = &["--seed", "42", "--years", "1", "--end", "2025-03-31"];
+
+fn seed(db: &str) {
+    let mut args = vec!["seed", "--db", db];
+    args.extend_from_slice(SEED);
+    ok(&args);
+}
+
+fn stats_json(db: &str) -> serde_json::Value {
+    serde_json::from_str(&ok(&["stats", "--db", db, "--format", "json"])).expect("stats is JSON")
+}
+
+#[test]
+fn the_same_seed_twice_gives_identical_stats() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (sqlite(dir.path(), "a.db"), sqlite(dir.path(), "b.db"));
+    seed(&a);
+    seed(&b);
+    let (sa, sb) = (stats_json(&a), stats_json(&b));
+    assert_eq!(sa, sb);
+    assert!(sa["events"].as_i64().unwrap() > 100_000, "{sa}");
+    assert!(sa["records"]["children"].as_i64().unwrap() > 10_000, "{sa}");
+    // Seeding again into a database that has a council is refused, and changes nothing.
+    let mut args = vec!["seed", "--db", a.as_str()];
+    args.extend_from_slice(SEED);
+    let out = run(&args);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already holds"));
+    assert_eq!(stats_json(&a), sa);
+}
+
+/// A fresh PostgreSQL database for this test, dropped afterwards.
+struct PgDatabase {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl PgDatabase {
+    fn create(admin: &str) -> PgDatabase {
+        let name = format!("hearth_cli_{}_{}", std::process::id(), rand_suffix());
+        psql(admin, &format!("CREATE DATABASE {name}"));
+        let base = admin.rsplit_once('/').map_or(admin, |(b, _)| b);
+        PgDatabase {
+            admin: admin.to_string(),
+            url: format!("{base}/{name}"),
+            name,
+        }
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        psql(
+            &self.admin,
+            &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+        );
+    }
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+        % 1_000_000_007
+}
+
+fn psql(url: &str, sql: &str) {
+    let out = Command::new("psql")
+        .args([url, "-v", "ON_ERROR_STOP=1", "-qc", sql])
+        .output()
+        .expect("psql runs");
+    assert!(
+        out.status.success(),
+        "psql {sql}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn postgres_and_sqlite_seeded_alike_give_identical_stats() {
+    let Ok(admin) = std::env::var("HEARTH_TEST_DATABASE_URL") else {
+        eprintln!("HEARTH_TEST_DATABASE_URL is not set: PostgreSQL half skipped");
+        return;
+    };
+    let pg = PgDatabase::create(&admin);
+    let dir = tempfile::tempdir().unwrap();
+    let lite = sqlite(dir.path(), "lite.db");
+    seed(&pg.url);
+    seed(&lite);
+    assert_eq!(stats_json(&pg.url), stats_json(&lite));
+}
+
+#[test]
+fn acknowledged_appends_survive_sigkill_and_no_pair_is_half_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite(dir.path(), "crash.db");
+    for round in 0..3 {
+        let mut child = hearth()
+            .args(["bench", "append", "--ack-log", "--db", &db])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut acked = Vec::new();
+        let started = Instant::now();
+        let mut line = String::new();
+        // Let it append under load for a while, then kill it mid-stride.
+        while started.elapsed() < Duration::from_millis(700 + 300 * round) {
+            line.clear();
+            if stdout.read_line(&mut line).unwrap() == 0 {
+                break;
+            }
+            acked.push(line.trim().to_string());
+        }
+        child.kill().unwrap(); // SIGKILL on Unix
+        child.wait().unwrap();
+        let mut rest = String::new();
+        stdout.read_to_string(&mut rest).unwrap();
+        acked.extend(rest.lines().map(str::to_string));
+        assert!(
+            acked.len() > 10,
+            "too few appends acknowledged: {}",
+            acked.len()
+        );
+
+        // Every acknowledged pair is there; every stream holds whole pairs only.
+        let dump = ok(&["stats", "--db", &db, "--format", "json"]);
+        let stats: serde_json::Value = serde_json::from_str(&dump).unwrap();
+        let notes = stats["events_by_kind"]["case_note_written"]
+            .as_i64()
+            .unwrap_or(0);
+        let children = stats["events_by_kind"]["child_registered"]
+            .as_i64()
+            .unwrap_or(0);
+        // Each pair is (registered + note) or (note + note): whole pairs mean notes + children is even
+        // and every child has an odd number of notes (1, 3, 5, 7 or 9).
+        assert_eq!(
+            (notes + children) % 2,
+            0,
+            "a pair was half written: {stats}"
+        );
+        let last: Vec<&str> = acked.last().unwrap().split_whitespace().collect();
+        assert_eq!(last[0], "ack");
+        let last_seq: i64 = last[3].parse().unwrap();
+        assert!(
+            stats["events"].as_i64().unwrap() >= last_seq,
+            "acknowledged event {last_seq} lost: {stats}"
+        );
+        for ack in &acked {
+            let parts: Vec<&str> = ack.split_whitespace().collect();
+            assert_eq!(parts.len(), 4, "odd ack line {ack}");
+        }
+    }
+}
+
+#[test]
+fn bad_urls_missing_files_and_newer_schemas_are_one_line_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec!["stats".into(), "--db".into(), "mysql://x/y".into()],
+            "mysql://x/y",
+        ),
+        (
+            vec![
+                "stats".into(),
+                "--db".into(),
+                sqlite(dir.path(), "absent.db"),
+            ],
+            "absent.db",
+        ),
+        (
+            vec![
+                "stats".into(),
+                "--db".into(),
+                "postgres://someone:hunter2@127.0.0.1:1/nowhere".into(),
+            ],
+            "127.0.0.1:1",
+        ),
+    ];
+    for (args, names) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = run(&args);
+        assert!(!out.status.success(), "{args:?} succeeded");
+        let err = String::from_utf8_lossy(&out.stderr);
+        let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(lines.len(), 1, "{args:?}: not one line: {err}");
+        assert!(lines[0].starts_with("error: "), "{err}");
+        assert!(
+            lines[0].contains(names),
+            "{args:?}: {err} does not name {names}"
+        );
+        assert!(!err.contains("hunter2"), "a password was printed: {err}");
+    }
+    assert!(
+        !dir.path().join("absent.db").exists(),
+        "stats created a database"
+    );
+
+    // A database written by a newer Hearth is refused, not misread.
+    let db = sqlite(dir.path(), "newer.db");
+    ok(&["bench", "append", "--db", &db, "--count", "1"]);
+    let path = dir.path().join("newer.db");
+    let out = Command::new("sqlite3")
+        .arg(&path)
+        .arg("UPDATE hearth_schema SET version = version + 100")
+        .output()
+        .expect("the sqlite3 command (Debian package sqlite3) runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["stats", "--db", &db]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("newer") && err.contains("newer.db"), "{err}");
+}
+
+#[test]
+fn serve_answers_health_and_its_first_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite(dir.path(), "serve.db");
+    ok(&["bench", "append", "--db", &db, "--count", "20"]);
+    let mut server = hearth()
+        .args(["serve", "--db", &db, "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(server.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    let get = |path: &str| {
+        let mut s = TcpStream::connect(&addr).unwrap();
+        write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+        let mut response = String::new();
+        s.read_to_string(&mut response).unwrap();
+        response
+    };
+    let health = get("/health");
+    assert!(health.starts_with("HTTP/1.0 200"), "{health}");
+    assert!(health.contains("\"status\":\"ok\""), "{health}");
+    assert!(health.contains("\"events_applied\":20"), "{health}");
+    let home = get("/");
+    assert!(home.starts_with("HTTP/1.0 200"), "{home}");
+    assert!(home.contains("<html lang=\"en-GB\">"), "{home}");
+    let missing = get("/no-such-page");
+    assert!(missing.starts_with("HTTP/1.0 404"), "{missing}");
+    server.kill().unwrap();
+    server.wait().unwrap();
+}

@@ -1,0 +1,324 @@
+//! The event log: appending (naming the version expected), bulk loading, and reading back.
+
+use crate::{BeginWrite, Store, StoreError, on_pool};
+use chrono::{DateTime, Utc};
+use futures_util::TryStreamExt;
+use sqlx::Row;
+use std::fmt;
+
+/// The version of a stream an append expects to find, so that two people saving the same record
+/// at once cannot overwrite each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpectedVersion {
+    /// The stream must not exist yet (registering a new child).
+    NoStream,
+    /// The stream must be at exactly this version (the one the user loaded).
+    Exact(i64),
+    /// Whatever the version (machine sources that own their streams).
+    Any,
+}
+
+impl fmt::Display for ExpectedVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExpectedVersion::NoStream => f.write_str("a new record"),
+            ExpectedVersion::Exact(v) => write!(f, "version {v}"),
+            ExpectedVersion::Any => f.write_str("any version"),
+        }
+    }
+}
+
+/// An event to append; the store gives it its version and sequence number.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub kind: String,
+    pub body: String,
+    pub actor: String,
+    /// When it was recorded; `None` for now.
+    pub recorded_at: Option<DateTime<Utc>>,
+}
+
+/// An event with its version already given, for loading whole histories (the synthetic council,
+/// imports) in large transactions.
+#[derive(Debug, Clone)]
+pub struct BulkEvent {
+    pub stream: String,
+    pub version: i64,
+    pub kind: String,
+    pub body: String,
+    pub actor: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// An event as the log holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredEvent {
+    pub seq: i64,
+    pub stream: String,
+    pub version: i64,
+    pub kind: String,
+    pub body: String,
+    pub actor: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// What an append wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Appended {
+    pub first_seq: i64,
+    pub last_seq: i64,
+    /// The stream's version after the append.
+    pub version: i64,
+}
+
+/// Writers on PostgreSQL take this lock for the length of their transaction, so sequence numbers
+/// are handed out in the order transactions commit. Without it a reader following `seq > last`
+/// could pass over an event whose transaction committed after a later-numbered one.
+const APPEND_LOCK: i64 = 0x4865_6172_7468_0002;
+
+/// Rows per INSERT statement in a bulk load: 6 parameters each keeps well inside both databases'
+/// limits on parameters per statement.
+const BULK_ROWS: usize = 1_000;
+
+/// Rows fetched per page when reading the log.
+const PAGE: i64 = 50_000;
+
+const COLUMNS: &str = "seq, stream, version, kind, body, actor, recorded_at";
+
+fn stored<R: Row>(row: &R) -> Result<StoredEvent, sqlx::Error>
+where
+    usize: sqlx::ColumnIndex<R>,
+    i64: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    DateTime<Utc>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    Ok(StoredEvent {
+        seq: row.try_get(0)?,
+        stream: row.try_get(1)?,
+        version: row.try_get(2)?,
+        kind: row.try_get(3)?,
+        body: row.try_get(4)?,
+        actor: row.try_get(5)?,
+        recorded_at: row.try_get(6)?,
+    })
+}
+
+impl Store {
+    /// Appends events to one stream, atomically, if the stream is at the version expected.
+    /// Returns once the events are durable.
+    pub async fn append(
+        &self,
+        stream: &str,
+        expected: ExpectedVersion,
+        events: &[NewEvent],
+    ) -> Result<Appended, StoreError> {
+        let now = Utc::now();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write(APPEND_LOCK).await.map_err(|e| self.db_error(e))?;
+            let current: Option<i64> =
+                sqlx::query_scalar("SELECT MAX(version) FROM events WHERE stream = $1")
+                    .bind(stream)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| self.db_error(e))?;
+            let current = current.unwrap_or(0);
+            let fits = match expected {
+                ExpectedVersion::NoStream => current == 0,
+                ExpectedVersion::Exact(v) => current == v,
+                ExpectedVersion::Any => true,
+            };
+            if !fits {
+                return Err(StoreError::Conflict {
+                    stream: stream.to_string(),
+                    expected,
+                    actual: current,
+                });
+            }
+            let mut first_seq = 0;
+            let mut last_seq = 0;
+            for (i, event) in events.iter().enumerate() {
+                let seq: i64 = sqlx::query_scalar(
+                    "INSERT INTO events (stream, version, kind, body, actor, recorded_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq",
+                )
+                .bind(stream)
+                .bind(current + i as i64 + 1)
+                .bind(&event.kind)
+                .bind(&event.body)
+                .bind(&event.actor)
+                .bind(event.recorded_at.unwrap_or(now))
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| self.unique_is_conflict(e, stream, expected, current))?;
+                if i == 0 {
+                    first_seq = seq;
+                }
+                last_seq = seq;
+            }
+            tx.commit().await.map_err(|e| self.db_error(e))?;
+            Ok(Appended {
+                first_seq,
+                last_seq,
+                version: current + events.len() as i64,
+            })
+        })
+    }
+
+    /// Another writer got in first: the unique (stream, version) key caught it.
+    fn unique_is_conflict(
+        &self,
+        e: sqlx::Error,
+        stream: &str,
+        expected: ExpectedVersion,
+        current: i64,
+    ) -> StoreError {
+        match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict {
+                stream: stream.to_string(),
+                expected,
+                actual: current + 1,
+            },
+            _ => self.db_error(e),
+        }
+    }
+
+    /// Writes events whose versions are already given, all in one transaction. A version that
+    /// is already taken fails the whole load.
+    pub async fn append_bulk(&self, events: &[BulkEvent]) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write(APPEND_LOCK).await.map_err(|e| self.db_error(e))?;
+            for chunk in events.chunks(BULK_ROWS) {
+                let mut insert = sqlx::QueryBuilder::new(
+                    "INSERT INTO events (stream, version, kind, body, actor, recorded_at) ",
+                );
+                insert.push_values(chunk, |mut row, e| {
+                    row.push_bind(&e.stream)
+                        .push_bind(e.version)
+                        .push_bind(&e.kind)
+                        .push_bind(&e.body)
+                        .push_bind(&e.actor)
+                        .push_bind(e.recorded_at);
+                });
+                insert
+                    .build()
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| self.db_error(e))?;
+            }
+            tx.commit().await.map_err(|e| self.db_error(e))
+        })
+    }
+
+    /// The stream's current version; 0 if it has no events.
+    pub async fn stream_version(&self, stream: &str) -> Result<i64, StoreError> {
+        on_pool!(self, pool => {
+            let v: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM events WHERE stream = $1")
+                .bind(stream)
+                .fetch_one(pool)
+                .await
+                .map_err(|e| self.db_error(e))?;
+            Ok(v.unwrap_or(0))
+        })
+    }
+
+    /// One stream's events in version order.
+    pub async fn read_stream(&self, stream: &str) -> Result<Vec<StoredEvent>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM events WHERE stream = $1 ORDER BY version");
+        on_pool!(self, pool => {
+            let rows = sqlx::query(&sql)
+                .bind(stream)
+                .fetch_all(pool)
+                .await
+                .map_err(|e| self.db_error(e))?;
+            rows.iter().map(stored).collect::<Result<_, _>>().map_err(|e| self.db_error(e))
+        })
+    }
+
+    /// Up to `limit` events after sequence number `after`, in order: how a server follows
+    /// what others append.
+    pub async fn read_after(&self, after: i64, limit: i64) -> Result<Vec<StoredEvent>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM events WHERE seq > $1 ORDER BY seq LIMIT $2");
+        on_pool!(self, pool => {
+            let rows = sqlx::query(&sql)
+                .bind(after)
+                .bind(limit)
+                .fetch_all(pool)
+                .await
+                .map_err(|e| self.db_error(e))?;
+            rows.iter().map(stored).collect::<Result<_, _>>().map_err(|e| self.db_error(e))
+        })
+    }
+
+    /// Calls `f` with every event after `after` in order (only those recorded by `until`, if
+    /// given), a page at a time. Returns the last sequence number seen (or `after`).
+    pub async fn replay<E, F>(
+        &self,
+        after: i64,
+        until: Option<DateTime<Utc>>,
+        mut f: F,
+    ) -> Result<i64, E>
+    where
+        E: From<StoreError>,
+        F: FnMut(&StoredEvent) -> Result<(), E>,
+    {
+        let sql = match until {
+            None => format!("SELECT {COLUMNS} FROM events WHERE seq > $1 ORDER BY seq LIMIT $2"),
+            Some(_) => format!(
+                "SELECT {COLUMNS} FROM events WHERE seq > $1 AND recorded_at <= $3 ORDER BY seq LIMIT $2"
+            ),
+        };
+        let mut last = after;
+        loop {
+            let mut seen = 0;
+            on_pool!(self, pool => {
+                let mut query = sqlx::query(&sql).bind(last).bind(PAGE);
+                if let Some(until) = until {
+                    query = query.bind(until);
+                }
+                let mut rows = query.fetch(pool);
+                while let Some(row) = rows.try_next().await.map_err(|e| self.db_error(e))? {
+                    let event = stored(&row).map_err(|e| self.db_error(e))?;
+                    last = event.seq;
+                    seen += 1;
+                    f(&event)?;
+                }
+            });
+            if seen < PAGE {
+                return Ok(last);
+            }
+        }
+    }
+
+    /// The highest sequence number in the log; 0 when it is empty.
+    pub async fn last_seq(&self) -> Result<i64, StoreError> {
+        on_pool!(self, pool => {
+            let v: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM events")
+                .fetch_one(pool)
+                .await
+                .map_err(|e| self.db_error(e))?;
+            Ok(v.unwrap_or(0))
+        })
+    }
+
+    /// How many events of each kind, by kind.
+    pub async fn counts_by_kind(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query_as("SELECT kind, COUNT(*) FROM events GROUP BY kind ORDER BY kind")
+                .fetch_all(pool)
+                .await
+                .map_err(|e| self.db_error(e))
+        })
+    }
+
+    /// How many streams have names starting with `prefix` (`child/`, `worker/`...).
+    pub async fn count_streams(&self, prefix: &str) -> Result<i64, StoreError> {
+        let pattern = format!("{}%", prefix.replace(['%', '_'], ""));
+        on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE version = 1 AND stream LIKE $1")
+                .bind(&pattern)
+                .fetch_one(pool)
+                .await
+                .map_err(|e| self.db_error(e))
+        })
+    }
+}
