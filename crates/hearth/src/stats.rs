@@ -3,6 +3,7 @@
 use crate::cli::{Db, Format};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::io::Write;
 use store::{OpenMode, Store};
 
 #[derive(Serialize)]
@@ -41,29 +42,31 @@ pub async fn run(db: &Db, format: Format) -> anyhow::Result<()> {
         as_known_on,
         records,
     };
+    let mut out = std::io::stdout().lock();
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&stats)?),
-        Format::Text => print_text(&stats),
+        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&stats)?)?,
+        Format::Text => write_text(&mut out, &stats)?,
     }
     Ok(())
 }
 
-fn print_text(s: &Stats) {
-    println!("Events: {}", s.events);
+fn write_text(out: &mut impl Write, s: &Stats) -> std::io::Result<()> {
+    writeln!(out, "Events: {}", s.events)?;
     for (name, n) in &s.streams {
-        println!("  {name}: {n}");
+        writeln!(out, "  {name}: {n}")?;
     }
     if let Some(d) = s.as_known_on {
-        println!("As known on {d}:");
+        writeln!(out, "As known on {d}:")?;
     }
     let records = serde_json::to_value(&s.records).unwrap_or_default();
     if let Some(map) = records.as_object() {
         for (k, v) in map {
-            println!("  {:<22} {v}", k.replace('_', " "));
+            writeln!(out, "  {:<22} {v}", k.replace('_', " "))?;
         }
     }
-    println!("Events by kind:");
+    writeln!(out, "Events by kind:")?;
     for (kind, n) in &s.events_by_kind {
-        println!("  {kind:<28} {n}");
+        writeln!(out, "  {kind:<28} {n}")?;
     }
+    Ok(())
 }

@@ -87,6 +87,7 @@ async fn open_sqlite(url: &str, path: &str, mode: OpenMode) -> Result<Store, Sto
     Ok(Store {
         pool: Pool::Sqlite(pool),
         target,
+        file: Some(file.to_path_buf()),
     })
 }
 
@@ -135,6 +136,7 @@ async fn open_postgres(url: &str) -> Result<Store, StoreError> {
     Ok(Store {
         pool: Pool::Postgres(pool),
         target,
+        file: None,
     })
 }
 

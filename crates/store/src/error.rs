@@ -53,6 +53,16 @@ impl StoreError {
     }
 }
 
+impl StoreError {
+    /// An error from the fast SQLite reader, in one line.
+    pub(crate) fn sqlite(target: &str, e: rusqlite::Error) -> StoreError {
+        StoreError::Database {
+            target: target.to_string(),
+            message: one_line(&e.to_string()),
+        }
+    }
+}
+
 pub(crate) fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }

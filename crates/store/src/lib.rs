@@ -11,6 +11,7 @@ mod error;
 mod log;
 mod replay;
 mod schema;
+mod sqlite_scan;
 
 pub use access::{AccessEntry, AccessRecord};
 pub use connect::OpenMode;
@@ -34,6 +35,8 @@ pub struct Store {
     pool: Pool,
     /// Names the database for messages, never with a password.
     target: String,
+    /// The SQLite file, which replay reads on a thread of its own.
+    file: Option<std::path::PathBuf>,
 }
 
 #[derive(Clone)]

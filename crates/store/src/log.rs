@@ -250,7 +250,8 @@ impl Store {
     }
 
     /// Calls `f` with every event after `after` in order (only those recorded by `until`, if
-    /// given), a page at a time. Returns the last sequence number seen (or `after`).
+    /// given). Returns the last sequence number seen (or `after`). SQLite is read on a thread of
+    /// its own; PostgreSQL a page at a time.
     pub async fn replay<E, F>(
         &self,
         after: i64,
@@ -261,6 +262,36 @@ impl Store {
         E: From<StoreError>,
         F: FnMut(&StoredEvent) -> Result<(), E>,
     {
+        if let Some(file) = &self.file {
+            let target = self.target.clone();
+            return self
+                .scan_sqlite(
+                    file.clone(),
+                    after,
+                    until,
+                    move |raw| {
+                        let recorded_at = crate::sqlite_scan::parse_time(raw.recorded_at)
+                            .ok_or_else(|| StoreError::Database {
+                                target: target.clone(),
+                                message: format!(
+                                    "event {} has a recorded time '{}' that is not a time",
+                                    raw.seq, raw.recorded_at
+                                ),
+                            })?;
+                        Ok(StoredEvent {
+                            seq: raw.seq,
+                            stream: raw.stream.to_string(),
+                            version: raw.version,
+                            kind: raw.kind.to_string(),
+                            body: raw.body.to_string(),
+                            actor: raw.actor.to_string(),
+                            recorded_at,
+                        })
+                    },
+                    |event: StoredEvent| f(&event),
+                )
+                .await;
+        }
         let sql = match until {
             None => format!("SELECT {COLUMNS} FROM events WHERE seq > $1 ORDER BY seq LIMIT $2"),
             Some(_) => format!(

@@ -1,6 +1,7 @@
 //! Replay: the log folded into the case model, as a server does at start and a report does for
 //! "what did we know on this date".
 
+use crate::sqlite_scan::{RawRow, parse_time};
 use crate::{Store, StoreError, StoredEvent};
 use chrono::{DateTime, Utc};
 use domain::events::DecodeError;
@@ -20,6 +21,8 @@ pub enum LoadError {
     },
     #[error("event {seq} names a stream '{stream}' that Hearth does not know")]
     BadStream { seq: i64, stream: String },
+    #[error("event {seq} has a recorded time '{text}' that is not a time")]
+    BadTime { seq: i64, text: String },
     #[error("event {seq} was refused by the case model: {source}")]
     Refused {
         seq: i64,
@@ -36,26 +39,58 @@ pub struct Loaded {
 
 /// An event as the log holds it, read back into the case model's terms.
 pub fn decode(stored: &StoredEvent) -> Result<Event, LoadError> {
-    let stream: StreamId = stored.stream.parse().map_err(|_| LoadError::BadStream {
-        seq: stored.seq,
-        stream: stored.stream.clone(),
-    })?;
-    let body =
-        EventBody::decode(&stored.kind, &stored.body).map_err(|source| LoadError::Decode {
-            seq: stored.seq,
-            source,
-        })?;
-    let version = u32::try_from(stored.version).map_err(|_| LoadError::BadStream {
-        seq: stored.seq,
-        stream: format!("{} at version {}", stored.stream, stored.version),
-    })?;
+    decode_parts(
+        stored.seq,
+        &stored.stream,
+        stored.version,
+        &stored.kind,
+        &stored.body,
+        &stored.actor,
+        stored.recorded_at,
+    )
+}
+
+fn decode_parts(
+    seq: i64,
+    stream: &str,
+    version: i64,
+    kind: &str,
+    body: &str,
+    actor: &str,
+    recorded_at: DateTime<Utc>,
+) -> Result<Event, LoadError> {
+    let bad_stream = || LoadError::BadStream {
+        seq,
+        stream: format!("{stream} at version {version}"),
+    };
+    let stream: StreamId = stream.parse().map_err(|_| bad_stream())?;
+    let version = u32::try_from(version).map_err(|_| bad_stream())?;
+    let body = EventBody::decode(kind, body).map_err(|source| LoadError::Decode { seq, source })?;
     Ok(Event {
         stream,
         version,
-        recorded_at: stored.recorded_at,
-        actor: stored.actor.clone(),
+        recorded_at,
+        actor: actor.to_string(),
         body,
     })
+}
+
+/// A row read straight from SQLite, decoded on the reading thread.
+fn decode_raw(raw: RawRow<'_>) -> Result<(i64, Event), LoadError> {
+    let recorded_at = parse_time(raw.recorded_at).ok_or_else(|| LoadError::BadTime {
+        seq: raw.seq,
+        text: raw.recorded_at.to_string(),
+    })?;
+    let event = decode_parts(
+        raw.seq,
+        raw.stream,
+        raw.version,
+        raw.kind,
+        raw.body,
+        raw.actor,
+        recorded_at,
+    )?;
+    Ok((raw.seq, event))
 }
 
 /// Replays the whole log (or what was recorded by `until`) into a new model. `progress` is told
@@ -67,20 +102,31 @@ pub async fn load_model(
 ) -> Result<Loaded, LoadError> {
     let mut model = Model::new();
     let mut applied = 0u64;
-    let last_seq = store
-        .replay(0, until, |stored| {
-            let event = decode(stored)?;
-            model.apply(&event).map_err(|source| LoadError::Refused {
-                seq: stored.seq,
-                source,
-            })?;
-            applied += 1;
-            if applied.is_multiple_of(65_536) {
-                progress(applied);
-            }
-            Ok::<(), LoadError>(())
-        })
-        .await?;
+    let mut fold = |seq: i64, event: &Event| {
+        model
+            .apply(event)
+            .map_err(|source| LoadError::Refused { seq, source })?;
+        applied += 1;
+        if applied.is_multiple_of(65_536) {
+            progress(applied);
+        }
+        Ok::<(), LoadError>(())
+    };
+    let last_seq = match &store.file {
+        // SQLite: read and decode on one core, fold on the other.
+        Some(file) => {
+            store
+                .scan_sqlite(file.clone(), 0, until, decode_raw, |(seq, event)| {
+                    fold(seq, &event)
+                })
+                .await?
+        }
+        None => {
+            store
+                .replay(0, until, |stored| fold(stored.seq, &decode(stored)?))
+                .await?
+        }
+    };
     progress(applied);
     Ok(Loaded { model, last_seq })
 }

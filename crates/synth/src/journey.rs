@@ -1670,20 +1670,21 @@ impl<S: FnMut(Event)> Sim<'_, S> {
         }
         let age = age_on(self.children[&child].dob, at).max(0);
         let route = match age {
+            // Drawn so that starts and ceases balance and the number in care holds steady.
             0..=4 => self.rng.weighted(&[
                 (0.25, CareRoute::Adoption),
                 (0.15, CareRoute::SpecialGuardianship),
-                (0.35, CareRoute::ReturnHome),
-                (0.25, CareRoute::UntilEighteen),
+                (0.40, CareRoute::ReturnHome),
+                (0.20, CareRoute::UntilEighteen),
             ]),
             5..=13 => self.rng.weighted(&[
-                (0.35, CareRoute::ReturnHome),
+                (0.45, CareRoute::ReturnHome),
                 (0.15, CareRoute::SpecialGuardianship),
-                (0.5, CareRoute::UntilEighteen),
+                (0.40, CareRoute::UntilEighteen),
             ]),
             _ => self.rng.weighted(&[
-                (0.3, CareRoute::ReturnHome),
-                (0.7, CareRoute::UntilEighteen),
+                (0.4, CareRoute::ReturnHome),
+                (0.6, CareRoute::UntilEighteen),
             ]),
         };
         let period = self.next_rid(child);
@@ -1792,7 +1793,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
         self.schedule_from(base, 5, 25, child, Task::Supervise);
         let eighteen = birthday(self.children[&child].dob, 18);
         let (step, end) = match route {
-            CareRoute::ReturnHome => (None, base + Duration::days(self.rng.range(120, 1000))),
+            CareRoute::ReturnHome => (None, base + Duration::days(self.rng.range(90, 730))),
             CareRoute::Adoption => (
                 Some(PermanenceStep::AdoptionDecision),
                 base + Duration::days(self.rng.range(90, 240)),
@@ -2034,7 +2035,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
 
     pub(crate) fn missing_and_exploitation_day(&mut self) {
         let today = self.today;
-        for _ in 0..self.rng.poisson(1.7 * self.scale()) {
+        for _ in 0..self.rng.poisson(1.2 * self.scale()) {
             let Some(child) = self.random_open_teenager() else {
                 break;
             };
