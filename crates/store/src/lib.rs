@@ -10,8 +10,8 @@ mod connect;
 mod error;
 mod log;
 mod replay;
+mod scan;
 mod schema;
-mod sqlite_scan;
 
 pub use access::{AccessEntry, AccessRecord};
 pub use connect::OpenMode;

@@ -2,7 +2,6 @@
 
 use crate::{BeginWrite, Store, StoreError, on_pool};
 use chrono::{DateTime, Utc};
-use futures_util::TryStreamExt;
 use sqlx::Row;
 use std::fmt;
 
@@ -79,9 +78,6 @@ const APPEND_LOCK: i64 = 0x4865_6172_7468_0002;
 /// Rows per INSERT statement in a bulk load: 6 parameters each keeps well inside both databases'
 /// limits on parameters per statement.
 const BULK_ROWS: usize = 1_000;
-
-/// Rows fetched per page when reading the log.
-const PAGE: i64 = 50_000;
 
 const COLUMNS: &str = "seq, stream, version, kind, body, actor, recorded_at";
 
@@ -250,8 +246,8 @@ impl Store {
     }
 
     /// Calls `f` with every event after `after` in order (only those recorded by `until`, if
-    /// given). Returns the last sequence number seen (or `after`). SQLite is read on a thread of
-    /// its own; PostgreSQL a page at a time.
+    /// given). Returns the last sequence number seen (or `after`). The log is read on another
+    /// core while `f` runs.
     pub async fn replay<E, F>(
         &self,
         after: i64,
@@ -262,62 +258,23 @@ impl Store {
         E: From<StoreError>,
         F: FnMut(&StoredEvent) -> Result<(), E>,
     {
-        if let Some(file) = &self.file {
-            let target = self.target.clone();
-            return self
-                .scan_sqlite(
-                    file.clone(),
-                    after,
-                    until,
-                    move |raw| {
-                        let recorded_at = crate::sqlite_scan::parse_time(raw.recorded_at)
-                            .ok_or_else(|| StoreError::Database {
-                                target: target.clone(),
-                                message: format!(
-                                    "event {} has a recorded time '{}' that is not a time",
-                                    raw.seq, raw.recorded_at
-                                ),
-                            })?;
-                        Ok(StoredEvent {
-                            seq: raw.seq,
-                            stream: raw.stream.to_string(),
-                            version: raw.version,
-                            kind: raw.kind.to_string(),
-                            body: raw.body.to_string(),
-                            actor: raw.actor.to_string(),
-                            recorded_at,
-                        })
-                    },
-                    |event: StoredEvent| f(&event),
-                )
-                .await;
-        }
-        let sql = match until {
-            None => format!("SELECT {COLUMNS} FROM events WHERE seq > $1 ORDER BY seq LIMIT $2"),
-            Some(_) => format!(
-                "SELECT {COLUMNS} FROM events WHERE seq > $1 AND recorded_at <= $3 ORDER BY seq LIMIT $2"
-            ),
-        };
-        let mut last = after;
-        loop {
-            let mut seen = 0;
-            on_pool!(self, pool => {
-                let mut query = sqlx::query(&sql).bind(last).bind(PAGE);
-                if let Some(until) = until {
-                    query = query.bind(until);
-                }
-                let mut rows = query.fetch(pool);
-                while let Some(row) = rows.try_next().await.map_err(|e| self.db_error(e))? {
-                    let event = stored(&row).map_err(|e| self.db_error(e))?;
-                    last = event.seq;
-                    seen += 1;
-                    f(&event)?;
-                }
-            });
-            if seen < PAGE {
-                return Ok(last);
-            }
-        }
+        self.scan(
+            after,
+            until,
+            |raw| {
+                Ok::<_, StoreError>(StoredEvent {
+                    seq: raw.seq,
+                    stream: raw.stream.to_string(),
+                    version: raw.version,
+                    kind: raw.kind.to_string(),
+                    body: raw.body.to_string(),
+                    actor: raw.actor.to_string(),
+                    recorded_at: raw.recorded_at,
+                })
+            },
+            |event: StoredEvent| f(&event),
+        )
+        .await
     }
 
     /// The highest sequence number in the log; 0 when it is empty.

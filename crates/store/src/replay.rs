@@ -1,7 +1,7 @@
 //! Replay: the log folded into the case model, as a server does at start and a report does for
 //! "what did we know on this date".
 
-use crate::sqlite_scan::{RawRow, parse_time};
+use crate::scan::RawRow;
 use crate::{Store, StoreError, StoredEvent};
 use chrono::{DateTime, Utc};
 use domain::events::DecodeError;
@@ -21,8 +21,6 @@ pub enum LoadError {
     },
     #[error("event {seq} names a stream '{stream}' that Hearth does not know")]
     BadStream { seq: i64, stream: String },
-    #[error("event {seq} has a recorded time '{text}' that is not a time")]
-    BadTime { seq: i64, text: String },
     #[error("event {seq} was refused by the case model: {source}")]
     Refused {
         seq: i64,
@@ -75,12 +73,8 @@ fn decode_parts(
     })
 }
 
-/// A row read straight from SQLite, decoded on the reading thread.
+/// A row as the reader found it, decoded there.
 fn decode_raw(raw: RawRow<'_>) -> Result<(i64, Event), LoadError> {
-    let recorded_at = parse_time(raw.recorded_at).ok_or_else(|| LoadError::BadTime {
-        seq: raw.seq,
-        text: raw.recorded_at.to_string(),
-    })?;
     let event = decode_parts(
         raw.seq,
         raw.stream,
@@ -88,7 +82,7 @@ fn decode_raw(raw: RawRow<'_>) -> Result<(i64, Event), LoadError> {
         raw.kind,
         raw.body,
         raw.actor,
-        recorded_at,
+        raw.recorded_at,
     )?;
     Ok((raw.seq, event))
 }
@@ -112,21 +106,10 @@ pub async fn load_model(
         }
         Ok::<(), LoadError>(())
     };
-    let last_seq = match &store.file {
-        // SQLite: read and decode on one core, fold on the other.
-        Some(file) => {
-            store
-                .scan_sqlite(file.clone(), 0, until, decode_raw, |(seq, event)| {
-                    fold(seq, &event)
-                })
-                .await?
-        }
-        None => {
-            store
-                .replay(0, until, |stored| fold(stored.seq, &decode(stored)?))
-                .await?
-        }
-    };
+    // Rows are read and decoded on one core while the model folds them on the other.
+    let last_seq = store
+        .scan(0, until, decode_raw, |(seq, event)| fold(seq, &event))
+        .await?;
     progress(applied);
     Ok(Loaded { model, last_seq })
 }
