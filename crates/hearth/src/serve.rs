@@ -15,7 +15,7 @@ pub async fn demo(file: &Path, addr: &str) -> anyhow::Result<()> {
     let url = format!("sqlite://{}", file.display());
     if !file.exists() {
         println!(
-            "Creating the demo council in {} (once; about a minute)...",
+            "Creating the demo council in {} (once; it takes a few seconds)...",
             file.display()
         );
         let store = Store::open(&url, OpenMode::CreateIfMissing).await?;

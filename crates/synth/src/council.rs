@@ -144,6 +144,8 @@ pub(crate) struct SimTeam {
     pub service: Service,
     pub area: Option<String>,
     pub manager: Option<WorkerId>,
+    /// Everyone ever appointed to the team, so allocation looks at a team, not the whole staff.
+    pub members: Vec<WorkerId>,
 }
 
 pub(crate) struct SimWorker {
@@ -170,6 +172,8 @@ pub(crate) struct Org {
     /// Posts left empty by leavers, refilled on the date given.
     pub vacancies: Vec<(NaiveDate, usize, WorkerRole)>,
     pub directorate_team: usize,
+    /// Staff in post by role, in order of appointment; `None` after someone joins or leaves.
+    roster: Option<Vec<(WorkerRole, Vec<WorkerId>)>>,
 }
 
 impl Org {
@@ -179,6 +183,25 @@ impl Org {
     pub fn worker_mut(&mut self, id: WorkerId) -> &mut SimWorker {
         &mut self.workers[id.0 as usize - 1]
     }
+    /// Staff in post in a role, in order of appointment.
+    pub fn in_post(&mut self, role: WorkerRole) -> &[WorkerId] {
+        let workers = &self.workers;
+        let roster = self.roster.get_or_insert_with(|| {
+            let mut roster: Vec<(WorkerRole, Vec<WorkerId>)> = Vec::new();
+            for w in workers.iter().filter(|w| w.active) {
+                match roster.iter_mut().find(|(r, _)| *r == w.role) {
+                    Some((_, ids)) => ids.push(w.id),
+                    None => roster.push((w.role, vec![w.id])),
+                }
+            }
+            roster
+        });
+        roster
+            .iter()
+            .find(|(r, _)| *r == role)
+            .map_or(&[], |(_, ids)| ids.as_slice())
+    }
+
     pub fn teams_of(&self, service: Service) -> Vec<usize> {
         (0..self.teams.len())
             .filter(|&i| self.teams[i].service == service)
@@ -287,6 +310,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             service,
             area,
             manager: None,
+            members: Vec::new(),
         });
         self.org.teams.len() - 1
     }
@@ -333,6 +357,8 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             when,
             "seed",
         );
+        self.org.roster = None;
+        self.org.teams[team].members.push(id);
         self.org.workers.push(SimWorker {
             id,
             team,
@@ -456,6 +482,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             when,
             "seed",
         );
+        self.org.roster = None;
         let w = self.org.worker_mut(id);
         w.active = false;
         let team = w.team;
@@ -489,11 +516,11 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             .filter(|&t| self.org.teams[t].area.is_some() && self.org.teams[t].area == area)
             .collect();
         let pool = if local.is_empty() { teams } else { local };
-        let best = self
-            .org
-            .workers
+        let best = pool
             .iter()
-            .filter(|w| w.holds_cases() && pool.contains(&w.team))
+            .flat_map(|&t| &self.org.teams[t].members)
+            .map(|&id| self.org.worker(id))
+            .filter(|w| w.holds_cases())
             .min_by_key(|w| (w.cases.len(), w.id))
             .map(|w| w.id);
         let Some(worker) = best else { return };
@@ -528,13 +555,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
 
     /// A worker of a service, for IRO and auditor roles.
     pub(crate) fn someone_in(&mut self, role: WorkerRole) -> Option<WorkerId> {
-        let ids: Vec<WorkerId> = self
-            .org
-            .workers
-            .iter()
-            .filter(|w| w.active && w.role == role)
-            .map(|w| w.id)
-            .collect();
-        (!ids.is_empty()).then(|| *self.rng.pick(&ids))
+        let ids = self.org.in_post(role);
+        (!ids.is_empty()).then(|| *self.rng.pick(ids))
     }
 }
