@@ -107,9 +107,11 @@ where
     M: FnMut(RawRow<'_>) -> Result<T, R>,
 {
     let fail = |e: rusqlite::Error| R::from(StoreError::sqlite(&target, e));
+    // Opened read-write (though it only reads) because a reader of a WAL database may need to
+    // create the shared-memory index when no other connection has it open.
     let conn = rusqlite::Connection::open_with_flags(
         &file,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(fail)?;
     // Times are kept as RFC 3339 text in UTC, which sorts as time does.

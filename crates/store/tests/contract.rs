@@ -368,6 +368,15 @@ async fn reopened(db: &TestDb) {
     let again = Store::open(&db.url, OpenMode::MustExist).await.unwrap();
     assert_eq!(again.schema_version().await.unwrap(), SCHEMA_VERSION);
     assert_eq!(again.stream_version("child/1").await.unwrap(), 1);
+    let mut replayed = 0;
+    again
+        .replay(0, None, |_| {
+            replayed += 1;
+            Ok::<(), StoreError>(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(replayed, 1);
     again.close().await;
 }
 
