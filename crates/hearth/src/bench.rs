@@ -11,17 +11,11 @@ use std::io::Write;
 use std::time::Instant;
 use store::{ExpectedVersion, NewEvent, OpenMode, Store};
 
-/// The process's peak resident memory so far, in MiB (Linux).
-fn peak_memory_mib() -> Option<f64> {
+/// A memory figure of this process from `/proc/self/status` (Linux), in MiB: `VmHWM` is the peak
+/// resident memory so far, `VmRSS` the current.
+fn memory_mib(field: &str) -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024.0)
-}
-
-fn current_memory_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024.0)
 }
@@ -44,14 +38,14 @@ pub async fn replay(db: &Db) -> anyhow::Result<()> {
         .context("reading the log")?;
     let read_secs = started.elapsed().as_secs_f64();
 
-    let before = current_memory_mib().unwrap_or(0.0);
+    let before = memory_mib("VmRSS:").unwrap_or(0.0);
     let started = Instant::now();
     let loaded = store::load_model(&store, None, |_| {}).await?;
     let replay_secs = started.elapsed().as_secs_f64();
-    let after = current_memory_mib().unwrap_or(0.0);
+    let after = memory_mib("VmRSS:").unwrap_or(0.0);
     let n = loaded.model.events_applied;
     let children = loaded.model.children.len();
-    let peak = peak_memory_mib().unwrap_or(0.0);
+    let peak = memory_mib("VmHWM:").unwrap_or(0.0);
     drop(loaded);
 
     // Where the time goes: the same work in phases, over events already in memory.

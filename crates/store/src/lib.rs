@@ -17,7 +17,7 @@ pub use access::{AccessEntry, AccessRecord};
 pub use connect::OpenMode;
 pub use error::StoreError;
 pub use log::{Appended, BulkEvent, ExpectedVersion, NewEvent, StoredEvent};
-pub use replay::{LoadError, Loaded, decode, load_model};
+pub use replay::{LoadError, Loaded, apply_stored, decode, load_model};
 pub use schema::SCHEMA_VERSION;
 
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
@@ -100,9 +100,46 @@ impl Store {
         &self.target
     }
 
+    /// On SQLite, copies everything in the write-ahead log into the database file and empties
+    /// the log, so the file alone holds the whole database (before it is moved or copied).
+    /// Nothing to do on PostgreSQL.
+    pub async fn checkpoint(&self) -> Result<(), StoreError> {
+        let Pool::Sqlite(pool) = &self.pool else {
+            return Ok(());
+        };
+        let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(pool)
+            .await
+            .map_err(|e| self.db_error(e))?;
+        if busy != 0 {
+            return Err(StoreError::Database {
+                target: self.target.clone(),
+                message: "the write-ahead log could not be emptied: the database is in use"
+                    .to_string(),
+            });
+        }
+        Ok(())
+    }
+
     /// Closes the pool, waiting for connections to finish.
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await)
+    }
+
+    /// Runs a `SELECT MAX(...)` (with one text parameter, if given): 0 when there are no rows.
+    pub(crate) async fn max_or_zero(
+        &self,
+        sql: &str,
+        arg: Option<&str>,
+    ) -> Result<i64, StoreError> {
+        on_pool!(self, pool => {
+            let mut query = sqlx::query_scalar::<_, Option<i64>>(sql);
+            if let Some(arg) = arg {
+                query = query.bind(arg);
+            }
+            let max = query.fetch_one(pool).await.map_err(|e| self.db_error(e))?;
+            Ok(max.unwrap_or(0))
+        })
     }
 
     pub(crate) fn db_error(&self, e: sqlx::Error) -> StoreError {

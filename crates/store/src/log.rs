@@ -207,14 +207,11 @@ impl Store {
 
     /// The stream's current version; 0 if it has no events.
     pub async fn stream_version(&self, stream: &str) -> Result<i64, StoreError> {
-        on_pool!(self, pool => {
-            let v: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM events WHERE stream = $1")
-                .bind(stream)
-                .fetch_one(pool)
-                .await
-                .map_err(|e| self.db_error(e))?;
-            Ok(v.unwrap_or(0))
-        })
+        self.max_or_zero(
+            "SELECT MAX(version) FROM events WHERE stream = $1",
+            Some(stream),
+        )
+        .await
     }
 
     /// One stream's events in version order.
@@ -279,13 +276,7 @@ impl Store {
 
     /// The highest sequence number in the log; 0 when it is empty.
     pub async fn last_seq(&self) -> Result<i64, StoreError> {
-        on_pool!(self, pool => {
-            let v: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM events")
-                .fetch_one(pool)
-                .await
-                .map_err(|e| self.db_error(e))?;
-            Ok(v.unwrap_or(0))
-        })
+        self.max_or_zero("SELECT MAX(seq) FROM events", None).await
     }
 
     /// How many events of each kind, by kind.

@@ -48,6 +48,16 @@ pub fn decode(stored: &StoredEvent) -> Result<Event, LoadError> {
     )
 }
 
+/// Folds one event from the log into a model, naming the event if it cannot be read or is
+/// refused: how a server keeps up with what others append.
+pub fn apply_stored(model: &mut Model, stored: &StoredEvent) -> Result<(), LoadError> {
+    let event = decode(stored)?;
+    model.apply(&event).map_err(|source| LoadError::Refused {
+        seq: stored.seq,
+        source,
+    })
+}
+
 fn decode_parts(
     seq: i64,
     stream: &str,

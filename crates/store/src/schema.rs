@@ -74,12 +74,7 @@ impl Store {
 
     /// The schema version the database is at.
     pub async fn schema_version(&self) -> Result<i64, StoreError> {
-        on_pool!(self, pool => {
-            let v: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM hearth_schema")
-                .fetch_one(pool)
-                .await
-                .map_err(|e| self.db_error(e))?;
-            Ok(v.unwrap_or(0))
-        })
+        self.max_or_zero("SELECT MAX(version) FROM hearth_schema", None)
+            .await
     }
 }

@@ -49,13 +49,7 @@ impl AppState {
             if stored.seq <= live.last_seq {
                 continue;
             }
-            let event = store::decode(stored)?;
-            live.model
-                .apply(&event)
-                .map_err(|source| store::LoadError::Refused {
-                    seq: stored.seq,
-                    source,
-                })?;
+            store::apply_stored(&mut live.model, stored)?;
             live.last_seq = stored.seq;
             applied += 1;
         }
