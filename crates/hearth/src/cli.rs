@@ -61,14 +61,14 @@ pub struct SeedArgs {
     pub db: Db,
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
-    /// Years of history.
-    #[arg(long, default_value_t = 5)]
+    /// Years of history (1 to 30).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=30))]
     pub years: u32,
     /// The last day of history (default today), as YYYY-MM-DD.
     #[arg(long)]
     pub end: Option<NaiveDate>,
-    /// Multiply the council: 10 or 100 for benchmarks.
-    #[arg(long, default_value_t = 1)]
+    /// Multiply the council: 10 or 100 for benchmarks (1 to 1000).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub scale: u32,
     /// Skip folding every event into the case model while seeding (saves memory at large scales).
     #[arg(long)]

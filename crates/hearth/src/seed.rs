@@ -20,7 +20,7 @@ pub async fn run(args: SeedArgs) -> anyhow::Result<()> {
         seed: args.seed,
         years: args.years,
         end,
-        scale: args.scale.max(1),
+        scale: args.scale,
     };
     let summary = seed(&store, options, calendar, !args.no_check).await?;
     println!(

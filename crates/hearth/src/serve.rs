@@ -12,13 +12,25 @@ pub async fn serve(db: &Db, addr: &str) -> anyhow::Result<()> {
 
 /// Seeds the demo council the first time, then serves it.
 pub async fn demo(file: &Path, addr: &str) -> anyhow::Result<()> {
-    let url = format!("sqlite://{}", file.display());
     if !file.exists() {
         println!(
             "Creating the demo council in {} (once; it takes a few seconds)...",
             file.display()
         );
-        let store = Store::open(&url, OpenMode::CreateIfMissing).await?;
+        // Built under another name and renamed when whole, so a run stopped part way (Ctrl-C)
+        // never leaves a half-made council to be served next time.
+        let partial = file.with_extension("db.partial");
+        let remove_partial = || {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
+            }
+        };
+        remove_partial();
+        let store = Store::open(
+            &format!("sqlite://{}", partial.display()),
+            OpenMode::CreateIfMissing,
+        )
+        .await?;
         let options = synth::Options {
             seed: 42,
             years: 5,
@@ -26,16 +38,22 @@ pub async fn demo(file: &Path, addr: &str) -> anyhow::Result<()> {
             scale: 1,
         };
         let calendar = domain::calendar::Calendar::england_and_wales();
-        if let Err(e) = crate::seed::seed(&store, options, calendar, true).await {
-            drop(store);
-            // A half-made demo database would be served next time: remove it.
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
-            }
+        let seeded = match crate::seed::seed(&store, options, calendar, true).await {
+            // The file alone must hold the council before it is renamed.
+            Ok(_) => store.checkpoint().await.map_err(anyhow::Error::from),
+            Err(e) => Err(e),
+        };
+        store.close().await;
+        if let Err(e) = seeded {
+            remove_partial();
             return Err(e);
         }
+        std::fs::rename(&partial, file).with_context(|| {
+            format!("cannot rename {} to {}", partial.display(), file.display())
+        })?;
+        remove_partial();
     }
-    let store = Store::open(&url, OpenMode::MustExist).await?;
+    let store = Store::open(&format!("sqlite://{}", file.display()), OpenMode::MustExist).await?;
     run(store, addr).await
 }
 

@@ -233,6 +233,16 @@ fn bad_urls_missing_files_and_newer_schemas_are_one_line_errors() {
         "stats created a database"
     );
 
+    // Nonsense sizes and dates are refused before anything is written.
+    let db = sqlite(dir.path(), "sizes.db");
+    for (flag, value) in [("--years", "0"), ("--scale", "0"), ("--end", "31/03/2025")] {
+        let out = run(&["seed", "--db", &db, flag, value]);
+        assert!(!out.status.success(), "{flag} {value} was accepted");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(flag) && err.contains(value), "{err}");
+        assert!(!dir.path().join("sizes.db").exists());
+    }
+
     // A database written by a newer Hearth is refused, not misread.
     let db = sqlite(dir.path(), "newer.db");
     ok(&["bench", "append", "--db", &db, "--count", "1"]);

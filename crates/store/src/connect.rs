@@ -57,8 +57,14 @@ async fn open_sqlite(url: &str, path: &str, mode: OpenMode) -> Result<Store, Sto
         && !dir.as_os_str().is_empty()
         && !dir.is_dir()
     {
-        return Err(StoreError::NotFound {
-            path: format!("{} (the folder {} does not exist)", path, dir.display()),
+        return Err(match mode {
+            OpenMode::CreateIfMissing => StoreError::NoFolder {
+                path: path.to_string(),
+                folder: dir.display().to_string(),
+            },
+            OpenMode::MustExist => StoreError::NotFound {
+                path: path.to_string(),
+            },
         });
     }
     let options = SqliteConnectOptions::new()

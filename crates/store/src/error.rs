@@ -13,6 +13,9 @@ pub enum StoreError {
     )]
     NotFound { path: String },
 
+    #[error("cannot make a database at {path}: the folder {folder} does not exist")]
+    NoFolder { path: String, folder: String },
+
     #[error("cannot reach {target}: {reason}")]
     Unreachable { target: String, reason: String },
 

@@ -526,6 +526,17 @@ async fn a_missing_file_or_an_unknown_url_is_a_clear_error() {
     assert!(err.to_string().contains("absent.db"), "{err}");
     assert!(!path.exists(), "opening created the file");
 
+    let nowhere = format!(
+        "sqlite://{}",
+        dir.path().join("no/such/folder/x.db").display()
+    );
+    let err = Store::open(&nowhere, OpenMode::CreateIfMissing)
+        .await
+        .err()
+        .unwrap();
+    assert!(matches!(err, StoreError::NoFolder { .. }), "{err:?}");
+    assert!(err.to_string().contains("folder"), "{err}");
+
     let err = Store::open("mysql://me:secret@x/y", OpenMode::MustExist)
         .await
         .err()
@@ -547,4 +558,33 @@ async fn a_missing_file_or_an_unknown_url_is_a_clear_error() {
         "{text}"
     );
     assert_eq!(text.lines().count(), 1, "{text}");
+}
+
+#[tokio::test]
+async fn after_a_checkpoint_the_sqlite_file_alone_holds_everything() {
+    let db = TestDb::sqlite();
+    let store = db.open().await;
+    for i in 0..50 {
+        store
+            .append(
+                &format!("child/{i}"),
+                ExpectedVersion::NoStream,
+                &[note("a", "{}")],
+            )
+            .await
+            .unwrap();
+    }
+    store.checkpoint().await.unwrap();
+    // Copy the main file only, leaving the write-ahead log behind, while the store is still open.
+    let path = db.url.strip_prefix("sqlite://").unwrap();
+    let copy = format!("{path}.copy");
+    std::fs::copy(path, &copy).unwrap();
+    let copied = Store::open(&format!("sqlite://{copy}"), OpenMode::MustExist)
+        .await
+        .unwrap();
+    assert_eq!(
+        copied.last_seq().await.unwrap(),
+        store.last_seq().await.unwrap()
+    );
+    assert_eq!(copied.stream_version("child/49").await.unwrap(), 1);
 }
