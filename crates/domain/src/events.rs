@@ -79,6 +79,7 @@ events! {
     // The council
     CouncilDescribed = "council_described",
     PopulationEstimated = "population_estimated",
+    MeasureTargetSet = "measure_target_set",
     // Organisation
     TeamEstablished = "team_established",
     TeamClosed = "team_closed",
@@ -169,6 +170,26 @@ pub struct CouncilDescribed {
 pub struct PopulationEstimated {
     pub mid_year: i32,
     pub aged_0_to_17: u32,
+}
+
+/// A target for one measure of the improvement plan: where it started, where it must get to, and
+/// the monthly steps on the way. A later event for the same measure replaces it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeasureTargetSet {
+    /// The catalogue id (FD-01, AS-01a...).
+    pub measure: String,
+    /// The month of the baseline, as YYYY-MM; the baseline figure is that month's value.
+    pub baseline_month: String,
+    /// The figure stated in the plan for the baseline month, where the plan states one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<f64>,
+    pub target: f64,
+    /// Month (YYYY-MM) and the value expected by its end, oldest first. After the last point the
+    /// target holds.
+    pub trajectory: Vec<(String, f64)>,
+    /// How far short of the trajectory still rates amber, in the measure's own unit.
+    pub tolerance: f64,
+    pub at: NaiveDate,
 }
 
 // ---- Organisation -------------------------------------------------------------------------

@@ -482,6 +482,8 @@ pub struct Council {
     pub la_code: String,
     /// ONS mid-year estimates of children aged 0-17, by mid-year.
     pub population: BTreeMap<i32, u32>,
+    /// The improvement plan's target for each measure that has one, by measure id.
+    pub targets: BTreeMap<String, events::MeasureTargetSet>,
 }
 
 /// Every child, worker and team as the events so far describe them.
@@ -570,6 +572,9 @@ impl Model {
                 }
                 EventBody::PopulationEstimated(e) => {
                     self.council.population.insert(e.mid_year, e.aged_0_to_17);
+                }
+                EventBody::MeasureTargetSet(e) => {
+                    self.council.targets.insert(e.measure.clone(), e.clone());
                 }
                 _ => {
                     return Err(ApplyError::WrongStream {
@@ -1772,6 +1777,7 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
         B::ChildRegistered(_)
         | B::CouncilDescribed(_)
         | B::PopulationEstimated(_)
+        | B::MeasureTargetSet(_)
         | B::TeamEstablished(_)
         | B::TeamClosed(_)
         | B::WorkerJoined(_)

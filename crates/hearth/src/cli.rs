@@ -50,6 +50,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+    /// The measures: any measure for any period and scope, against target, trajectory and
+    /// published benchmarks, with the children behind each figure.
+    Kpi(KpiArgs),
+    /// The statutory clocks for a team or a worker: what is overdue, due, and about to breach.
+    Worklist(WorklistArgs),
     /// Measure speed: replay, and append latency.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -73,6 +78,68 @@ pub struct SeedArgs {
     /// Skip folding every event into the case model while seeding (saves memory at large scales).
     #[arg(long)]
     pub no_check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct KpiArgs {
+    #[command(flatten)]
+    pub db: Db,
+    /// 2024-03 (a month), 2024-Q1 (January to March), 2023/24 (a statutory year),
+    /// rolling:2024-03 (12 months to March) or at:2024-03-31; default the last whole month.
+    #[arg(long)]
+    pub period: Option<kpi::Period>,
+    /// la, service:CODE, team:ID or worker:ID.
+    #[arg(long, default_value = "la")]
+    pub scope: kpi::Scope,
+    /// A measure id (FD-01, AS-01 ...); repeat for several. Default: every measure.
+    #[arg(long)]
+    pub measure: Vec<String>,
+    /// Replay the records as they stood at the end of this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub as_known_on: Option<NaiveDate>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ListFormat,
+    /// List the children (or workers, or records) behind each figure, and what was left out.
+    #[arg(long)]
+    pub children: bool,
+    /// Cut each figure by age, sex, ethnicity, disability or area.
+    #[arg(long)]
+    pub breakdown: Option<String>,
+    /// Targets from a CSV file (measure,baseline_month,baseline,target,tolerance,trajectory)
+    /// in place of those recorded for the council.
+    #[arg(long)]
+    pub targets: Option<PathBuf>,
+    /// List the catalogue of measures and stop.
+    #[arg(long)]
+    pub list: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WorklistArgs {
+    #[command(flatten)]
+    pub db: Db,
+    #[arg(long, conflicts_with = "worker")]
+    pub team: Option<u32>,
+    #[arg(long)]
+    pub worker: Option<u32>,
+    /// Clocks due within this many working days count as due soon.
+    #[arg(long, default_value_t = 5)]
+    pub within: i64,
+    /// Include clocks due later than that as well.
+    #[arg(long)]
+    pub all: bool,
+    /// Read the clocks as on this day (YYYY-MM-DD), from the records as they stood then.
+    #[arg(long)]
+    pub on: Option<NaiveDate>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ListFormat {
+    Table,
+    Json,
+    Csv,
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,6 +176,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { db, addr } => crate::serve::serve(&db, &addr).await,
         Command::Demo { addr, file } => crate::serve::demo(&file, &addr).await,
         Command::Stats { db, format } => crate::stats::run(&db, format).await,
+        Command::Kpi(args) => crate::kpi::run(args).await,
+        Command::Worklist(args) => crate::kpi::worklist(args).await,
         Command::Bench(BenchCommand::Replay { db }) => crate::bench::replay(&db).await,
         Command::Bench(BenchCommand::Append {
             dbs,

@@ -3,6 +3,7 @@
 
 mod bench;
 mod cli;
+mod kpi;
 mod progress;
 mod seed;
 mod serve;

@@ -209,7 +209,65 @@ impl Org {
     }
 }
 
+/// The demonstration plan's targets, in the seed plan's shape: (measure, target, tolerance, and
+/// trajectory steps as months after the baseline month, which is a year before the history ends).
+const PLAN_TARGETS: &[(&str, f64, f64, &[(u32, f64)])] = &[
+    ("FD-01", 95.0, 5.0, &[(2, 77.0), (3, 80.0), (4, 90.0), (5, 95.0)]),
+    ("FD-03", 21.0, 2.0, &[(6, 21.0)]),
+    ("AS-01", 85.0, 5.0, &[(5, 75.0), (7, 80.0), (9, 85.0)]),
+    ("AS-01a", 85.0, 5.0, &[(5, 75.0), (7, 80.0), (9, 85.0)]),
+    ("S47-03", 85.0, 5.0, &[(6, 85.0)]),
+    ("CP-07", 95.0, 5.0, &[(2, 88.0), (4, 92.0), (5, 95.0)]),
+    ("CP-05", 95.0, 5.0, &[(6, 95.0)]),
+    ("CLA-05", 95.0, 5.0, &[(6, 95.0)]),
+    ("CLA-07", 90.0, 5.0, &[(3, 80.0), (5, 90.0)]),
+    ("LEG-01a", 60.0, 10.0, &[(6, 45.0), (12, 60.0)]),
+    ("MIS-02a", 95.0, 5.0, &[(4, 95.0)]),
+    ("QA-01", 95.0, 5.0, &[(2, 70.0), (3, 85.0), (4, 95.0)]),
+    ("QA-02a", 25.0, 5.0, &[(3, 25.0)]),
+    ("QA-02b", 80.0, 10.0, &[(6, 70.0), (10, 80.0)]),
+    ("QA-03", 80.0, 5.0, &[(4, 71.0), (7, 75.0), (10, 80.0)]),
+    ("WF-01", 18.0, 1.0, &[(3, 22.0), (6, 20.0), (9, 18.0)]),
+    ("WF-03b", 85.0, 3.0, &[(4, 78.0), (10, 85.0)]),
+    ("CL-01b", 49.5, 3.0, &[(7, 49.5)]),
+    ("YP-01", 5.0, 2.0, &[(6, 5.0)]),
+];
+
 impl<S: FnMut(Event)> Sim<'_, S> {
+    /// Records the demonstration plan's targets, dated so that the plan runs through the last
+    /// year of the history whatever its end.
+    fn set_plan_targets(&mut self, when: chrono::NaiveDateTime) {
+        let end = self.opts.end;
+        let month = |n: i32| {
+            let first = NaiveDate::from_ymd_opt(end.year(), end.month(), 1).expect("first");
+            let d = if n >= 0 {
+                first + chrono::Months::new(n as u32)
+            } else {
+                first - chrono::Months::new((-n) as u32)
+            };
+            format!("{}-{:02}", d.year(), d.month())
+        };
+        for (measure, target, tolerance, steps) in PLAN_TARGETS {
+            self.rec.record(
+                StreamId::Council,
+                MeasureTargetSet {
+                    measure: (*measure).into(),
+                    baseline_month: month(-12),
+                    baseline: None,
+                    target: *target,
+                    trajectory: steps
+                        .iter()
+                        .map(|(n, v)| (month(*n as i32 - 12), *v))
+                        .collect(),
+                    tolerance: *tolerance,
+                    at: when.date(),
+                },
+                when,
+                "seed",
+            );
+        }
+    }
+
     pub(crate) fn establish_council(&mut self) {
         let at = self.start - Duration::days(365 * 9);
         let when = at.and_hms_opt(9, 0, 0).expect("valid time");
@@ -217,7 +275,8 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             StreamId::Council,
             CouncilDescribed {
                 name: "Hearthshire (demonstration council)".into(),
-                la_code: "999".into(),
+                // The demonstration council is benchmarked as the seed council (Dudley, 332).
+                la_code: "332".into(),
                 at,
             },
             when,
@@ -237,6 +296,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 "seed",
             );
         }
+        self.set_plan_targets(when);
         let scale = self.opts.scale.max(1);
         for copy in 0..scale {
             for s in SHAPE {

@@ -134,6 +134,8 @@ pub(crate) enum Task {
     RespondToComplaint {
         complaint: RecordId,
     },
+    /// Audit a plan started lately (the plan's target: a quarter of new plans a month).
+    AuditNewPlan,
     ResolveDispute {
         dispute: RecordId,
     },
@@ -794,6 +796,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                     },
                 );
                 self.children.get_mut(&child).expect("child").cin_plan = Some(plan);
+                self.maybe_audit_new_plan(child, today);
                 self.transfer(child, Service::FamilySafeguarding);
                 self.schedule_from(today, 80, 100, child, Task::CinReview { plan });
                 self.schedule_from(
@@ -1065,6 +1068,13 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                         CareRoute::UntilEighteen => PermanencePlan::LongTermFostering,
                     };
                     self.note(child, today, PermanencePlanMade { plan, at: today });
+                    if plan == PermanencePlan::LongTermFostering
+                        && self.rng.chance(0.45 + 0.35 * self.progress_through())
+                    {
+                        let d = today + Duration::days(self.rng.range(30, 240));
+                        let step = PermanenceStep::LongTermMatch;
+                        self.schedule(d, child, Task::Permanence { period, step });
+                    }
                 }
                 let next = match n {
                     1 => self.late_or_on_time(Months::new(3), 0.85),
@@ -1141,6 +1151,9 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                     return;
                 }
                 self.note(child, today, PermanenceStepReached { step, at: today });
+                if step == PermanenceStep::LongTermMatch {
+                    return; // the child stays in care until eighteen
+                }
                 let next = match step {
                     PermanenceStep::AdoptionDecision => {
                         Some((PermanenceStep::PlacementOrder, 60, 180))
@@ -1365,6 +1378,15 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             Task::ResolveDispute { dispute } => {
                 self.note(child, today, IroDisputeResolved { dispute, at: today });
             }
+            Task::AuditNewPlan => self.audit(child, AuditKind::NewPlan),
+        }
+    }
+
+    /// Some new plans are audited within a month of starting, more as the plan takes hold.
+    fn maybe_audit_new_plan(&mut self, child: ChildId, start: NaiveDate) {
+        if self.rng.chance(0.12 + 0.16 * self.progress_through()) {
+            let d = start + Duration::days(self.rng.range(3, 34));
+            self.schedule(d, child, Task::AuditNewPlan);
         }
     }
 
@@ -1555,6 +1577,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 at: today,
             },
         );
+        self.maybe_audit_new_plan(child, today);
         let c = self.children.get_mut(&child).expect("child");
         c.cp_plan = Some(plan);
         if let Some(cin) = c.cin_plan.take() {
@@ -1715,6 +1738,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 at,
             },
         );
+        self.maybe_audit_new_plan(child, at);
         {
             let c = self.children.get_mut(&child).expect("child");
             c.care = Some(period);
@@ -2121,6 +2145,56 @@ impl<S: FnMut(Event)> Sim<'_, S> {
         None
     }
 
+    /// A case audit by a service manager, with actions that are mostly closed later.
+    fn audit(&mut self, child: ChildId, kind: AuditKind) {
+        let today = self.today;
+        let Some(auditor) = self.someone_in(WorkerRole::ServiceManager) else {
+            return;
+        };
+        let audit = self.next_rid(child);
+        let p = self.progress_through();
+        let grade = self.rng.weighted(&[
+            (0.03 + 0.03 * p, AuditGrade::Outstanding),
+            (0.25 + 0.2 * p, AuditGrade::Good),
+            (0.5 - 0.1 * p, AuditGrade::RequiresImprovement),
+            (0.22 - 0.13 * p, AuditGrade::Inadequate),
+        ]);
+        let plan_smart = self.rng.chance(0.45 + 0.35 * p);
+        let n = self.rng.range(0, 4) as usize;
+        let actions: Vec<String> = (0..n)
+            .map(|_| {
+                self.rng
+                    .pick(&[
+                        "Update the chronology",
+                        "Make the plan SMART",
+                        "Record the child's views",
+                        "Hold a core group",
+                        "Complete the genogram",
+                    ])
+                    .to_string()
+            })
+            .collect();
+        self.note(
+            child,
+            today,
+            CaseAudited {
+                audit,
+                kind,
+                grade,
+                plan_smart,
+                actions,
+                auditor,
+                at: today,
+            },
+        );
+        for action in 1..=n as u16 {
+            if self.rng.chance(0.85) {
+                let d = today + Duration::days(self.rng.range(7, 90));
+                self.schedule(d, child, Task::CloseActionOfAudit { audit, action });
+            }
+        }
+    }
+
     pub(crate) fn quality_assurance_day(&mut self) {
         let today = self.today;
         if !self.cal.is_working_day(today) {
@@ -2131,52 +2205,8 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             let Some(child) = self.random_open_child() else {
                 break;
             };
-            let Some(auditor) = self.someone_in(WorkerRole::ServiceManager) else {
-                break;
-            };
-            let audit = self.next_rid(child);
-            let p = self.progress_through();
-            let grade = self.rng.weighted(&[
-                (0.03 + 0.03 * p, AuditGrade::Outstanding),
-                (0.25 + 0.2 * p, AuditGrade::Good),
-                (0.5 - 0.1 * p, AuditGrade::RequiresImprovement),
-                (0.22 - 0.13 * p, AuditGrade::Inadequate),
-            ]);
-            let plan_smart = self.rng.chance(0.45 + 0.35 * p);
-            let n = self.rng.range(0, 4) as usize;
-            let actions: Vec<String> = (0..n)
-                .map(|_| {
-                    self.rng
-                        .pick(&[
-                            "Update the chronology",
-                            "Make the plan SMART",
-                            "Record the child's views",
-                            "Hold a core group",
-                            "Complete the genogram",
-                        ])
-                        .to_string()
-                })
-                .collect();
             let kind = *self.rng.pick(AuditKind::ALL);
-            self.note(
-                child,
-                today,
-                CaseAudited {
-                    audit,
-                    kind,
-                    grade,
-                    plan_smart,
-                    actions,
-                    auditor,
-                    at: today,
-                },
-            );
-            for action in 1..=n as u16 {
-                if self.rng.chance(0.85) {
-                    let d = today + Duration::days(self.rng.range(7, 90));
-                    self.schedule(d, child, Task::CloseActionOfAudit { audit, action });
-                }
-            }
+            self.audit(child, kind);
         }
         for _ in 0..self.rng.poisson(0.6 * self.scale()) {
             let Some(child) = self.random_open_child() else {

@@ -1,0 +1,159 @@
+//! The DfE's published figures for every council, region and England, and each council's ten
+//! statistical neighbours (`data/benchmarks/`, see its SOURCES.md).
+
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+use std::sync::OnceLock;
+
+const PUBLISHED: &str = include_str!("../data/benchmarks/published.csv");
+const AREAS: &str = include_str!("../data/benchmarks/areas.csv");
+const NEIGHBOURS: &str = include_str!("../data/benchmarks/neighbours.csv");
+
+/// England's code in the DfE's data.
+pub const ENGLAND: u16 = 970;
+
+#[derive(Debug, Clone)]
+pub struct Area {
+    pub code: u16,
+    pub name: String,
+    pub region: Option<u16>,
+}
+
+#[derive(Debug, Default)]
+pub struct Benchmarks {
+    /// (measure, area) → (year, value), oldest first.
+    values: FxHashMap<(String, u16), Vec<(i32, f64)>>,
+    areas: FxHashMap<u16, Area>,
+    neighbours: FxHashMap<u16, Vec<u16>>,
+}
+
+/// A council's published figure beside its neighbours, region and England, for one year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    /// The year published: ending 31 March (or at 30 September for the workforce).
+    pub year: i32,
+    pub council: Option<f64>,
+    pub neighbours_mean: Option<f64>,
+    pub neighbours_median: Option<f64>,
+    /// How many of the ten neighbours published a figure.
+    pub neighbours_with_figures: usize,
+    pub region: Option<f64>,
+    pub region_name: Option<String>,
+    pub england: Option<f64>,
+}
+
+pub fn published() -> &'static Benchmarks {
+    static CELL: OnceLock<Benchmarks> = OnceLock::new();
+    CELL.get_or_init(|| Benchmarks::parse(PUBLISHED, AREAS, NEIGHBOURS).expect("built-in benchmark data is valid"))
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+impl Benchmarks {
+    pub fn parse(published: &str, areas: &str, neighbours: &str) -> Result<Self, csv::Error> {
+        let mut b = Benchmarks::default();
+        for rec in csv::Reader::from_reader(published.as_bytes()).records() {
+            let rec = rec?;
+            let (Some(m), Some(y), Some(a), Some(v)) = (
+                rec.get(0),
+                rec.get(1).and_then(|y| y.parse().ok()),
+                rec.get(2).and_then(|a| a.parse().ok()),
+                rec.get(3).and_then(|v| v.parse().ok()),
+            ) else {
+                continue;
+            };
+            b.values.entry((m.to_string(), a)).or_default().push((y, v));
+        }
+        for v in b.values.values_mut() {
+            v.sort_by_key(|(y, _)| *y);
+        }
+        for rec in csv::Reader::from_reader(areas.as_bytes()).records() {
+            let rec = rec?;
+            if let Some(code) = rec.get(0).and_then(|c| c.parse().ok()) {
+                b.areas.insert(
+                    code,
+                    Area {
+                        code,
+                        name: rec.get(1).unwrap_or("").to_string(),
+                        region: rec.get(3).and_then(|r| r.parse().ok()),
+                    },
+                );
+            }
+        }
+        for rec in csv::Reader::from_reader(neighbours.as_bytes()).records() {
+            let rec = rec?;
+            if let (Some(la), Some(n)) = (
+                rec.get(0).and_then(|c| c.parse().ok()),
+                rec.get(2).and_then(|c| c.parse().ok()),
+            ) {
+                b.neighbours.entry(la).or_default().push(n);
+            }
+        }
+        Ok(b)
+    }
+
+    pub fn area(&self, code: u16) -> Option<&Area> {
+        self.areas.get(&code)
+    }
+
+    pub fn neighbours(&self, la: u16) -> &[u16] {
+        self.neighbours.get(&la).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether the DfE publishes this measure at all.
+    pub fn publishes(&self, measure: &str) -> bool {
+        self.values.contains_key(&(measure.to_string(), ENGLAND))
+    }
+
+    pub fn value(&self, measure: &str, area: u16, year: i32) -> Option<f64> {
+        self.values
+            .get(&(measure.to_string(), area))?
+            .iter()
+            .find(|(y, _)| *y == year)
+            .map(|(_, v)| *v)
+    }
+
+    /// The latest year England has a figure for, no later than `year`.
+    pub fn latest_year(&self, measure: &str, year: i32) -> Option<i32> {
+        let england = self.values.get(&(measure.to_string(), ENGLAND))?;
+        england
+            .iter()
+            .rev()
+            .find(|(y, _)| *y <= year)
+            .or(england.first())
+            .map(|(y, _)| *y)
+    }
+
+    /// The comparison for a council (by LA code) in the latest published year up to `year`.
+    pub fn compare(&self, measure: &str, la: u16, year: i32) -> Option<Comparison> {
+        let year = self.latest_year(measure, year)?;
+        let mut sn: Vec<f64> = self
+            .neighbours(la)
+            .iter()
+            .filter_map(|n| self.value(measure, *n, year))
+            .collect();
+        sn.sort_by(f64::total_cmp);
+        let mean = (!sn.is_empty()).then(|| round1(sn.iter().sum::<f64>() / sn.len() as f64));
+        let median = (!sn.is_empty()).then(|| {
+            let m = sn.len() / 2;
+            if sn.len() % 2 == 1 {
+                sn[m]
+            } else {
+                round1((sn[m - 1] + sn[m]) / 2.0)
+            }
+        });
+        let region = self.area(la).and_then(|a| a.region);
+        Some(Comparison {
+            year,
+            council: self.value(measure, la, year),
+            neighbours_mean: mean,
+            neighbours_median: median,
+            neighbours_with_figures: sn.len(),
+            region: region.and_then(|r| self.value(measure, r, year)),
+            region_name: region.and_then(|r| self.area(r)).map(|a| a.name.clone()),
+            england: self.value(measure, ENGLAND, year),
+        })
+    }
+}

@@ -1,0 +1,414 @@
+//! The engine: a measure's function turns the model into items (each a child, worker or record
+//! with its share of numerator and denominator), and the items add up to the figure for any scope.
+//! Keeping the items is what puts the children behind each number one click away.
+
+use crate::catalogue::{self, Aggregate, Measure};
+use crate::index::Index;
+use crate::measures;
+use crate::period::Period;
+use crate::scope::Scope;
+use chrono::{Datelike, NaiveDate};
+use domain::calendar::Calendar;
+use domain::codes::Service;
+use domain::model::Child;
+use domain::{ChildId, Model, RecordId, TeamId, WorkerId};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+/// Who an item is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Subject {
+    Child(ChildId),
+    Worker(WorkerId),
+}
+
+/// One child, worker or record counted by a measure.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Item {
+    pub subject: Subject,
+    pub record: Option<RecordId>,
+    /// The date that put it in the period (received, authorised, the snapshot date...).
+    pub date: NaiveDate,
+    /// Its share of the numerator: 1 or 0 for percentages, a total for means and ratios.
+    pub num: f64,
+    /// Its share of the denominator.
+    pub den: f64,
+    /// A figure about it worth showing: working days taken, days open, cases held.
+    pub value: Option<f64>,
+    /// The team and worker it belonged to on `date`.
+    pub team: Option<TeamId>,
+    pub worker: Option<WorkerId>,
+}
+
+/// Something a measure looked at and left out, with the reason.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Left {
+    pub subject: Subject,
+    pub record: Option<RecordId>,
+    pub date: NaiveDate,
+    pub reason: &'static str,
+    pub team: Option<TeamId>,
+    pub worker: Option<WorkerId>,
+}
+
+/// What one measure found over one period, before it is cut to a scope.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    pub items: Vec<Item>,
+    pub left: Vec<Left>,
+}
+
+/// What a measure function sees.
+pub struct Ctx<'m> {
+    pub model: &'m Model,
+    pub cal: &'m Calendar,
+    pub ix: &'m Index<'m>,
+    /// The first and last days of the period.
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+    /// The snapshot date: the period's last day, or today if that is still to come.
+    pub at: NaiveDate,
+    /// What is known up to: clocks that have not run out by today are still running.
+    pub today: NaiveDate,
+}
+
+impl Ctx<'_> {
+    pub fn in_period(&self, d: NaiveDate) -> bool {
+        self.first <= d && d <= self.last && d <= self.today
+    }
+
+    pub fn wd(&self, from: NaiveDate, to: NaiveDate) -> i64 {
+        self.cal.working_days_between(from, to)
+    }
+}
+
+impl Tally {
+    pub fn child(&mut self, c: &Child, record: Option<RecordId>, date: NaiveDate, met: bool) {
+        self.push(c, record, date, f64::from(u8::from(met)), 1.0, None);
+    }
+
+    pub fn child_valued(
+        &mut self,
+        c: &Child,
+        record: Option<RecordId>,
+        date: NaiveDate,
+        met: bool,
+        value: f64,
+    ) {
+        self.push(c, record, date, f64::from(u8::from(met)), 1.0, Some(value));
+    }
+
+    pub fn push(
+        &mut self,
+        c: &Child,
+        record: Option<RecordId>,
+        date: NaiveDate,
+        num: f64,
+        den: f64,
+        value: Option<f64>,
+    ) {
+        self.items.push(Item {
+            subject: Subject::Child(c.id()),
+            record,
+            date,
+            num,
+            den,
+            value,
+            team: None,
+            worker: None,
+        });
+    }
+
+    pub fn worker(&mut self, w: WorkerId, date: NaiveDate, num: f64, den: f64, value: Option<f64>) {
+        self.items.push(Item {
+            subject: Subject::Worker(w),
+            record: None,
+            date,
+            num,
+            den,
+            value,
+            team: None,
+            worker: None,
+        });
+    }
+
+    pub fn leave(
+        &mut self,
+        c: &Child,
+        record: Option<RecordId>,
+        date: NaiveDate,
+        reason: &'static str,
+    ) {
+        self.left.push(Left {
+            subject: Subject::Child(c.id()),
+            record,
+            date,
+            reason,
+            team: None,
+            worker: None,
+        });
+    }
+}
+
+/// The team and worker a subject belonged to on a date.
+fn attribution(model: &Model, subject: Subject, date: NaiveDate) -> (Option<TeamId>, Option<WorkerId>) {
+    match subject {
+        Subject::Child(id) => model
+            .children
+            .get(&id)
+            .and_then(|c| {
+                c.allocations
+                    .iter()
+                    .rev()
+                    .find(|a| a.from <= date && a.to.is_none_or(|t| date < t))
+            })
+            .map_or((None, None), |a| (Some(a.team), Some(a.worker))),
+        Subject::Worker(w) => (
+            model
+                .workers
+                .get(&w)
+                .and_then(|wk| wk.terms_on(date))
+                .map(|t| t.team),
+            Some(w),
+        ),
+    }
+}
+
+/// Runs one measure over one period, with every item and omission placed in its team.
+pub fn evaluate(
+    model: &Model,
+    cal: &Calendar,
+    ix: &Index<'_>,
+    measure: &Measure,
+    period: Period,
+    today: NaiveDate,
+) -> Tally {
+    let ctx = Ctx {
+        model,
+        cal,
+        ix,
+        first: period.first(),
+        last: period.last(),
+        at: period.last().min(today),
+        today,
+    };
+    let mut tally = Tally::default();
+    let f = measures::function(&measure.id).expect("every catalogue entry has a function");
+    f(&ctx, &mut tally);
+    for i in &mut tally.items {
+        (i.team, i.worker) = attribution(model, i.subject, i.date);
+    }
+    for l in &mut tally.left {
+        (l.team, l.worker) = attribution(model, l.subject, l.date);
+    }
+    tally
+}
+
+/// Whether something placed in `team` (or in no team) falls in a scope.
+pub fn in_scope(
+    model: &Model,
+    measure: &Measure,
+    scope: Scope,
+    team: Option<TeamId>,
+    worker: Option<WorkerId>,
+) -> bool {
+    match scope {
+        Scope::Council => true,
+        Scope::Team(t) => team == Some(t),
+        Scope::Worker(w) => worker == Some(w),
+        Scope::Service(s) => service_of(model, measure, team) == Some(s),
+    }
+}
+
+/// The service a team belongs to; records of unallocated children belong to the measure's own
+/// service (contacts to the front door, for instance).
+pub fn service_of(model: &Model, measure: &Measure, team: Option<TeamId>) -> Option<Service> {
+    match team {
+        Some(t) => model.teams.get(&t).map(|t| t.service),
+        None => measure.home_service,
+    }
+}
+
+/// Running sums for one scope.
+#[derive(Debug, Clone, Default)]
+pub struct Sums {
+    pub num: f64,
+    pub den: f64,
+    pub n: usize,
+    values: Vec<f64>,
+}
+
+impl Sums {
+    pub fn add(&mut self, i: &Item, keep_values: bool) {
+        self.num += i.num;
+        self.den += i.den;
+        self.n += 1;
+        if keep_values && let Some(v) = i.value {
+            self.values.push(v);
+        }
+    }
+}
+
+/// A measure's figure for one period and scope.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figure {
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub value: Option<f64>,
+    /// Why there is no value, when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_value: Option<&'static str>,
+}
+
+/// The ONS mid-year estimate that rates for a period use: the mid-year before the end of the
+/// statutory year the period ends in, or the nearest earlier one the council has.
+pub fn population(model: &Model, period: Period) -> Option<u32> {
+    let last = period.last();
+    let year_end = if last.month() >= 4 {
+        last.year() + 1
+    } else {
+        last.year()
+    };
+    let pop = &model.council.population;
+    pop.range(..=year_end - 1)
+        .next_back()
+        .or_else(|| pop.iter().next())
+        .map(|(_, n)| *n)
+}
+
+pub fn figure(
+    model: &Model,
+    measure: &Measure,
+    period: Period,
+    scope: Scope,
+    sums: &Sums,
+) -> Figure {
+    let ratio = |scale: f64| {
+        (sums.den > 0.0).then(|| round(scale * sums.num / sums.den))
+    };
+    match measure.aggregate {
+        Aggregate::Percent => Figure {
+            numerator: Some(round(sums.num)),
+            denominator: Some(round(sums.den)),
+            value: ratio(100.0),
+            no_value: (sums.den == 0.0).then_some("nothing to count in this period"),
+        },
+        Aggregate::Ratio | Aggregate::Mean => Figure {
+            numerator: Some(round(sums.num)),
+            denominator: Some(round(sums.den)),
+            value: ratio(1.0),
+            no_value: (sums.den == 0.0).then_some("nothing to count in this period"),
+        },
+        Aggregate::Count => Figure {
+            numerator: Some(sums.num),
+            denominator: None,
+            value: Some(sums.num),
+            no_value: None,
+        },
+        Aggregate::Median => {
+            let mut v = sums.values.clone();
+            v.sort_by(f64::total_cmp);
+            let value = (!v.is_empty()).then(|| {
+                let m = v.len() / 2;
+                if v.len() % 2 == 1 {
+                    v[m]
+                } else {
+                    round((v[m - 1] + v[m]) / 2.0)
+                }
+            });
+            Figure {
+                numerator: None,
+                denominator: Some(sums.den),
+                value,
+                no_value: value.is_none().then_some("nothing to count in this period"),
+            }
+        }
+        Aggregate::Rate => {
+            if scope != Scope::Council {
+                return Figure {
+                    numerator: Some(sums.num),
+                    denominator: None,
+                    value: None,
+                    no_value: Some("rates per 10,000 children are for the council as a whole"),
+                };
+            }
+            match population(model, period) {
+                Some(p) if p > 0 => Figure {
+                    numerator: Some(sums.num),
+                    denominator: Some(f64::from(p)),
+                    value: Some(round(10_000.0 * sums.num / f64::from(p))),
+                    no_value: None,
+                },
+                _ => Figure {
+                    numerator: Some(sums.num),
+                    denominator: None,
+                    value: None,
+                    no_value: Some("no child population estimate is recorded for the council"),
+                },
+            }
+        }
+    }
+}
+
+/// One decimal place, as the DfE publishes.
+pub fn round(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// A measure's figure for one scope, with the items behind it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub figure: Figure,
+    pub items: Vec<Item>,
+    pub left: Vec<Left>,
+}
+
+pub fn outcome(model: &Model, measure: &Measure, period: Period, scope: Scope, tally: Tally) -> Outcome {
+    let keep = measure.aggregate == Aggregate::Median;
+    let mut sums = Sums::default();
+    let items: Vec<Item> = tally
+        .items
+        .into_iter()
+        .filter(|i| in_scope(model, measure, scope, i.team, i.worker))
+        .collect();
+    for i in &items {
+        sums.add(i, keep);
+    }
+    let left = tally
+        .left
+        .into_iter()
+        .filter(|l| in_scope(model, measure, scope, l.team, l.worker))
+        .collect();
+    Outcome {
+        figure: figure(model, measure, period, scope, &sums),
+        items,
+        left,
+    }
+}
+
+/// Sums for the council, every service and every team at once: one pass over the items.
+pub fn sums_by_scope(model: &Model, measure: &Measure, tally: &Tally) -> FxHashMap<Scope, Sums> {
+    let keep = measure.aggregate == Aggregate::Median;
+    let mut out: FxHashMap<Scope, Sums> = FxHashMap::default();
+    for i in &tally.items {
+        out.entry(Scope::Council).or_default().add(i, keep);
+        if let Some(t) = i.team {
+            out.entry(Scope::Team(t)).or_default().add(i, keep);
+        }
+        if let Some(s) = service_of(model, measure, i.team) {
+            out.entry(Scope::Service(s)).or_default().add(i, keep);
+        }
+    }
+    out
+}
+
+/// Looks a measure up, or says which ids exist.
+pub fn find_measure(id: &str) -> Result<&'static Measure, String> {
+    catalogue::measure(id).ok_or_else(|| {
+        format!(
+            "there is no measure `{id}`; `hearth kpi --list` shows the {} there are",
+            catalogue::catalogue().len()
+        )
+    })
+}

@@ -1,0 +1,206 @@
+//! Contacts, referrals, assessments and children in need.
+
+use super::months_before;
+use crate::engine::{Ctx, Tally};
+use crate::index::{between, up_to};
+use domain::codes::{AssessmentKind, ContactDecision};
+
+pub fn contacts_decided_in_a_day(ctx: &Ctx, t: &mut Tally) {
+    for (c, k) in between(&ctx.ix.contacts, |(_, k)| k.received.date(), ctx.first, ctx.last) {
+        let received = k.received.date();
+        if received > ctx.today {
+            continue;
+        }
+        let deadline = ctx.cal.add_working_days(received, 1);
+        match &k.decision {
+            Some((_, at)) => {
+                let days = ctx.wd(received, at.date());
+                t.child_valued(c, Some(k.id), received, at.date() <= deadline, days as f64);
+            }
+            None if deadline < ctx.today => t.child(c, Some(k.id), received, false),
+            None => t.leave(c, Some(k.id), received, "undecided, with its clock still running"),
+        }
+    }
+}
+
+pub fn appropriate_contacts(ctx: &Ctx, t: &mut Tally) {
+    let decided = |(_, k): &(_, &domain::model::Contact)| k.decision.as_ref().map(|d| d.1.date());
+    for (c, k) in between(
+        &ctx.ix.decisions,
+        |e| decided(e).expect("decided"),
+        ctx.first,
+        ctx.last.min(ctx.today),
+    ) {
+        let (decision, at) = k.decision.as_ref().expect("decided");
+        let progressed = matches!(
+            decision,
+            ContactDecision::Referral | ContactDecision::EarlyHelp
+        );
+        if *decision == ContactDecision::ExistingCase {
+            t.leave(c, Some(k.id), at.date(), "about a child already open: passed to the worker");
+            continue;
+        }
+        t.child(c, Some(k.id), at.date(), progressed);
+    }
+}
+
+pub fn contacts_received(ctx: &Ctx, t: &mut Tally) {
+    for (c, k) in between(&ctx.ix.contacts, |(_, k)| k.received.date(), ctx.first, ctx.last) {
+        if k.received.date() <= ctx.today {
+            t.child(c, Some(k.id), k.received.date(), true);
+        }
+    }
+}
+
+fn referrals_in_period<'a>(
+    ctx: &'a Ctx,
+) -> impl Iterator<Item = &'a (&'a domain::model::Child, &'a domain::model::Referral)> {
+    between(&ctx.ix.referrals, |(_, r)| r.date, ctx.first, ctx.last.min(ctx.today)).iter()
+}
+
+pub fn referrals(ctx: &Ctx, t: &mut Tally) {
+    for (c, r) in referrals_in_period(ctx) {
+        t.child(c, Some(r.id), r.date, true);
+    }
+}
+
+pub fn re_referrals(ctx: &Ctx, t: &mut Tally) {
+    for (c, r) in referrals_in_period(ctx) {
+        let since = months_before(r.date, 12);
+        let again = c
+            .referrals
+            .iter()
+            .any(|p| p.id != r.id && p.date < r.date && p.date >= since);
+        t.child(c, Some(r.id), r.date, again);
+    }
+}
+
+pub fn referrals_nfa(ctx: &Ctx, t: &mut Tally) {
+    for (c, r) in referrals_in_period(ctx) {
+        let assessed = c.assessments.iter().any(|a| a.referral == r.id);
+        let closed = r.closed.as_ref().is_some_and(|(d, _)| *d <= ctx.today);
+        t.child(c, Some(r.id), r.date, closed && !assessed);
+    }
+}
+
+pub fn referrals_not_in_need(ctx: &Ctx, t: &mut Tally) {
+    for (c, r) in referrals_in_period(ctx) {
+        let assessed = c.assessments.iter().any(|a| a.referral == r.id);
+        // RC8: closed after assessment with no further action; RC9: closed after assessment and
+        // referred to early help. The DfE counts both as assessed not in need.
+        let not_in_need = r.closed.as_ref().is_some_and(|(d, why)| {
+            *d <= ctx.today && matches!(why.0.as_str(), "RC8" | "RC9")
+        });
+        t.child(c, Some(r.id), r.date, assessed && not_in_need);
+    }
+}
+
+fn authorised_in_45(ctx: &Ctx, t: &mut Tally, kind: Option<AssessmentKind>) {
+    for (c, a) in between(
+        &ctx.ix.authorised,
+        |(_, a)| a.authorised.expect("authorised"),
+        ctx.first,
+        ctx.last.min(ctx.today),
+    ) {
+        if kind.is_some_and(|k| k != a.kind) {
+            continue;
+        }
+        let done = a.authorised.expect("authorised");
+        let days = ctx.wd(a.start, done);
+        t.child_valued(c, Some(a.id), done, days <= 45, days as f64);
+    }
+}
+
+pub fn assessments_in_45(ctx: &Ctx, t: &mut Tally) {
+    authorised_in_45(ctx, t, None);
+}
+
+pub fn new_assessments_in_45(ctx: &Ctx, t: &mut Tally) {
+    authorised_in_45(ctx, t, Some(AssessmentKind::New));
+}
+
+pub fn updated_assessments_in_45(ctx: &Ctx, t: &mut Tally) {
+    authorised_in_45(ctx, t, Some(AssessmentKind::Updated));
+}
+
+pub fn assessment_duration(ctx: &Ctx, t: &mut Tally) {
+    authorised_in_45(ctx, t, None);
+    for i in &mut t.items {
+        i.num = 0.0;
+    }
+}
+
+pub fn child_seen_in_assessment(ctx: &Ctx, t: &mut Tally) {
+    for (c, a) in between(
+        &ctx.ix.authorised,
+        |(_, a)| a.authorised.expect("authorised"),
+        ctx.first,
+        ctx.last.min(ctx.today),
+    ) {
+        let done = a.authorised.expect("authorised");
+        let seen = c
+            .visits
+            .iter()
+            .any(|v| v.seen && a.start <= v.date && v.date <= done);
+        t.child(c, Some(a.id), done, seen);
+    }
+}
+
+pub fn assessments_overdue(ctx: &Ctx, t: &mut Tally) {
+    for (c, a) in up_to(&ctx.ix.assessments, |(_, a)| a.start, ctx.at) {
+        if a.authorised.is_some_and(|d| d <= ctx.at) {
+            continue;
+        }
+        // An assessment of a case since closed is no longer running.
+        let closed = c
+            .referrals
+            .iter()
+            .find(|r| r.id == a.referral)
+            .and_then(|r| r.closed.as_ref())
+            .is_some_and(|(d, _)| *d <= ctx.at);
+        if closed {
+            continue;
+        }
+        let days = ctx.wd(a.start, ctx.at);
+        if days > 45 {
+            t.child_valued(c, Some(a.id), ctx.at, true, days as f64);
+        }
+    }
+}
+
+pub fn children_in_need(ctx: &Ctx, t: &mut Tally) {
+    for c in &ctx.ix.worked_with {
+        let open = c
+            .referrals
+            .iter()
+            .find(|r| r.date <= ctx.at && r.closed.as_ref().is_none_or(|(d, _)| *d > ctx.at));
+        if let Some(r) = open {
+            t.child(c, Some(r.id), ctx.at, true);
+        }
+    }
+}
+
+pub fn cin_episode_length(ctx: &Ctx, t: &mut Tally) {
+    for c in &ctx.ix.worked_with {
+        for r in &c.referrals {
+            if let Some((closed, _)) = &r.closed
+                && ctx.in_period(*closed)
+            {
+                let days = (*closed - r.date).num_days();
+                t.push(c, Some(r.id), *closed, 0.0, 1.0, Some(days as f64));
+            }
+        }
+    }
+}
+
+pub fn cin_plans(ctx: &Ctx, t: &mut Tally) {
+    for c in &ctx.ix.cin_plans {
+        if let Some(p) = c
+            .cin_plans
+            .iter()
+            .find(|p| p.start <= ctx.at && p.end.is_none_or(|e| e > ctx.at))
+        {
+            t.child(c, Some(p.id), ctx.at, true);
+        }
+    }
+}

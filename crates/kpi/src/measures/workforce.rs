@@ -1,0 +1,147 @@
+//! Caseloads, the workforce, allocation and case supervision.
+
+use super::months_before;
+use crate::engine::{Ctx, Tally};
+use domain::WorkerId;
+use domain::codes::{Employment, Service, WorkerRole};
+use domain::model::WorkerTerms;
+use rustc_hash::FxHashMap;
+
+fn social_workers<'a>(ctx: &'a Ctx) -> impl Iterator<Item = (WorkerId, &'a WorkerTerms)> + 'a {
+    ctx.model.workers.values().filter_map(|w| {
+        w.terms_on(ctx.at)
+            .filter(|t| t.role.is_case_holding_social_worker())
+            .map(|t| (w.id, t))
+    })
+}
+
+pub fn caseload(ctx: &Ctx, t: &mut Tally) {
+    let mut cases: FxHashMap<WorkerId, u32> = FxHashMap::default();
+    for c in &ctx.ix.worked_with {
+        if let Some(a) = c
+            .allocations
+            .iter()
+            .rev()
+            .find(|a| a.from <= ctx.at && a.to.is_none_or(|e| e > ctx.at))
+        {
+            *cases.entry(a.worker).or_default() += 1;
+        }
+    }
+    for (w, terms) in social_workers(ctx) {
+        let n = cases.get(&w).copied().unwrap_or(0);
+        if n > 0 {
+            t.worker(w, ctx.at, f64::from(n), f64::from(terms.fte), Some(f64::from(n)));
+        }
+    }
+}
+
+pub fn turnover(ctx: &Ctx, t: &mut Tally) {
+    let since = months_before(ctx.at, 12);
+    for (w, terms) in social_workers(ctx) {
+        t.worker(w, ctx.at, 0.0, f64::from(terms.fte), None);
+    }
+    for w in ctx.model.workers.values() {
+        let Some(left) = w.left.filter(|l| *l > since && *l <= ctx.at) else {
+            continue;
+        };
+        let last_day = left.pred_opt().unwrap_or(left);
+        if let Some(terms) = w
+            .terms_on(last_day)
+            .filter(|t| t.role.is_case_holding_social_worker())
+        {
+            t.worker(w.id, last_day, f64::from(terms.fte), 0.0, None);
+        }
+    }
+}
+
+fn employed(ctx: &Ctx, t: &mut Tally, kind: Employment) {
+    for (w, terms) in social_workers(ctx) {
+        let fte = f64::from(terms.fte);
+        let num = if terms.employment == kind { fte } else { 0.0 };
+        t.worker(w, ctx.at, num, fte, None);
+    }
+}
+
+pub fn agency_rate(ctx: &Ctx, t: &mut Tally) {
+    employed(ctx, t, Employment::Agency);
+}
+
+pub fn permanent_rate(ctx: &Ctx, t: &mut Tally) {
+    employed(ctx, t, Employment::Permanent);
+}
+
+pub fn trained(ctx: &Ctx, t: &mut Tally) {
+    let since = months_before(ctx.at, 12);
+    for (w, _) in social_workers(ctx) {
+        let done = ctx.model.workers[&w]
+            .training
+            .iter()
+            .any(|(_, d)| *d > since && *d <= ctx.at);
+        t.worker(w, ctx.at, f64::from(u8::from(done)), 1.0, None);
+    }
+}
+
+pub fn clinical_supervision(ctx: &Ctx, t: &mut Tally) {
+    let since = months_before(ctx.at, 1);
+    for w in ctx.model.workers.values() {
+        let Some(terms) = w.terms_on(ctx.at) else {
+            continue;
+        };
+        let family_safeguarding = ctx
+            .model
+            .teams
+            .get(&terms.team)
+            .is_some_and(|t| t.service == Service::FamilySafeguarding);
+        let practitioner = !matches!(
+            terms.role,
+            WorkerRole::TeamManager
+                | WorkerRole::ServiceManager
+                | WorkerRole::HeadOfService
+                | WorkerRole::Director
+        );
+        if !family_safeguarding || !practitioner {
+            continue;
+        }
+        let done = w
+            .clinical_supervisions
+            .iter()
+            .any(|d| *d > since && *d <= ctx.at);
+        t.worker(w.id, ctx.at, f64::from(u8::from(done)), 1.0, None);
+    }
+}
+
+pub fn unallocated(ctx: &Ctx, t: &mut Tally) {
+    for c in &ctx.ix.worked_with {
+        let open = c
+            .referrals
+            .iter()
+            .any(|r| r.date <= ctx.at && r.closed.as_ref().is_none_or(|(d, _)| *d > ctx.at))
+            || super::in_care_on(c, ctx.at).is_some();
+        let allocated = c
+            .allocations
+            .iter()
+            .any(|a| a.from <= ctx.at && a.to.is_none_or(|e| e > ctx.at));
+        if open && !allocated {
+            t.child(c, None, ctx.at, true);
+        }
+    }
+}
+
+pub fn case_supervision(ctx: &Ctx, t: &mut Tally) {
+    let since = months_before(ctx.at, 1);
+    for c in &ctx.ix.worked_with {
+        let Some(a) = c
+            .allocations
+            .iter()
+            .rev()
+            .find(|a| a.from <= ctx.at && a.to.is_none_or(|e| e > ctx.at))
+        else {
+            continue;
+        };
+        let supervised = c
+            .supervisions
+            .iter()
+            .any(|(_, d)| *d > since && *d <= ctx.at);
+        t.child(c, None, ctx.at, supervised || a.from > since);
+    }
+}

@@ -1,0 +1,238 @@
+//! Figures as people read them: a measure's value for a period and scope beside its target,
+//! trajectory and benchmarks, with the children behind it and breakdowns by who they are.
+
+use crate::benchmarks::{self, Comparison};
+use crate::catalogue::{Counting, Measure};
+use crate::engine::{self, Figure, Item, Left, Subject, Sums};
+use crate::index::Index;
+use crate::measures::age_on;
+use crate::period::Period;
+use crate::scope::Scope;
+use crate::targets::{self, Rag};
+use chrono::{Datelike, NaiveDate};
+use domain::calendar::Calendar;
+use domain::Model;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What a report is computed over.
+pub struct Source<'m> {
+    pub model: &'m Model,
+    pub cal: &'m Calendar,
+    pub ix: &'m Index<'m>,
+    /// What is known up to.
+    pub today: NaiveDate,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub id: String,
+    pub name: String,
+    pub period: Period,
+    pub period_label: String,
+    pub scope: Scope,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub value: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_value: Option<&'static str>,
+    pub unit: String,
+    pub polarity: crate::catalogue::Polarity,
+    pub target: Option<f64>,
+    pub trajectory: Option<f64>,
+    pub rag: Option<Rag>,
+    pub benchmarks: Option<Comparison>,
+    /// How many things the measure looked at and left out.
+    pub left_out: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub children: Option<Drill>,
+}
+
+/// The list behind a figure.
+#[derive(Debug, Clone, Serialize)]
+pub struct Drill {
+    pub items: Vec<Item>,
+    pub left: Vec<Left>,
+}
+
+/// The statutory year a period's figures compare with: the one it ends in.
+fn published_year(measure: &Measure, period: Period) -> i32 {
+    let last = period.last();
+    if measure.id.starts_with("WF-") {
+        // The workforce census is at 30 September.
+        if last.month() >= 10 { last.year() } else { last.year() - 1 }
+    } else if last.month() >= 4 {
+        last.year() + 1
+    } else {
+        last.year()
+    }
+}
+
+pub fn la_code(model: &Model) -> Option<u16> {
+    model.council.la_code.trim().parse().ok()
+}
+
+pub fn row(src: &Source, measure: &Measure, period: Period, scope: Scope, drill: bool) -> Row {
+    let tally = engine::evaluate(src.model, src.cal, src.ix, measure, period, src.today);
+    let out = engine::outcome(src.model, measure, period, scope, tally);
+    let left_out = out.left.len();
+    let children = drill.then(|| Drill {
+        items: out.items,
+        left: out.left,
+    });
+    finish(src.model, measure, period, scope, out.figure, left_out, children)
+}
+
+fn finish(
+    model: &Model,
+    measure: &Measure,
+    period: Period,
+    scope: Scope,
+    figure: Figure,
+    left_out: usize,
+    children: Option<Drill>,
+) -> Row {
+    let target = model.council.targets.get(&measure.id);
+    let assessed = target.map(|t| targets::assess(measure, t, period, figure.value));
+    let benchmarks = la_code(model).and_then(|la| {
+        benchmarks::published().compare(&measure.id, la, published_year(measure, period))
+    });
+    Row {
+        id: measure.id.clone(),
+        name: measure.name.clone(),
+        period,
+        period_label: period_label(measure, period),
+        scope,
+        numerator: figure.numerator,
+        denominator: figure.denominator,
+        value: figure.value,
+        no_value: figure.no_value,
+        unit: measure.unit.clone(),
+        polarity: measure.polarity,
+        target: assessed.as_ref().map(|a| a.target),
+        trajectory: assessed.as_ref().and_then(|a| a.trajectory),
+        rag: assessed.and_then(|a| a.rag),
+        benchmarks,
+        left_out,
+        children,
+    }
+}
+
+/// A snapshot measure is read at the period's end; say so.
+fn period_label(measure: &Measure, period: Period) -> String {
+    match (measure.counting, period) {
+        (Counting::AtEnd, Period::At(_)) => period.label(),
+        (Counting::AtEnd, _) => format!("at {}", period.last().format("%-d %B %Y")),
+        (Counting::InPeriod, Period::At(d)) => format!("12 months to {}", d.format("%-d %B %Y")),
+        (Counting::InPeriod, _) => period.label(),
+    }
+}
+
+/// Every measure for every period of a trend and every scope (the council, each service, each
+/// team): one evaluation per measure and period, cut to all scopes in one pass.
+pub fn scorecard(src: &Source, measures: &[&Measure], periods: &[Period]) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for m in measures {
+        for &p in periods {
+            let tally = engine::evaluate(src.model, src.cal, src.ix, m, p, src.today);
+            let sums: FxHashMap<Scope, Sums> = engine::sums_by_scope(src.model, m, &tally);
+            let mut scopes: Vec<_> = sums.into_iter().collect();
+            scopes.sort_by_key(|(s, _)| *s);
+            if !scopes.iter().any(|(s, _)| *s == Scope::Council) {
+                scopes.insert(0, (Scope::Council, Sums::default()));
+            }
+            for (scope, s) in scopes {
+                let figure = engine::figure(src.model, m, p, scope, &s);
+                rows.push(finish(src.model, m, p, scope, figure, 0, None));
+            }
+        }
+    }
+    rows
+}
+
+/// Ways to cut a measure's items by who the children are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dimension {
+    AgeBand,
+    Sex,
+    Ethnicity,
+    Disability,
+    Area,
+}
+
+impl std::str::FromStr for Dimension {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "age" | "age_band" => Dimension::AgeBand,
+            "sex" => Dimension::Sex,
+            "ethnicity" => Dimension::Ethnicity,
+            "disability" => Dimension::Disability,
+            "area" => Dimension::Area,
+            other => {
+                return Err(format!(
+                    "`{other}` is not a breakdown: use age, sex, ethnicity, disability or area"
+                ));
+            }
+        })
+    }
+}
+
+/// The DfE's age bands, at the item's date.
+fn age_band(age: Option<i32>) -> &'static str {
+    match age {
+        None => "Age not known",
+        Some(a) if a < 1 => "Under 1",
+        Some(1..=4) => "1 to 4",
+        Some(5..=9) => "5 to 9",
+        Some(10..=15) => "10 to 15",
+        Some(_) => "16 and over",
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    pub group: String,
+    pub numerator: f64,
+    pub denominator: f64,
+    pub value: Option<f64>,
+}
+
+/// A measure's items grouped by one of the children's characteristics.
+pub fn breakdown(model: &Model, measure: &Measure, period: Period, items: &[Item], by: Dimension) -> Vec<Group> {
+    let mut groups: BTreeMap<String, Sums> = BTreeMap::new();
+    for i in items {
+        let Subject::Child(id) = i.subject else {
+            continue;
+        };
+        let Some(c) = model.children.get(&id) else {
+            continue;
+        };
+        let key = match by {
+            Dimension::AgeBand => age_band(age_on(c, i.date)).to_string(),
+            Dimension::Sex => c.details.sex.label().to_string(),
+            Dimension::Ethnicity => c.details.ethnicity.0.clone(),
+            Dimension::Disability => if c.details.disabilities.is_empty() {
+                "No disability recorded"
+            } else {
+                "Disabled"
+            }
+            .to_string(),
+            Dimension::Area => c.details.area.clone().unwrap_or_else(|| "Area not known".into()),
+        };
+        groups.entry(key).or_default().add(i, true);
+    }
+    groups
+        .into_iter()
+        .map(|(group, s)| {
+            let f = engine::figure(model, measure, period, Scope::Team(domain::TeamId(u32::MAX)), &s);
+            Group {
+                group,
+                numerator: s.num,
+                denominator: s.den,
+                value: f.value,
+            }
+        })
+        .collect()
+}
