@@ -150,6 +150,14 @@ pub enum BenchCommand {
         #[command(flatten)]
         db: Db,
     },
+    /// The full scorecard (every measure, 13 months, every team) on one core, against three of
+    /// its measures written as SQL and run by SQLite over the same records.
+    Kpi {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+    },
     /// Durable single-event appends: latency percentiles, on each database given.
     Append {
         /// Databases to measure, one after another in the same run.
@@ -179,6 +187,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Kpi(args) => crate::kpi::run(args).await,
         Command::Worklist(args) => crate::kpi::worklist(args).await,
         Command::Bench(BenchCommand::Replay { db }) => crate::bench::replay(&db).await,
+        Command::Bench(BenchCommand::Kpi { db, rounds }) => {
+            crate::bench::kpi::run(&db, rounds.max(1)).await
+        }
         Command::Bench(BenchCommand::Append {
             dbs,
             count,

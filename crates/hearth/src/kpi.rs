@@ -14,7 +14,11 @@ use store::{OpenMode, Store};
 async fn load(db: &Db, on: Option<NaiveDate>) -> anyhow::Result<(Model, NaiveDate)> {
     let store = Store::open(&db.db, OpenMode::MustExist).await?;
     let until = on.map(|d| {
-        Utc.from_utc_datetime(&(d + chrono::Duration::days(1)).and_hms_opt(0, 0, 0).expect("midnight"))
+        Utc.from_utc_datetime(
+            &(d + chrono::Duration::days(1))
+                .and_hms_opt(0, 0, 0)
+                .expect("midnight"),
+        )
     });
     let total = store.last_seq().await?.max(0) as u64;
     let bar = crate::progress::bar(total, "replay");
@@ -27,13 +31,20 @@ async fn load(db: &Db, on: Option<NaiveDate>) -> anyhow::Result<(Model, NaiveDat
 
 /// The last whole month before a date.
 fn last_full_month(today: NaiveDate) -> Period {
-    Period::month_of(NaiveDate::from_ymd_opt(today.year(), today.month(), 1).expect("first") - chrono::Duration::days(1))
+    Period::month_of(
+        NaiveDate::from_ymd_opt(today.year(), today.month(), 1).expect("first")
+            - chrono::Duration::days(1),
+    )
 }
 
 fn check_scope(model: &Model, scope: Scope) -> anyhow::Result<()> {
     match scope {
         Scope::Team(t) if !model.teams.contains_key(&t) => {
-            bail!("there is no team {}; teams are numbered 1 to {}", t.0, model.teams.len())
+            bail!(
+                "there is no team {}; teams are numbered 1 to {}",
+                t.0,
+                model.teams.len()
+            )
         }
         Scope::Worker(w) if !model.workers.contains_key(&w) => bail!("there is no worker {}", w.0),
         _ => Ok(()),
@@ -63,7 +74,11 @@ pub async fn run(args: KpiArgs) -> anyhow::Result<()> {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read targets from {}", path.display()))?;
-            kpi::targets::parse_csv(&path.display().to_string(), &text, chrono::Local::now().date_naive())?
+            kpi::targets::parse_csv(
+                &path.display().to_string(),
+                &text,
+                chrono::Local::now().date_naive(),
+            )?
         }
         None => Vec::new(),
     };
@@ -75,7 +90,12 @@ pub async fn run(args: KpiArgs) -> anyhow::Result<()> {
     check_scope(&model, args.scope)?;
     let period = args.period.unwrap_or_else(|| last_full_month(today));
     let ix = Index::new(&model);
-    let src = Source { model: &model, cal, ix: &ix, today };
+    let src = Source {
+        model: &model,
+        cal,
+        ix: &ix,
+        today,
+    };
     let drill = args.children || breakdown.is_some();
     let rows: Vec<Row> = measures
         .iter()
@@ -86,7 +106,14 @@ pub async fn run(args: KpiArgs) -> anyhow::Result<()> {
             if args.children {
                 serde_json::to_writer_pretty(&mut out, &rows)?;
             } else {
-                let bare: Vec<Row> = rows.iter().cloned().map(|mut r| { r.children = None; r }).collect();
+                let bare: Vec<Row> = rows
+                    .iter()
+                    .cloned()
+                    .map(|mut r| {
+                        r.children = None;
+                        r
+                    })
+                    .collect();
                 serde_json::to_writer_pretty(&mut out, &bare)?;
             }
             writeln!(out)?;
@@ -99,7 +126,14 @@ pub async fn run(args: KpiArgs) -> anyhow::Result<()> {
             let items = r.children.as_ref().map_or(&[][..], |d| &d.items[..]);
             writeln!(out, "\n{} {} by {:?}", r.id, r.name, dim)?;
             for g in report::breakdown(&model, m, period, items, dim) {
-                writeln!(out, "  {:<28} {:>10} {:>10} {:>10}", g.group, g.numerator, g.denominator, show(g.value))?;
+                writeln!(
+                    out,
+                    "  {:<28} {:>10} {:>10} {:>10}",
+                    g.group,
+                    g.numerator,
+                    g.denominator,
+                    show(g.value)
+                )?;
             }
         }
     }
@@ -166,29 +200,69 @@ fn cells(r: &Row) -> Vec<String> {
 }
 
 const HEADER: &[&str] = &[
-    "id", "name", "period", "scope", "value", "unit", "numerator", "denominator", "target",
-    "trajectory", "rag", "published_year", "published_council", "neighbours_mean",
-    "neighbours_median", "region", "england", "left_out",
+    "id",
+    "name",
+    "period",
+    "scope",
+    "value",
+    "unit",
+    "numerator",
+    "denominator",
+    "target",
+    "trajectory",
+    "rag",
+    "published_year",
+    "published_council",
+    "neighbours_mean",
+    "neighbours_median",
+    "region",
+    "england",
+    "left_out",
 ];
 
 fn write_csv(out: &mut impl Write, rows: &[Row], children: bool) -> anyhow::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     if children {
-        w.write_record(["id", "subject", "record", "date", "numerator", "denominator", "value", "team", "worker", "left_out_because"])?;
+        w.write_record([
+            "id",
+            "subject",
+            "record",
+            "date",
+            "numerator",
+            "denominator",
+            "value",
+            "team",
+            "worker",
+            "left_out_because",
+        ])?;
         for r in rows {
             let Some(d) = &r.children else { continue };
             for i in &d.items {
                 w.write_record([
-                    r.id.clone(), subject(i.subject), i.record.map_or(String::new(), |x| x.to_string()),
-                    i.date.to_string(), i.num.to_string(), i.den.to_string(), show(i.value),
-                    i.team.map_or(String::new(), |t| t.0.to_string()), i.worker.map_or(String::new(), |t| t.0.to_string()), String::new(),
+                    r.id.clone(),
+                    subject(i.subject),
+                    i.record.map_or(String::new(), |x| x.to_string()),
+                    i.date.to_string(),
+                    i.num.to_string(),
+                    i.den.to_string(),
+                    show(i.value),
+                    i.team.map_or(String::new(), |t| t.0.to_string()),
+                    i.worker.map_or(String::new(), |t| t.0.to_string()),
+                    String::new(),
                 ])?;
             }
             for l in &d.left {
                 w.write_record([
-                    r.id.clone(), subject(l.subject), l.record.map_or(String::new(), |x| x.to_string()),
-                    l.date.to_string(), String::new(), String::new(), String::new(),
-                    l.team.map_or(String::new(), |t| t.0.to_string()), l.worker.map_or(String::new(), |t| t.0.to_string()), l.reason.to_string(),
+                    r.id.clone(),
+                    subject(l.subject),
+                    l.record.map_or(String::new(), |x| x.to_string()),
+                    l.date.to_string(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    l.team.map_or(String::new(), |t| t.0.to_string()),
+                    l.worker.map_or(String::new(), |t| t.0.to_string()),
+                    l.reason.to_string(),
                 ])?;
             }
         }
@@ -209,14 +283,29 @@ fn subject(s: kpi::Subject) -> String {
     }
 }
 
-fn write_table(out: &mut impl Write, model: &Model, rows: &[Row], children: bool) -> anyhow::Result<()> {
+fn write_table(
+    out: &mut impl Write,
+    model: &Model,
+    rows: &[Row],
+    children: bool,
+) -> anyhow::Result<()> {
     if let Some(r) = rows.first() {
         writeln!(out, "{} · {} · {}", model.council.name, r.scope, r.period)?;
     }
     writeln!(
         out,
         "{:<8} {:<58} {:>9} {:>9} {:>9} {:>8} {:>8} {:<6} {:>8} {:>8} {:>8}",
-        "id", "measure", "value", "num", "den", "target", "traj", "rag", "SN mean", "region", "England"
+        "id",
+        "measure",
+        "value",
+        "num",
+        "den",
+        "target",
+        "traj",
+        "rag",
+        "SN mean",
+        "region",
+        "England"
     )?;
     for r in rows {
         let c = cells(r);
@@ -232,14 +321,40 @@ fn write_table(out: &mut impl Write, model: &Model, rows: &[Row], children: bool
         if children && let Some(d) = &r.children {
             for i in &d.items {
                 let name = match i.subject {
-                    kpi::Subject::Child(id) => model.children.get(&id).map(|c| format!("{} {}", c.details.given_name, c.details.family_name)).unwrap_or_default(),
-                    kpi::Subject::Worker(id) => model.workers.get(&id).map(|w| w.name.clone()).unwrap_or_default(),
+                    kpi::Subject::Child(id) => model
+                        .children
+                        .get(&id)
+                        .map(|c| format!("{} {}", c.details.given_name, c.details.family_name))
+                        .unwrap_or_default(),
+                    kpi::Subject::Worker(id) => model
+                        .workers
+                        .get(&id)
+                        .map(|w| w.name.clone())
+                        .unwrap_or_default(),
                 };
-                let counted = if i.num > 0.0 { "numerator" } else { "denominator only" };
-                writeln!(out, "    {:<14} {:<28} {} {:<17} value {}", subject(i.subject), name, i.date, counted, show(i.value))?;
+                let counted = if i.num > 0.0 {
+                    "numerator"
+                } else {
+                    "denominator only"
+                };
+                writeln!(
+                    out,
+                    "    {:<14} {:<28} {} {:<17} value {}",
+                    subject(i.subject),
+                    name,
+                    i.date,
+                    counted,
+                    show(i.value)
+                )?;
             }
             for l in &d.left {
-                writeln!(out, "    {:<14} left out: {} ({})", subject(l.subject), l.reason, l.date)?;
+                writeln!(
+                    out,
+                    "    {:<14} left out: {} ({})",
+                    subject(l.subject),
+                    l.reason,
+                    l.date
+                )?;
             }
         }
     }
@@ -272,22 +387,54 @@ pub async fn worklist(args: WorklistArgs) -> anyhow::Result<()> {
         }
         ListFormat::Csv => {
             let mut w = csv::Writer::from_writer(&mut out);
-            w.write_record(["status", "due", "working_days_left", "clock", "child", "record", "started", "team", "worker"])?;
+            w.write_record([
+                "status",
+                "due",
+                "working_days_left",
+                "clock",
+                "child",
+                "record",
+                "started",
+                "team",
+                "worker",
+            ])?;
             for c in &list {
                 w.write_record([
-                    c.status.label().to_string(), c.due.to_string(), c.working_days_left.to_string(),
-                    c.kind.label().to_string(), c.child.to_string(), c.record.map_or(String::new(), |r| r.to_string()),
-                    c.started.to_string(), c.team.map_or(String::new(), |t| t.0.to_string()), c.worker.map_or(String::new(), |t| t.0.to_string()),
+                    c.status.label().to_string(),
+                    c.due.to_string(),
+                    c.working_days_left.to_string(),
+                    c.kind.label().to_string(),
+                    c.child.to_string(),
+                    c.record.map_or(String::new(), |r| r.to_string()),
+                    c.started.to_string(),
+                    c.team.map_or(String::new(), |t| t.0.to_string()),
+                    c.worker.map_or(String::new(), |t| t.0.to_string()),
                 ])?;
             }
             w.flush()?;
         }
         ListFormat::Table => {
             writeln!(out, "Worklist on {today}: {} clocks", list.len())?;
-            writeln!(out, "{:<10} {:<10} {:>5}  {:<50} {:<14} {}", "status", "due", "WD", "clock", "child", "worker")?;
+            writeln!(
+                out,
+                "{:<10} {:<10} {:>5}  {:<50} {:<14} {}",
+                "status", "due", "WD", "clock", "child", "worker"
+            )?;
             for c in &list {
-                let worker = c.worker.and_then(|w| model.workers.get(&w)).map_or("unallocated".to_string(), |w| w.name.clone());
-                writeln!(out, "{:<10} {:<10} {:>5}  {:<50} {:<14} {}", c.status.label(), c.due, c.working_days_left, c.kind.label(), c.child.to_string(), worker)?;
+                let worker = c
+                    .worker
+                    .and_then(|w| model.workers.get(&w))
+                    .map_or("unallocated".to_string(), |w| w.name.clone());
+                writeln!(
+                    out,
+                    "{:<10} {:<10} {:>5}  {:<50} {:<14} {}",
+                    c.status.label(),
+                    c.due,
+                    c.working_days_left,
+                    c.kind.label(),
+                    c.child.to_string(),
+                    worker
+                )?;
             }
         }
     }

@@ -21,8 +21,8 @@ pub struct Area {
 
 #[derive(Debug, Default)]
 pub struct Benchmarks {
-    /// (measure, area) → (year, value), oldest first.
-    values: FxHashMap<(String, u16), Vec<(i32, f64)>>,
+    /// measure → area → (year, value), oldest first.
+    values: FxHashMap<String, FxHashMap<u16, Vec<(i32, f64)>>>,
     areas: FxHashMap<u16, Area>,
     neighbours: FxHashMap<u16, Vec<u16>>,
 }
@@ -44,7 +44,9 @@ pub struct Comparison {
 
 pub fn published() -> &'static Benchmarks {
     static CELL: OnceLock<Benchmarks> = OnceLock::new();
-    CELL.get_or_init(|| Benchmarks::parse(PUBLISHED, AREAS, NEIGHBOURS).expect("built-in benchmark data is valid"))
+    CELL.get_or_init(|| {
+        Benchmarks::parse(PUBLISHED, AREAS, NEIGHBOURS).expect("built-in benchmark data is valid")
+    })
 }
 
 fn round1(x: f64) -> f64 {
@@ -64,9 +66,14 @@ impl Benchmarks {
             ) else {
                 continue;
             };
-            b.values.entry((m.to_string(), a)).or_default().push((y, v));
+            b.values
+                .entry(m.to_string())
+                .or_default()
+                .entry(a)
+                .or_default()
+                .push((y, v));
         }
-        for v in b.values.values_mut() {
+        for v in b.values.values_mut().flat_map(|m| m.values_mut()) {
             v.sort_by_key(|(y, _)| *y);
         }
         for rec in csv::Reader::from_reader(areas.as_bytes()).records() {
@@ -104,12 +111,15 @@ impl Benchmarks {
 
     /// Whether the DfE publishes this measure at all.
     pub fn publishes(&self, measure: &str) -> bool {
-        self.values.contains_key(&(measure.to_string(), ENGLAND))
+        self.series(measure, ENGLAND).is_some()
+    }
+
+    fn series(&self, measure: &str, area: u16) -> Option<&Vec<(i32, f64)>> {
+        self.values.get(measure)?.get(&area)
     }
 
     pub fn value(&self, measure: &str, area: u16, year: i32) -> Option<f64> {
-        self.values
-            .get(&(measure.to_string(), area))?
+        self.series(measure, area)?
             .iter()
             .find(|(y, _)| *y == year)
             .map(|(_, v)| *v)
@@ -117,7 +127,7 @@ impl Benchmarks {
 
     /// The latest year England has a figure for, no later than `year`.
     pub fn latest_year(&self, measure: &str, year: i32) -> Option<i32> {
-        let england = self.values.get(&(measure.to_string(), ENGLAND))?;
+        let england = self.series(measure, ENGLAND)?;
         england
             .iter()
             .rev()

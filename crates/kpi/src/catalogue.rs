@@ -90,7 +90,10 @@ pub const OFSTED_AREAS: &[(&str, &str)] = &[
         "children_in_care",
         "The experiences and progress of children in care",
     ),
-    ("care_leavers", "The experiences and progress of care leavers"),
+    (
+        "care_leavers",
+        "The experiences and progress of care leavers",
+    ),
     (
         "leadership",
         "The impact of leaders on social work practice with children and families",

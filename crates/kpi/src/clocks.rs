@@ -88,7 +88,13 @@ pub enum Owner {
 
 /// Every running clock for the owner, soonest first, each rated against `today` with
 /// `horizon` working days counting as "due soon".
-pub fn worklist(model: &Model, cal: &Calendar, today: NaiveDate, owner: Owner, horizon: i64) -> Vec<Clock> {
+pub fn worklist(
+    model: &Model,
+    cal: &Calendar,
+    today: NaiveDate,
+    owner: Owner,
+    horizon: i64,
+) -> Vec<Clock> {
     let mut out = Vec::new();
     for c in model.children_sorted() {
         let allocation = c.current_allocation();
@@ -126,7 +132,7 @@ pub fn worklist(model: &Model, cal: &Calendar, today: NaiveDate, owner: Owner, h
         };
         clocks_of(c, cal, today, &mut push);
     }
-    out.sort_by(|a, b| (a.due, a.child, a.kind).cmp(&(b.due, b.child, b.kind)));
+    out.sort_by_key(|c| (c.due, c.child, c.kind));
     out
 }
 
@@ -138,7 +144,12 @@ fn clocks_of(
 ) {
     for k in c.contacts.iter().filter(|k| k.decision.is_none()) {
         let d = k.received.date();
-        push(ClockKind::ContactDecision, Some(k.id), d, cal.add_working_days(d, 1));
+        push(
+            ClockKind::ContactDecision,
+            Some(k.id),
+            d,
+            cal.add_working_days(d, 1),
+        );
     }
     for a in c.assessments.iter().filter(|a| a.authorised.is_none()) {
         let open = c
@@ -146,7 +157,12 @@ fn clocks_of(
             .iter()
             .any(|r| r.id == a.referral && r.closed.is_none());
         if open {
-            push(ClockKind::Assessment, Some(a.id), a.start, cal.add_working_days(a.start, 45));
+            push(
+                ClockKind::Assessment,
+                Some(a.id),
+                a.start,
+                cal.add_working_days(a.start, 45),
+            );
         }
     }
     for s in c
@@ -156,25 +172,39 @@ fn clocks_of(
     {
         let enquiry = c.enquiries.iter().find(|e| e.strategy == Some(s.id));
         let going = enquiry.is_none_or(|e| {
-            e.completed.as_ref().is_none_or(|(_, o)| *o == S47Outcome::Conference)
+            e.completed
+                .as_ref()
+                .is_none_or(|(_, o)| *o == S47Outcome::Conference)
         });
         let held = enquiry.is_some_and(|e| {
             c.conferences
                 .iter()
                 .any(|k| k.kind == ConferenceKind::Initial && k.enquiry == Some(e.id))
         });
-        let open = c.referrals.iter().any(|r| r.id == s.referral && r.closed.is_none());
+        let open = c
+            .referrals
+            .iter()
+            .any(|r| r.id == s.referral && r.closed.is_none());
         if going && !held && open {
-            push(ClockKind::InitialConference, Some(s.id), s.date, cal.add_working_days(s.date, 15));
+            push(
+                ClockKind::InitialConference,
+                Some(s.id),
+                s.date,
+                cal.add_working_days(s.date, 15),
+            );
         }
     }
     if let Some(p) = c.open_cp_plan() {
         let mut groups: Vec<_> = p.core_groups.iter().map(|g| g.date).collect();
         groups.sort_unstable();
         let far = today + Duration::days(3650);
-        let next = schedule(cal.add_working_days(p.start, 10), &groups, far, None, |_, h| {
-            cal.add_working_days(h, crate::measures::CORE_GROUP_INTERVAL)
-        });
+        let next = schedule(
+            cal.add_working_days(p.start, 10),
+            &groups,
+            far,
+            None,
+            |_, h| cal.add_working_days(h, crate::measures::CORE_GROUP_INTERVAL),
+        );
         if let Some(d) = next.iter().find(|d| d.held.is_none()) {
             push(ClockKind::CoreGroup, Some(p.id), p.start, d.due);
         }
@@ -191,7 +221,12 @@ fn clocks_of(
             .map(|v| v.date)
             .max()
             .unwrap_or(p.start);
-        push(ClockKind::CpVisit, Some(p.id), last, cal.add_working_days(last, 10));
+        push(
+            ClockKind::CpVisit,
+            Some(p.id),
+            last,
+            cal.add_working_days(last, 10),
+        );
     }
     if let Some((p, _)) = in_care_on(c, today).filter(|(p, _)| p.end.is_none()) {
         let mut reviews: Vec<_> = c
@@ -214,7 +249,12 @@ fn clocks_of(
             .map(|v| v.date)
             .max();
         let due = last.map_or(p.start + Duration::days(7), |d| d + Duration::days(42));
-        push(ClockKind::ClaVisit, Some(p.id), last.unwrap_or(p.start), due);
+        push(
+            ClockKind::ClaVisit,
+            Some(p.id),
+            last.unwrap_or(p.start),
+            due,
+        );
     }
     for m in &c.missing {
         if let (Some(back), None) = (m.end, m.interview_offered) {
@@ -241,6 +281,11 @@ fn clocks_of(
             ComplaintStage::Stage2 => 25,
             ComplaintStage::Stage3 => 30,
         };
-        push(ClockKind::Complaint, Some(k.id), k.received, cal.add_working_days(k.received, days));
+        push(
+            ClockKind::Complaint,
+            Some(k.id),
+            k.received,
+            cal.add_working_days(k.received, days),
+        );
     }
 }

@@ -108,6 +108,7 @@ impl Tally {
         den: f64,
         value: Option<f64>,
     ) {
+        let (team, worker) = allocated_on(c, date);
         self.items.push(Item {
             subject: Subject::Child(c.id()),
             record,
@@ -115,8 +116,28 @@ impl Tally {
             num,
             den,
             value,
-            team: None,
-            worker: None,
+            team,
+            worker,
+        });
+    }
+
+    /// A child counted for a team and worker the measure already knows (its allocation).
+    pub fn child_placed(
+        &mut self,
+        c: &Child,
+        date: NaiveDate,
+        met: bool,
+        allocation: &domain::model::Allocation,
+    ) {
+        self.items.push(Item {
+            subject: Subject::Child(c.id()),
+            record: None,
+            date,
+            num: f64::from(u8::from(met)),
+            den: 1.0,
+            value: None,
+            team: Some(allocation.team),
+            worker: Some(allocation.worker),
         });
     }
 
@@ -140,39 +161,34 @@ impl Tally {
         date: NaiveDate,
         reason: &'static str,
     ) {
+        let (team, worker) = allocated_on(c, date);
         self.left.push(Left {
             subject: Subject::Child(c.id()),
             record,
             date,
             reason,
-            team: None,
-            worker: None,
+            team,
+            worker,
         });
     }
 }
 
-/// The team and worker a subject belonged to on a date.
-fn attribution(model: &Model, subject: Subject, date: NaiveDate) -> (Option<TeamId>, Option<WorkerId>) {
-    match subject {
-        Subject::Child(id) => model
-            .children
-            .get(&id)
-            .and_then(|c| {
-                c.allocations
-                    .iter()
-                    .rev()
-                    .find(|a| a.from <= date && a.to.is_none_or(|t| date < t))
-            })
-            .map_or((None, None), |a| (Some(a.team), Some(a.worker))),
-        Subject::Worker(w) => (
-            model
-                .workers
-                .get(&w)
-                .and_then(|wk| wk.terms_on(date))
-                .map(|t| t.team),
-            Some(w),
-        ),
-    }
+/// The team and worker a child was allocated to on a date.
+pub fn allocated_on(c: &Child, date: NaiveDate) -> (Option<TeamId>, Option<WorkerId>) {
+    c.allocations
+        .iter()
+        .rev()
+        .find(|a| a.from <= date && a.to.is_none_or(|t| date < t))
+        .map_or((None, None), |a| (Some(a.team), Some(a.worker)))
+}
+
+/// The team a worker was in on a date.
+fn worker_team(model: &Model, w: WorkerId, date: NaiveDate) -> Option<TeamId> {
+    model
+        .workers
+        .get(&w)
+        .and_then(|wk| wk.terms_on(date))
+        .map(|t| t.team)
 }
 
 /// Runs one measure over one period, with every item and omission placed in its team.
@@ -196,11 +212,11 @@ pub fn evaluate(
     let mut tally = Tally::default();
     let f = measures::function(&measure.id).expect("every catalogue entry has a function");
     f(&ctx, &mut tally);
+    // Children are placed in their team as they are counted; workers here.
     for i in &mut tally.items {
-        (i.team, i.worker) = attribution(model, i.subject, i.date);
-    }
-    for l in &mut tally.left {
-        (l.team, l.worker) = attribution(model, l.subject, l.date);
+        if let Subject::Worker(w) = i.subject {
+            (i.team, i.worker) = (worker_team(model, w, i.date), Some(w));
+        }
     }
     tally
 }
@@ -240,6 +256,13 @@ pub struct Sums {
 }
 
 impl Sums {
+    pub fn merge(&mut self, other: &Sums) {
+        self.num += other.num;
+        self.den += other.den;
+        self.n += other.n;
+        self.values.extend_from_slice(&other.values);
+    }
+
     pub fn add(&mut self, i: &Item, keep_values: bool) {
         self.num += i.num;
         self.den += i.den;
@@ -284,9 +307,7 @@ pub fn figure(
     scope: Scope,
     sums: &Sums,
 ) -> Figure {
-    let ratio = |scale: f64| {
-        (sums.den > 0.0).then(|| round(scale * sums.num / sums.den))
-    };
+    let ratio = |scale: f64| (sums.den > 0.0).then(|| round(scale * sums.num / sums.den));
     match measure.aggregate {
         Aggregate::Percent => Figure {
             numerator: Some(round(sums.num)),
@@ -364,14 +385,22 @@ pub struct Outcome {
     pub left: Vec<Left>,
 }
 
-pub fn outcome(model: &Model, measure: &Measure, period: Period, scope: Scope, tally: Tally) -> Outcome {
+pub fn outcome(
+    model: &Model,
+    measure: &Measure,
+    period: Period,
+    scope: Scope,
+    tally: Tally,
+) -> Outcome {
     let keep = measure.aggregate == Aggregate::Median;
     let mut sums = Sums::default();
-    let items: Vec<Item> = tally
+    let mut items: Vec<Item> = tally
         .items
         .into_iter()
         .filter(|i| in_scope(model, measure, scope, i.team, i.worker))
         .collect();
+    // Lists read in the order of who they are about.
+    items.sort_by_key(|i| (i.subject, i.record, i.date));
     for i in &items {
         sums.add(i, keep);
     }
@@ -387,17 +416,24 @@ pub fn outcome(model: &Model, measure: &Measure, period: Period, scope: Scope, t
     }
 }
 
-/// Sums for the council, every service and every team at once: one pass over the items.
+/// Sums for the council, every service and every team at once: one pass over the items into
+/// teams, then the teams folded into services and the council.
 pub fn sums_by_scope(model: &Model, measure: &Measure, tally: &Tally) -> FxHashMap<Scope, Sums> {
     let keep = measure.aggregate == Aggregate::Median;
-    let mut out: FxHashMap<Scope, Sums> = FxHashMap::default();
+    let mut teams: FxHashMap<Option<TeamId>, Sums> = FxHashMap::default();
     for i in &tally.items {
-        out.entry(Scope::Council).or_default().add(i, keep);
-        if let Some(t) = i.team {
-            out.entry(Scope::Team(t)).or_default().add(i, keep);
+        teams.entry(i.team).or_default().add(i, keep);
+    }
+    let mut out: FxHashMap<Scope, Sums> = FxHashMap::default();
+    for (team, sums) in &teams {
+        out.entry(Scope::Council).or_default().merge(sums);
+        if let Some(s) = service_of(model, measure, *team) {
+            out.entry(Scope::Service(s)).or_default().merge(sums);
         }
-        if let Some(s) = service_of(model, measure, i.team) {
-            out.entry(Scope::Service(s)).or_default().add(i, keep);
+    }
+    for (team, sums) in teams {
+        if let Some(t) = team {
+            out.insert(Scope::Team(t), sums);
         }
     }
     out

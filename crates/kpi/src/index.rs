@@ -3,7 +3,13 @@
 
 use chrono::NaiveDate;
 use domain::Model;
-use domain::model::{Assessment, Child, Contact, Referral};
+use domain::RecordId;
+use domain::model::{
+    Allocation, Assessment, Audit, CarePeriod, Child, ClaReview, Contact, CpPlan, Referral,
+};
+
+/// Ends of open things sort after every real date.
+pub const OPEN: NaiveDate = NaiveDate::MAX;
 
 pub struct Index<'m> {
     /// Every child, by id.
@@ -18,6 +24,23 @@ pub struct Index<'m> {
     pub authorised: Vec<(&'m Child, &'m Assessment)>,
     /// Every assessment by its start.
     pub assessments: Vec<(&'m Child, &'m Assessment)>,
+    /// Referrals by the day their episode closed (`OPEN` while open): those open on a date are a
+    /// short suffix.
+    pub referrals_by_end: Vec<(NaiveDate, &'m Child, &'m Referral)>,
+    /// Allocations by the day they ended (`OPEN` while current).
+    pub allocations_by_end: Vec<(NaiveDate, &'m Child, &'m Allocation)>,
+    /// Child protection plans by the day they ended (`OPEN` while open).
+    pub cp_by_end: Vec<(NaiveDate, &'m Child, &'m CpPlan)>,
+    /// Periods of care by the day they ended (`OPEN` while open).
+    pub care_by_end: Vec<(NaiveDate, &'m Child, &'m CarePeriod)>,
+    /// Every new plan (child protection, child in need, period of care) by its start.
+    pub plan_starts: Vec<(NaiveDate, &'m Child, RecordId)>,
+    /// Audits by date.
+    pub audits: Vec<(NaiveDate, &'m Child, &'m Audit)>,
+    /// Looked-after reviews by date.
+    pub cla_reviews: Vec<(NaiveDate, &'m Child, &'m ClaReview)>,
+    /// Children with a child protection or child in need plan or a period of care.
+    pub planned: Vec<&'m Child>,
     /// Children with a section 47 enquiry, conference or child protection plan.
     pub protection: Vec<&'m Child>,
     pub cin_plans: Vec<&'m Child>,
@@ -41,14 +64,24 @@ pub struct Index<'m> {
 
 impl<'m> Index<'m> {
     pub fn new(model: &'m Model) -> Self {
-        let mut children: Vec<&Child> = model.children.values().collect();
-        children.sort_unstable_by_key(|c| c.id());
+        // Sorted by the map's keys: touching each child to read its id would cost a cache miss.
+        let mut keyed: Vec<_> = model.children.iter().collect();
+        keyed.sort_unstable_by_key(|(id, _)| **id);
+        let children: Vec<&Child> = keyed.into_iter().map(|(_, c)| c).collect();
         let mut ix = Index {
             contacts: Vec::new(),
             decisions: Vec::new(),
             referrals: Vec::new(),
             authorised: Vec::new(),
             assessments: Vec::new(),
+            referrals_by_end: Vec::new(),
+            cp_by_end: Vec::new(),
+            plan_starts: Vec::new(),
+            audits: Vec::new(),
+            cla_reviews: Vec::new(),
+            care_by_end: Vec::new(),
+            allocations_by_end: Vec::new(),
+            planned: Vec::new(),
             protection: Vec::new(),
             cin_plans: Vec::new(),
             in_care: Vec::new(),
@@ -73,6 +106,29 @@ impl<'m> Index<'m> {
             }
             for r in &c.referrals {
                 ix.referrals.push((c, r));
+                ix.referrals_by_end
+                    .push((r.closed.as_ref().map_or(OPEN, |(d, _)| *d), c, r));
+            }
+            for p in &c.cp_plans {
+                ix.cp_by_end.push((p.end.unwrap_or(OPEN), c, p));
+                ix.plan_starts.push((p.start, c, p.id));
+            }
+            for p in &c.cin_plans {
+                ix.plan_starts.push((p.start, c, p.id));
+            }
+            for a in &c.audits {
+                ix.audits.push((a.date, c, a));
+            }
+            for r in &c.cla_reviews {
+                ix.cla_reviews.push((r.date, c, r));
+            }
+            for p in &c.care_periods {
+                ix.plan_starts.push((p.start, c, p.id));
+                ix.care_by_end
+                    .push((p.end.as_ref().map_or(OPEN, |(d, _)| *d), c, p));
+            }
+            for a in &c.allocations {
+                ix.allocations_by_end.push((a.to.unwrap_or(OPEN), c, a));
             }
             for a in &c.assessments {
                 ix.assessments.push((c, a));
@@ -90,6 +146,10 @@ impl<'m> Index<'m> {
                 &mut ix.protection,
             );
             add(!c.cin_plans.is_empty(), &mut ix.cin_plans);
+            add(
+                !c.cp_plans.is_empty() || !c.cin_plans.is_empty() || !c.care_periods.is_empty(),
+                &mut ix.planned,
+            );
             add(!c.care_periods.is_empty(), &mut ix.in_care);
             add(!c.care_leaver_contacts.is_empty(), &mut ix.leavers);
             add(!c.missing.is_empty(), &mut ix.missing);
@@ -116,30 +176,79 @@ impl<'m> Index<'m> {
             add(!c.disputes.is_empty(), &mut ix.disputes);
             add(!c.transfers.is_empty(), &mut ix.transfers);
         }
-        ix.contacts.sort_by_key(|(_, k)| k.received);
+        // Cached keys: each record is read once, not at every comparison.
+        ix.contacts.sort_by_cached_key(|(_, k)| k.received);
         ix.decisions
-            .sort_by_key(|(_, k)| k.decision.as_ref().map(|d| d.1));
-        ix.referrals.sort_by_key(|(_, r)| r.date);
-        ix.authorised.sort_by_key(|(_, a)| a.authorised);
-        ix.assessments.sort_by_key(|(_, a)| a.start);
+            .sort_by_cached_key(|(_, k)| k.decision.as_ref().map(|d| d.1));
+        ix.referrals.sort_by_cached_key(|(_, r)| r.date);
+        // Stable sorts: ties stay in child order, as pushed.
+        ix.referrals_by_end.sort_by_key(|(end, _, _)| *end);
+        ix.allocations_by_end.sort_by_key(|(end, _, _)| *end);
+        ix.cp_by_end.sort_by_key(|(end, _, _)| *end);
+        ix.care_by_end.sort_by_key(|(end, _, _)| *end);
+        ix.plan_starts.sort_by_key(|(d, _, _)| *d);
+        ix.audits.sort_by_key(|(d, _, _)| *d);
+        ix.cla_reviews.sort_by_key(|(d, _, _)| *d);
+        ix.authorised.sort_by_cached_key(|(_, a)| a.authorised);
+        ix.assessments.sort_by_cached_key(|(_, a)| a.start);
         ix.children = children;
         ix
     }
 }
 
 /// The entries of a date-sorted list whose date falls in `first..=last`.
-pub fn between<'a, T>(
-    list: &'a [T],
+pub fn between<T>(
+    list: &[T],
     date: impl Fn(&T) -> NaiveDate,
     first: NaiveDate,
     last: NaiveDate,
-) -> &'a [T] {
+) -> &[T] {
     let a = list.partition_point(|x| date(x) < first);
     let b = list.partition_point(|x| date(x) <= last);
     &list[a..b.max(a)]
 }
 
+impl<'m> Index<'m> {
+    /// Children with a child protection plan at some time from `first` to `last`, by id.
+    pub fn on_plan_between(&self, first: NaiveDate, last: NaiveDate) -> Vec<&'m Child> {
+        overlapping(&self.cp_by_end, first, last, |p| p.start)
+    }
+
+    /// Children in care at some time from `first` to `last`, by id.
+    pub fn in_care_between(&self, first: NaiveDate, last: NaiveDate) -> Vec<&'m Child> {
+        overlapping(&self.care_by_end, first, last, |p| p.start)
+    }
+}
+
+/// The children of an end-sorted list of spans with a span touching `first..=last`.
+fn overlapping<'m, T>(
+    list: &[(NaiveDate, &'m Child, &'m T)],
+    first: NaiveDate,
+    last: NaiveDate,
+    start: impl Fn(&T) -> NaiveDate,
+) -> Vec<&'m Child> {
+    let from = list.partition_point(|(end, _, _)| *end < first);
+    let mut out: Vec<&Child> = list[from..]
+        .iter()
+        .filter(|(_, _, x)| start(x) <= last)
+        .map(|(_, c, _)| *c)
+        .collect();
+    out.sort_unstable_by_key(|c| c.id());
+    out.dedup_by_key(|c| c.id());
+    out
+}
+
+/// The entries of an end-sorted list still running after `at` (ending later, or open).
+pub fn ending_after<T>(list: &[(NaiveDate, T)], at: NaiveDate) -> &[(NaiveDate, T)] {
+    &list[list.partition_point(|(end, _)| *end <= at)..]
+}
+
+/// The same for lists of three.
+pub fn running_after<A, B>(list: &[(NaiveDate, A, B)], at: NaiveDate) -> &[(NaiveDate, A, B)] {
+    &list[list.partition_point(|(end, _, _)| *end <= at)..]
+}
+
 /// The entries of a date-sorted list whose date is on or before `last`.
-pub fn up_to<'a, T>(list: &'a [T], date: impl Fn(&T) -> NaiveDate, last: NaiveDate) -> &'a [T] {
+pub fn up_to<T>(list: &[T], date: impl Fn(&T) -> NaiveDate, last: NaiveDate) -> &[T] {
     &list[..list.partition_point(|x| date(x) <= last)]
 }

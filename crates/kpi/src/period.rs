@@ -257,7 +257,15 @@ mod tests {
     #[test]
     fn nonsense_is_refused_with_the_forms_that_work() {
         for s in [
-            "", "2024", "2024-13", "2024-Q5", "2023/25", "24/25", "rolling:", "at:2024-02-30", "March",
+            "",
+            "2024",
+            "2024-13",
+            "2024-Q5",
+            "2023/25",
+            "24/25",
+            "rolling:",
+            "at:2024-02-30",
+            "March",
         ] {
             let e = s.parse::<Period>().unwrap_err().to_string();
             assert!(e.contains("2024-Q1"), "{s}: {e}");

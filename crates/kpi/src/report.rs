@@ -10,8 +10,8 @@ use crate::period::Period;
 use crate::scope::Scope;
 use crate::targets::{self, Rag};
 use chrono::{Datelike, NaiveDate};
-use domain::calendar::Calendar;
 use domain::Model;
+use domain::calendar::Calendar;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -61,7 +61,11 @@ fn published_year(measure: &Measure, period: Period) -> i32 {
     let last = period.last();
     if measure.id.starts_with("WF-") {
         // The workforce census is at 30 September.
-        if last.month() >= 10 { last.year() } else { last.year() - 1 }
+        if last.month() >= 10 {
+            last.year()
+        } else {
+            last.year() - 1
+        }
     } else if last.month() >= 4 {
         last.year() + 1
     } else {
@@ -77,13 +81,33 @@ pub fn row(src: &Source, measure: &Measure, period: Period, scope: Scope, drill:
     let tally = engine::evaluate(src.model, src.cal, src.ix, measure, period, src.today);
     let out = engine::outcome(src.model, measure, period, scope, tally);
     let left_out = out.left.len();
-    let children = drill.then(|| Drill {
+    let children = drill.then_some(Drill {
         items: out.items,
         left: out.left,
     });
-    finish(src.model, measure, period, scope, out.figure, left_out, children)
+    let shared = Shared {
+        label: period_label(measure, period),
+        benchmarks: comparison(src.model, measure, period),
+    };
+    finish(
+        src.model, measure, period, scope, out.figure, left_out, children, &shared,
+    )
 }
 
+/// The published figures a measure's value in a period is set beside.
+pub fn comparison(model: &Model, measure: &Measure, period: Period) -> Option<Comparison> {
+    la_code(model).and_then(|la| {
+        benchmarks::published().compare(&measure.id, la, published_year(measure, period))
+    })
+}
+
+/// What every scope's row for one measure and period has in common, worked out once.
+struct Shared {
+    label: String,
+    benchmarks: Option<Comparison>,
+}
+
+#[allow(clippy::too_many_arguments)]
 fn finish(
     model: &Model,
     measure: &Measure,
@@ -92,17 +116,15 @@ fn finish(
     figure: Figure,
     left_out: usize,
     children: Option<Drill>,
+    shared: &Shared,
 ) -> Row {
     let target = model.council.targets.get(&measure.id);
     let assessed = target.map(|t| targets::assess(measure, t, period, figure.value));
-    let benchmarks = la_code(model).and_then(|la| {
-        benchmarks::published().compare(&measure.id, la, published_year(measure, period))
-    });
     Row {
         id: measure.id.clone(),
         name: measure.name.clone(),
         period,
-        period_label: period_label(measure, period),
+        period_label: shared.label.clone(),
         scope,
         numerator: figure.numerator,
         denominator: figure.denominator,
@@ -113,7 +135,7 @@ fn finish(
         target: assessed.as_ref().map(|a| a.target),
         trajectory: assessed.as_ref().and_then(|a| a.trajectory),
         rag: assessed.and_then(|a| a.rag),
-        benchmarks,
+        benchmarks: shared.benchmarks.clone(),
         left_out,
         children,
     }
@@ -142,9 +164,13 @@ pub fn scorecard(src: &Source, measures: &[&Measure], periods: &[Period]) -> Vec
             if !scopes.iter().any(|(s, _)| *s == Scope::Council) {
                 scopes.insert(0, (Scope::Council, Sums::default()));
             }
+            let shared = Shared {
+                label: period_label(m, p),
+                benchmarks: comparison(src.model, m, p),
+            };
             for (scope, s) in scopes {
                 let figure = engine::figure(src.model, m, p, scope, &s);
-                rows.push(finish(src.model, m, p, scope, figure, 0, None));
+                rows.push(finish(src.model, m, p, scope, figure, 0, None, &shared));
             }
         }
     }
@@ -200,7 +226,13 @@ pub struct Group {
 }
 
 /// A measure's items grouped by one of the children's characteristics.
-pub fn breakdown(model: &Model, measure: &Measure, period: Period, items: &[Item], by: Dimension) -> Vec<Group> {
+pub fn breakdown(
+    model: &Model,
+    measure: &Measure,
+    period: Period,
+    items: &[Item],
+    by: Dimension,
+) -> Vec<Group> {
     let mut groups: BTreeMap<String, Sums> = BTreeMap::new();
     for i in items {
         let Subject::Child(id) = i.subject else {
@@ -219,14 +251,24 @@ pub fn breakdown(model: &Model, measure: &Measure, period: Period, items: &[Item
                 "Disabled"
             }
             .to_string(),
-            Dimension::Area => c.details.area.clone().unwrap_or_else(|| "Area not known".into()),
+            Dimension::Area => c
+                .details
+                .area
+                .clone()
+                .unwrap_or_else(|| "Area not known".into()),
         };
         groups.entry(key).or_default().add(i, true);
     }
     groups
         .into_iter()
         .map(|(group, s)| {
-            let f = engine::figure(model, measure, period, Scope::Team(domain::TeamId(u32::MAX)), &s);
+            let f = engine::figure(
+                model,
+                measure,
+                period,
+                Scope::Team(domain::TeamId(u32::MAX)),
+                &s,
+            );
             Group {
                 group,
                 numerator: s.num,

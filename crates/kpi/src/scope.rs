@@ -33,7 +33,10 @@ impl FromStr for Scope {
         let (kind, id) = t.split_once([':', '/']).ok_or_else(err)?;
         match kind {
             "service" => Service::from_code(id).map(Scope::Service).ok_or_else(err),
-            "team" => id.parse().map(|n| Scope::Team(TeamId(n))).map_err(|_| err()),
+            "team" => id
+                .parse()
+                .map(|n| Scope::Team(TeamId(n)))
+                .map_err(|_| err()),
             "worker" => id
                 .parse()
                 .map(|n| Scope::Worker(WorkerId(n)))

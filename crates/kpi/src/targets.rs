@@ -48,8 +48,7 @@ pub fn trajectory_value(target: &MeasureTargetSet, period: Period) -> Option<f64
     let point = target
         .trajectory
         .iter()
-        .filter(|(m, _)| *m <= key)
-        .next_back()
+        .rfind(|(m, _)| *m <= key)
         .map(|(_, v)| *v);
     match (point, target.trajectory.last()) {
         (Some(v), _) => Some(v),
@@ -131,7 +130,10 @@ pub fn parse_csv(
         let get = |n: usize| rec.get(n).unwrap_or("");
         let measure = get(0).to_string();
         if crate::catalogue::measure(&measure).is_none() {
-            return Err(bad("measure", format!("`{measure}` is not in the catalogue")));
+            return Err(bad(
+                "measure",
+                format!("`{measure}` is not in the catalogue"),
+            ));
         }
         let baseline_month = get(1).to_string();
         if !is_month(&baseline_month) {
@@ -158,13 +160,22 @@ pub fn parse_csv(
                 .split_once(':')
                 .ok_or_else(|| bad("trajectory", format!("`{point}` is not month:value")))?;
             if !is_month(m) {
-                return Err(bad("trajectory", format!("`{m}` is not a month like 2026-02")));
+                return Err(bad(
+                    "trajectory",
+                    format!("`{m}` is not a month like 2026-02"),
+                ));
             }
             let v: f64 = v
                 .parse()
                 .map_err(|_| bad("trajectory", format!("`{v}` is not a number")))?;
-            if trajectory.last().is_some_and(|(last, _)| last.as_str() >= m) {
-                return Err(bad("trajectory", format!("{m} is not after the month before it")));
+            if trajectory
+                .last()
+                .is_some_and(|(last, _)| last.as_str() >= m)
+            {
+                return Err(bad(
+                    "trajectory",
+                    format!("{m} is not after the month before it"),
+                ));
             }
             trajectory.push((m.to_string(), v));
         }
@@ -201,12 +212,24 @@ mod tests {
     #[test]
     fn the_trajectory_steps_month_by_month_and_then_holds() {
         let t = fd01();
-        assert_eq!(trajectory_value(&t, p("2020-10")), None, "before the baseline");
-        assert_eq!(trajectory_value(&t, p("2021-01")), None, "before the first step");
+        assert_eq!(
+            trajectory_value(&t, p("2020-10")),
+            None,
+            "before the baseline"
+        );
+        assert_eq!(
+            trajectory_value(&t, p("2021-01")),
+            None,
+            "before the first step"
+        );
         assert_eq!(trajectory_value(&t, p("2021-02")), Some(80.0));
         assert_eq!(trajectory_value(&t, p("2021-03")), Some(90.0));
         assert_eq!(trajectory_value(&t, p("2022-09")), Some(95.0));
-        assert_eq!(trajectory_value(&t, p("2020/21")), Some(90.0), "a year reads its March");
+        assert_eq!(
+            trajectory_value(&t, p("2020/21")),
+            Some(90.0),
+            "a year reads its March"
+        );
     }
 
     #[test]
@@ -220,8 +243,14 @@ mod tests {
         let mut low = t.clone();
         low.measure = "WF-01".into();
         let wf = crate::catalogue::measure("WF-01").unwrap();
-        assert_eq!(assess(wf, &low, p("2021-03"), Some(88.0)).rag, Some(Rag::Green));
-        assert_eq!(assess(wf, &low, p("2021-03"), Some(96.0)).rag, Some(Rag::Red));
+        assert_eq!(
+            assess(wf, &low, p("2021-03"), Some(88.0)).rag,
+            Some(Rag::Green)
+        );
+        assert_eq!(
+            assess(wf, &low, p("2021-03"), Some(96.0)).rag,
+            Some(Rag::Red)
+        );
         let ctx = crate::catalogue::measure("FD-02").unwrap();
         assert_eq!(assess(ctx, &t, p("2021-03"), Some(1.0)).rag, None);
     }
@@ -234,7 +263,10 @@ mod tests {
         let e = parse_csv("plan.csv", text, "2020-12-01".parse().unwrap())
             .unwrap_err()
             .to_string();
-        assert_eq!(e, "plan.csv, row 3, field `target`: `eighty` is not a number");
+        assert_eq!(
+            e,
+            "plan.csv, row 3, field `target`: `eighty` is not a number"
+        );
         let text = "measure,baseline_month,baseline,target,tolerance,trajectory\n\
                     XX-99,2020-11,,1,1,\n";
         let e = parse_csv("plan.csv", text, "2020-12-01".parse().unwrap())

@@ -211,8 +211,16 @@ impl Org {
 
 /// The demonstration plan's targets, in the seed plan's shape: (measure, target, tolerance, and
 /// trajectory steps as months after the baseline month, which is a year before the history ends).
-const PLAN_TARGETS: &[(&str, f64, f64, &[(u32, f64)])] = &[
-    ("FD-01", 95.0, 5.0, &[(2, 77.0), (3, 80.0), (4, 90.0), (5, 95.0)]),
+/// Months after the baseline and the value expected by then.
+type Steps = &'static [(u32, f64)];
+
+const PLAN_TARGETS: &[(&str, f64, f64, Steps)] = &[
+    (
+        "FD-01",
+        95.0,
+        5.0,
+        &[(2, 77.0), (3, 80.0), (4, 90.0), (5, 95.0)],
+    ),
     ("FD-03", 21.0, 2.0, &[(6, 21.0)]),
     ("AS-01", 85.0, 5.0, &[(5, 75.0), (7, 80.0), (9, 85.0)]),
     ("AS-01a", 85.0, 5.0, &[(5, 75.0), (7, 80.0), (9, 85.0)]),

@@ -1,13 +1,16 @@
 //! Children looked after: numbers, stability, reviews, visits, health, leaving care, permanence.
 
-use super::{age_on, in_care_on, looked_after_on, months_after, months_before, schedule, short_break};
+use super::{
+    age_on, in_care_on, looked_after_on, months_after, months_before, schedule, short_break,
+};
 use crate::engine::{Ctx, Tally};
+use crate::index::between;
 use domain::codes::{PermanencePlan, PermanenceStep, VisitKind};
 use domain::model::{CarePeriod, Child};
 use rustc_hash::FxHashSet;
 
 pub fn looked_after(ctx: &Ctx, t: &mut Tally) {
-    for c in &ctx.ix.in_care {
+    for c in ctx.ix.in_care_between(ctx.at, ctx.at) {
         match in_care_on(c, ctx.at) {
             Some((p, e)) if !short_break(e) => t.child(c, Some(p.id), ctx.at, true),
             Some((p, _)) => t.leave(c, Some(p.id), ctx.at, "on short breaks only (V3 or V4)"),
@@ -17,7 +20,7 @@ pub fn looked_after(ctx: &Ctx, t: &mut Tally) {
 }
 
 pub fn starting(ctx: &Ctx, t: &mut Tally) {
-    for c in &ctx.ix.in_care {
+    for c in ctx.ix.in_care_between(ctx.first, ctx.last) {
         for p in c.care_periods.iter().filter(|p| ctx.in_period(p.start)) {
             if short_break(&p.episodes[0]) {
                 t.leave(c, Some(p.id), p.start, "on short breaks only (V3 or V4)");
@@ -28,15 +31,22 @@ pub fn starting(ctx: &Ctx, t: &mut Tally) {
     }
 }
 
-fn ended_in_period<'a>(ctx: &'a Ctx, c: &'a Child) -> impl Iterator<Item = (&'a CarePeriod, chrono::NaiveDate, &'a str)> {
+fn ended_in_period<'a>(
+    ctx: &'a Ctx,
+    c: &'a Child,
+) -> impl Iterator<Item = (&'a CarePeriod, chrono::NaiveDate, &'a str)> {
     c.care_periods.iter().filter_map(move |p| {
         let (end, why) = p.end.as_ref()?;
-        (ctx.in_period(*end) && !short_break(p.current_episode())).then_some((p, *end, why.0.as_str()))
+        (ctx.in_period(*end) && !short_break(p.current_episode())).then_some((
+            p,
+            *end,
+            why.0.as_str(),
+        ))
     })
 }
 
 pub fn ceasing(ctx: &Ctx, t: &mut Tally) {
-    for c in &ctx.ix.in_care {
+    for c in ctx.ix.in_care_between(ctx.first, ctx.last) {
         for (p, end, _) in ended_in_period(ctx, c) {
             t.child(c, Some(p.id), end, true);
         }
@@ -44,7 +54,7 @@ pub fn ceasing(ctx: &Ctx, t: &mut Tally) {
 }
 
 fn ceased_by(ctx: &Ctx, t: &mut Tally, reasons: &[&str]) {
-    for c in &ctx.ix.in_care {
+    for c in ctx.ix.in_care_between(ctx.first, ctx.last) {
         for (p, end, why) in ended_in_period(ctx, c) {
             t.child(c, Some(p.id), end, reasons.contains(&why));
         }
@@ -64,7 +74,7 @@ pub fn ceased_home(ctx: &Ctx, t: &mut Tally) {
 }
 
 pub fn three_placements(ctx: &Ctx, t: &mut Tally) {
-    for c in &ctx.ix.in_care {
+    for c in ctx.ix.in_care_between(ctx.at, ctx.at) {
         let Some((p, _)) = looked_after_on(c, ctx.at) else {
             continue;
         };
@@ -85,12 +95,18 @@ pub fn three_placements(ctx: &Ctx, t: &mut Tally) {
                 previous = Some(&e.placement);
             }
         }
-        t.child_valued(c, Some(p.id), ctx.at, placements >= 3, f64::from(placements));
+        t.child_valued(
+            c,
+            Some(p.id),
+            ctx.at,
+            placements >= 3,
+            f64::from(placements),
+        );
     }
 }
 
 pub fn long_term_stability(ctx: &Ctx, t: &mut Tally) {
-    for c in &ctx.ix.in_care {
+    for c in ctx.ix.in_care_between(ctx.at, ctx.at) {
         let Some((p, e)) = looked_after_on(c, ctx.at) else {
             continue;
         };
@@ -114,11 +130,10 @@ pub fn long_term_stability(ctx: &Ctx, t: &mut Tally) {
 
 pub fn reviews_on_time(ctx: &Ctx, t: &mut Tally) {
     let stop = ctx.last.min(ctx.today);
-    for c in &ctx.ix.in_care {
+    for c in ctx.ix.in_care_between(ctx.first, ctx.last) {
         for p in &c.care_periods {
             let end = p.end.as_ref().map(|(d, _)| *d);
-            if p.start > stop || end.is_some_and(|e| e < ctx.first) || short_break(&p.episodes[0])
-            {
+            if p.start > stop || end.is_some_and(|e| e < ctx.first) || short_break(&p.episodes[0]) {
                 continue;
             }
             let mut held: Vec<_> = c
@@ -145,7 +160,7 @@ pub fn reviews_on_time(ctx: &Ctx, t: &mut Tally) {
 }
 
 pub fn visited_in_six_weeks(ctx: &Ctx, t: &mut Tally) {
-    for c in &ctx.ix.in_care {
+    for c in ctx.ix.in_care_between(ctx.at, ctx.at) {
         let Some((p, _)) = looked_after_on(c, ctx.at) else {
             continue;
         };
@@ -165,24 +180,31 @@ pub fn visited_in_six_weeks(ctx: &Ctx, t: &mut Tally) {
 }
 
 pub fn permanence_by_second_review(ctx: &Ctx, t: &mut Tally) {
-    for c in &ctx.ix.in_care {
-        for p in &c.care_periods {
-            let mut reviews: Vec<_> = c.cla_reviews.iter().filter(|r| r.period == p.id).collect();
-            reviews.sort_by_key(|r| r.date);
-            let Some(second) = reviews.get(1).filter(|r| ctx.in_period(r.date)) else {
-                continue;
-            };
-            let planned = c
-                .permanence_plans
-                .iter()
-                .any(|(_, d)| *d >= p.start && *d <= second.date);
-            t.child(c, Some(second.id), second.date, planned);
+    let last = ctx.last.min(ctx.today);
+    for (date, c, r) in between(&ctx.ix.cla_reviews, |(d, _, _)| *d, ctx.first, last) {
+        // Is this the period's second review? Reviews in date order, ties as recorded.
+        let mut reviews: Vec<_> = c
+            .cla_reviews
+            .iter()
+            .filter(|x| x.period == r.period)
+            .collect();
+        reviews.sort_by_key(|x| x.date);
+        if reviews.get(1).is_none_or(|second| second.id != r.id) {
+            continue;
         }
+        let Some(p) = c.care_periods.iter().find(|p| p.id == r.period) else {
+            continue;
+        };
+        let planned = c
+            .permanence_plans
+            .iter()
+            .any(|(_, d)| *d >= p.start && d <= date);
+        t.child(c, Some(r.id), *date, planned);
     }
 }
 
 fn placed_in(ctx: &Ctx, t: &mut Tally, matches: fn(&str) -> bool) {
-    for c in &ctx.ix.in_care {
+    for c in ctx.ix.in_care_between(ctx.at, ctx.at) {
         if let Some((p, e)) = looked_after_on(c, ctx.at) {
             t.child(c, Some(p.id), ctx.at, matches(&e.placement.place.0));
         }
@@ -207,7 +229,7 @@ pub fn independent_living(ctx: &Ctx, t: &mut Tally) {
 
 fn checked(ctx: &Ctx, t: &mut Tally, check: &str) {
     let since = months_before(ctx.at, 12);
-    for c in &ctx.ix.in_care {
+    for c in ctx.ix.in_care_between(ctx.at, ctx.at) {
         let Some((p, _)) = looked_after_on(c, ctx.at) else {
             continue;
         };
@@ -231,7 +253,7 @@ pub fn dental_checked(ctx: &Ctx, t: &mut Tally) {
 }
 
 pub fn three_workers(ctx: &Ctx, t: &mut Tally) {
-    for c in &ctx.ix.in_care {
+    for c in ctx.ix.in_care_between(ctx.at, ctx.at) {
         let Some((p, _)) = looked_after_on(c, ctx.at) else {
             continue;
         };
@@ -241,13 +263,19 @@ pub fn three_workers(ctx: &Ctx, t: &mut Tally) {
             .filter(|a| a.from <= ctx.at && a.to.is_none_or(|e| e > ctx.first))
             .map(|a| a.worker)
             .collect();
-        t.child_valued(c, Some(p.id), ctx.at, workers.len() >= 3, workers.len() as f64);
+        t.child_valued(
+            c,
+            Some(p.id),
+            ctx.at,
+            workers.len() >= 3,
+            workers.len() as f64,
+        );
     }
 }
 
 pub fn pep_up_to_date(ctx: &Ctx, t: &mut Tally) {
     let since = months_before(ctx.at, 6);
-    for c in &ctx.ix.in_care {
+    for c in ctx.ix.in_care_between(ctx.at, ctx.at) {
         let Some((p, _)) = looked_after_on(c, ctx.at) else {
             continue;
         };
@@ -261,17 +289,14 @@ pub fn pep_up_to_date(ctx: &Ctx, t: &mut Tally) {
 
 pub fn went_missing(ctx: &Ctx, t: &mut Tally) {
     let until = ctx.last.min(ctx.today);
-    for c in &ctx.ix.in_care {
+    for c in ctx.ix.in_care_between(ctx.first, ctx.last) {
         let during = c.care_periods.iter().find(|p| {
             p.start <= until
                 && p.end.as_ref().is_none_or(|(e, _)| *e >= ctx.first)
                 && !short_break(p.current_episode())
         });
         let Some(p) = during else { continue };
-        let went = c
-            .missing
-            .iter()
-            .any(|m| ctx.in_period(m.start.date()));
+        let went = c.missing.iter().any(|m| ctx.in_period(m.start.date()));
         t.child(c, Some(p.id), until, went);
     }
 }
@@ -312,11 +337,21 @@ fn to_match(ctx: &Ctx, t: &mut Tally, from: PermanenceStep, missing: &'static st
 }
 
 pub fn placement_order_to_match(ctx: &Ctx, t: &mut Tally) {
-    to_match(ctx, t, PermanenceStep::PlacementOrder, "no placement order on record");
+    to_match(
+        ctx,
+        t,
+        PermanenceStep::PlacementOrder,
+        "no placement order on record",
+    );
 }
 
 pub fn decision_to_match(ctx: &Ctx, t: &mut Tally) {
-    to_match(ctx, t, PermanenceStep::AdoptionDecision, "no adoption decision on record");
+    to_match(
+        ctx,
+        t,
+        PermanenceStep::AdoptionDecision,
+        "no adoption decision on record",
+    );
 }
 
 pub fn sgo_assessments(ctx: &Ctx, t: &mut Tally) {
@@ -335,7 +370,7 @@ pub fn sgo_assessments(ctx: &Ctx, t: &mut Tally) {
 }
 
 pub fn long_term_matched(ctx: &Ctx, t: &mut Tally) {
-    for c in &ctx.ix.in_care {
+    for c in ctx.ix.in_care_between(ctx.at, ctx.at) {
         let Some((p, _)) = looked_after_on(c, ctx.at) else {
             continue;
         };

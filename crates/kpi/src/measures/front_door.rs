@@ -2,11 +2,16 @@
 
 use super::months_before;
 use crate::engine::{Ctx, Tally};
-use crate::index::{between, up_to};
+use crate::index::{between, running_after, up_to};
 use domain::codes::{AssessmentKind, ContactDecision};
 
 pub fn contacts_decided_in_a_day(ctx: &Ctx, t: &mut Tally) {
-    for (c, k) in between(&ctx.ix.contacts, |(_, k)| k.received.date(), ctx.first, ctx.last) {
+    for (c, k) in between(
+        &ctx.ix.contacts,
+        |(_, k)| k.received.date(),
+        ctx.first,
+        ctx.last,
+    ) {
         let received = k.received.date();
         if received > ctx.today {
             continue;
@@ -18,7 +23,12 @@ pub fn contacts_decided_in_a_day(ctx: &Ctx, t: &mut Tally) {
                 t.child_valued(c, Some(k.id), received, at.date() <= deadline, days as f64);
             }
             None if deadline < ctx.today => t.child(c, Some(k.id), received, false),
-            None => t.leave(c, Some(k.id), received, "undecided, with its clock still running"),
+            None => t.leave(
+                c,
+                Some(k.id),
+                received,
+                "undecided, with its clock still running",
+            ),
         }
     }
 }
@@ -37,7 +47,12 @@ pub fn appropriate_contacts(ctx: &Ctx, t: &mut Tally) {
             ContactDecision::Referral | ContactDecision::EarlyHelp
         );
         if *decision == ContactDecision::ExistingCase {
-            t.leave(c, Some(k.id), at.date(), "about a child already open: passed to the worker");
+            t.leave(
+                c,
+                Some(k.id),
+                at.date(),
+                "about a child already open: passed to the worker",
+            );
             continue;
         }
         t.child(c, Some(k.id), at.date(), progressed);
@@ -45,7 +60,12 @@ pub fn appropriate_contacts(ctx: &Ctx, t: &mut Tally) {
 }
 
 pub fn contacts_received(ctx: &Ctx, t: &mut Tally) {
-    for (c, k) in between(&ctx.ix.contacts, |(_, k)| k.received.date(), ctx.first, ctx.last) {
+    for (c, k) in between(
+        &ctx.ix.contacts,
+        |(_, k)| k.received.date(),
+        ctx.first,
+        ctx.last,
+    ) {
         if k.received.date() <= ctx.today {
             t.child(c, Some(k.id), k.received.date(), true);
         }
@@ -55,7 +75,13 @@ pub fn contacts_received(ctx: &Ctx, t: &mut Tally) {
 fn referrals_in_period<'a>(
     ctx: &'a Ctx,
 ) -> impl Iterator<Item = &'a (&'a domain::model::Child, &'a domain::model::Referral)> {
-    between(&ctx.ix.referrals, |(_, r)| r.date, ctx.first, ctx.last.min(ctx.today)).iter()
+    between(
+        &ctx.ix.referrals,
+        |(_, r)| r.date,
+        ctx.first,
+        ctx.last.min(ctx.today),
+    )
+    .iter()
 }
 
 pub fn referrals(ctx: &Ctx, t: &mut Tally) {
@@ -88,9 +114,10 @@ pub fn referrals_not_in_need(ctx: &Ctx, t: &mut Tally) {
         let assessed = c.assessments.iter().any(|a| a.referral == r.id);
         // RC8: closed after assessment with no further action; RC9: closed after assessment and
         // referred to early help. The DfE counts both as assessed not in need.
-        let not_in_need = r.closed.as_ref().is_some_and(|(d, why)| {
-            *d <= ctx.today && matches!(why.0.as_str(), "RC8" | "RC9")
-        });
+        let not_in_need = r
+            .closed
+            .as_ref()
+            .is_some_and(|(d, why)| *d <= ctx.today && matches!(why.0.as_str(), "RC8" | "RC9"));
         t.child(c, Some(r.id), r.date, assessed && not_in_need);
     }
 }
@@ -169,27 +196,19 @@ pub fn assessments_overdue(ctx: &Ctx, t: &mut Tally) {
 }
 
 pub fn children_in_need(ctx: &Ctx, t: &mut Tally) {
-    for c in &ctx.ix.worked_with {
-        let open = c
-            .referrals
-            .iter()
-            .find(|r| r.date <= ctx.at && r.closed.as_ref().is_none_or(|(d, _)| *d > ctx.at));
-        if let Some(r) = open {
+    let mut seen = rustc_hash::FxHashSet::default();
+    for (_, c, r) in running_after(&ctx.ix.referrals_by_end, ctx.at) {
+        if r.date <= ctx.at && seen.insert(c.id()) {
             t.child(c, Some(r.id), ctx.at, true);
         }
     }
 }
 
 pub fn cin_episode_length(ctx: &Ctx, t: &mut Tally) {
-    for c in &ctx.ix.worked_with {
-        for r in &c.referrals {
-            if let Some((closed, _)) = &r.closed
-                && ctx.in_period(*closed)
-            {
-                let days = (*closed - r.date).num_days();
-                t.push(c, Some(r.id), *closed, 0.0, 1.0, Some(days as f64));
-            }
-        }
+    let last = ctx.last.min(ctx.today);
+    for (closed, c, r) in between(&ctx.ix.referrals_by_end, |(d, _, _)| *d, ctx.first, last) {
+        let days = (*closed - r.date).num_days();
+        t.push(c, Some(r.id), *closed, 0.0, 1.0, Some(days as f64));
     }
 }
 

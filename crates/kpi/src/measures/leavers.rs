@@ -44,7 +44,10 @@ fn around(c: &Child, day: NaiveDate, today: NaiveDate) -> Option<&CareLeaverCont
 
 /// Each care leaver whose 19th, 20th or 21st birthday is in the period, with the contact
 /// around it (none: not in touch).
-fn birthdays<'a>(ctx: &'a Ctx, mut f: impl FnMut(&'a Child, NaiveDate, Option<&'a CareLeaverContact>)) {
+fn birthdays<'a>(
+    ctx: &'a Ctx,
+    mut f: impl FnMut(&'a Child, NaiveDate, Option<&'a CareLeaverContact>),
+) {
     for c in &ctx.ix.in_care {
         for age in 19..=21 {
             let Some(day) = birthday(c, age).filter(|d| ctx.in_period(*d)) else {
@@ -68,7 +71,12 @@ pub fn eet_19_to_21(ctx: &Ctx, t: &mut Tally) {
 
 pub fn suitably_housed(ctx: &Ctx, t: &mut Tally) {
     birthdays(ctx, |c, day, k| {
-        t.child(c, None, day, k.is_some_and(|k| k.accommodation_suitable == Some(true)))
+        t.child(
+            c,
+            None,
+            day,
+            k.is_some_and(|k| k.accommodation_suitable == Some(true)),
+        )
     });
 }
 
@@ -78,14 +86,20 @@ pub fn not_in_touch(ctx: &Ctx, t: &mut Tally) {
 
 pub fn neet_19_to_21(ctx: &Ctx, t: &mut Tally) {
     birthdays(ctx, |c, day, k| {
-        t.child(c, None, day, k.is_some_and(|k| k.activity.is_some() && !eet(k)))
+        t.child(
+            c,
+            None,
+            day,
+            k.is_some_and(|k| k.activity.is_some() && !eet(k)),
+        )
     });
 }
 
 pub fn eet_19_to_25(ctx: &Ctx, t: &mut Tally) {
     let since = months_before(ctx.at, 12);
     for c in &ctx.ix.leavers {
-        if !age_on(c, ctx.at).is_some_and(|a| (19..=25).contains(&a)) || !care_leaver_by(c, ctx.at) {
+        if !age_on(c, ctx.at).is_some_and(|a| (19..=25).contains(&a)) || !care_leaver_by(c, ctx.at)
+        {
             continue;
         }
         let latest = c
@@ -103,7 +117,8 @@ pub fn eet_19_to_25(ctx: &Ctx, t: &mut Tally) {
 pub fn pathway_plans(ctx: &Ctx, t: &mut Tally) {
     let since = months_before(ctx.at, 6);
     for c in &ctx.ix.in_care {
-        if !age_on(c, ctx.at).is_some_and(|a| (18..=21).contains(&a)) || !care_leaver_by(c, ctx.at) {
+        if !age_on(c, ctx.at).is_some_and(|a| (18..=21).contains(&a)) || !care_leaver_by(c, ctx.at)
+        {
             continue;
         }
         let reviewed = c
@@ -130,7 +145,12 @@ pub fn neet_16_to_18(ctx: &Ctx, t: &mut Tally) {
             .max_by_key(|k| k.at);
         match latest {
             Some(k) => t.child(c, None, ctx.at, !eet(k)),
-            None => t.leave(c, None, ctx.at, "no activity recorded in the last six months"),
+            None => t.leave(
+                c,
+                None,
+                ctx.at,
+                "no activity recorded in the last six months",
+            ),
         }
     }
 }

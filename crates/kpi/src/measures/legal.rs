@@ -46,7 +46,11 @@ fn in_proceedings(c: &Child, d: chrono::NaiveDate) -> Option<domain::RecordId> {
         .map(|p| p.id)
 }
 
-fn children(ctx: &Ctx, t: &mut Tally, open: fn(&Child, chrono::NaiveDate) -> Option<domain::RecordId>) {
+fn children(
+    ctx: &Ctx,
+    t: &mut Tally,
+    open: fn(&Child, chrono::NaiveDate) -> Option<domain::RecordId>,
+) {
     for c in &ctx.ix.legal {
         if let Some(r) = open(c, ctx.at) {
             t.child(c, Some(r), ctx.at, true);
@@ -55,7 +59,11 @@ fn children(ctx: &Ctx, t: &mut Tally, open: fn(&Child, chrono::NaiveDate) -> Opt
 }
 
 /// One item per family: the first of its children (by id) stands for the sibling group.
-fn families(ctx: &Ctx, t: &mut Tally, open: fn(&Child, chrono::NaiveDate) -> Option<domain::RecordId>) {
+fn families(
+    ctx: &Ctx,
+    t: &mut Tally,
+    open: fn(&Child, chrono::NaiveDate) -> Option<domain::RecordId>,
+) {
     let mut seen = FxHashSet::default();
     for c in &ctx.ix.legal {
         if let Some(r) = open(c, ctx.at) {
@@ -88,7 +96,13 @@ pub fn proceedings_beyond_26_weeks(ctx: &Ctx, t: &mut Tally) {
         for p in &c.proceedings {
             if p.issued <= ctx.at && p.concluded.as_ref().is_none_or(|(e, _)| *e > ctx.at) {
                 let days = (ctx.at - p.issued).num_days();
-                t.child_valued(c, Some(p.id), ctx.at, days > TWENTY_SIX_WEEKS, days as f64 / 7.0);
+                t.child_valued(
+                    c,
+                    Some(p.id),
+                    ctx.at,
+                    days > TWENTY_SIX_WEEKS,
+                    days as f64 / 7.0,
+                );
             }
         }
     }

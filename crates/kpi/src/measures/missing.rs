@@ -16,9 +16,12 @@ pub fn offered_in_72_hours(ctx: &Ctx, t: &mut Tally) {
                     let hours = (at - back).num_hours() as f64;
                     t.child_valued(c, Some(m.id), back.date(), at <= deadline, hours);
                 }
-                None if deadline.date() >= ctx.today => {
-                    t.leave(c, Some(m.id), back.date(), "within its 72 hours, not yet offered")
-                }
+                None if deadline.date() >= ctx.today => t.leave(
+                    c,
+                    Some(m.id),
+                    back.date(),
+                    "within its 72 hours, not yet offered",
+                ),
                 None => t.child(c, Some(m.id), back.date(), false),
             }
         }

@@ -238,14 +238,27 @@ mod tests {
         assert_eq!(
             s,
             vec![
-                Due { due: d("2024-01-10"), held: Some(d("2024-01-12")) },
-                Due { due: d("2024-01-19"), held: Some(d("2024-01-18")) },
-                Due { due: d("2024-01-25"), held: None },
+                Due {
+                    due: d("2024-01-10"),
+                    held: Some(d("2024-01-12"))
+                },
+                Due {
+                    due: d("2024-01-19"),
+                    held: Some(d("2024-01-18"))
+                },
+                Due {
+                    due: d("2024-01-25"),
+                    held: None
+                },
             ]
         );
-        let ended = schedule(d("2024-01-10"), &held, d("2024-01-31"), Some(d("2024-01-20")), |_, h| {
-            h + chrono::Duration::days(7)
-        });
+        let ended = schedule(
+            d("2024-01-10"),
+            &held,
+            d("2024-01-31"),
+            Some(d("2024-01-20")),
+            |_, h| h + chrono::Duration::days(7),
+        );
         assert_eq!(ended.len(), 2, "nothing falls due after the plan ended");
     }
 }

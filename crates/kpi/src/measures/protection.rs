@@ -13,10 +13,7 @@ pub fn enquiries(ctx: &Ctx, t: &mut Tally) {
     }
 }
 
-fn initials<'a>(
-    ctx: &'a Ctx,
-    c: &'a Child,
-) -> impl Iterator<Item = &'a domain::model::Conference> {
+fn initials<'a>(ctx: &'a Ctx, c: &'a Child) -> impl Iterator<Item = &'a domain::model::Conference> {
     c.conferences
         .iter()
         .filter(|k| k.kind == ConferenceKind::Initial && ctx.in_period(k.date))
@@ -77,7 +74,7 @@ fn open_on(c: &Child, d: chrono::NaiveDate) -> Option<&CpPlan> {
 }
 
 pub fn on_plan(ctx: &Ctx, t: &mut Tally) {
-    for c in &ctx.ix.protection {
+    for c in ctx.ix.on_plan_between(ctx.at, ctx.at) {
         if let Some(p) = open_on(c, ctx.at) {
             t.child(c, Some(p.id), ctx.at, true);
         }
@@ -85,7 +82,7 @@ pub fn on_plan(ctx: &Ctx, t: &mut Tally) {
 }
 
 pub fn plans_starting(ctx: &Ctx, t: &mut Tally) {
-    for c in &ctx.ix.protection {
+    for c in ctx.ix.on_plan_between(ctx.first, ctx.last) {
         for p in c.cp_plans.iter().filter(|p| ctx.in_period(p.start)) {
             t.child(c, Some(p.id), p.start, true);
         }
@@ -93,7 +90,7 @@ pub fn plans_starting(ctx: &Ctx, t: &mut Tally) {
 }
 
 pub fn repeat_plans(ctx: &Ctx, t: &mut Tally) {
-    for c in &ctx.ix.protection {
+    for c in ctx.ix.on_plan_between(ctx.first, ctx.last) {
         for p in c.cp_plans.iter().filter(|p| ctx.in_period(p.start)) {
             let before = c.cp_plans.iter().any(|q| q.id != p.id && q.start < p.start);
             t.child(c, Some(p.id), p.start, before);
@@ -107,7 +104,7 @@ fn days_inclusive(from: chrono::NaiveDate, to: chrono::NaiveDate) -> i64 {
 }
 
 pub fn ended_two_years(ctx: &Ctx, t: &mut Tally) {
-    for c in &ctx.ix.protection {
+    for c in ctx.ix.on_plan_between(ctx.first, ctx.last) {
         for p in &c.cp_plans {
             if let Some(end) = p.end.filter(|e| ctx.in_period(*e)) {
                 let days = days_inclusive(p.start, end);
@@ -118,7 +115,7 @@ pub fn ended_two_years(ctx: &Ctx, t: &mut Tally) {
 }
 
 pub fn open_two_years(ctx: &Ctx, t: &mut Tally) {
-    for c in &ctx.ix.protection {
+    for c in ctx.ix.on_plan_between(ctx.at, ctx.at) {
         if let Some(p) = open_on(c, ctx.at) {
             let days = days_inclusive(p.start, ctx.at);
             t.child_valued(c, Some(p.id), ctx.at, days >= 730, days as f64);
@@ -127,12 +124,17 @@ pub fn open_two_years(ctx: &Ctx, t: &mut Tally) {
 }
 
 pub fn reviewed_on_time(ctx: &Ctx, t: &mut Tally) {
-    for c in &ctx.ix.protection {
+    for c in ctx.ix.on_plan_between(ctx.at, ctx.at) {
         let Some(p) = open_on(c, ctx.at) else {
             continue;
         };
         if months_after(p.start, 3) > ctx.at {
-            t.leave(c, Some(p.id), ctx.at, "on a plan for less than three months");
+            t.leave(
+                c,
+                Some(p.id),
+                ctx.at,
+                "on a plan for less than three months",
+            );
             continue;
         }
         let mut reviews: Vec<_> = p.reviews.iter().copied().filter(|r| *r <= ctx.at).collect();
@@ -148,7 +150,7 @@ pub fn reviewed_on_time(ctx: &Ctx, t: &mut Tally) {
 }
 
 fn open_nine_months(ctx: &Ctx, t: &mut Tally, days_as_numerator: bool) {
-    for c in &ctx.ix.protection {
+    for c in ctx.ix.on_plan_between(ctx.at, ctx.at) {
         if let Some(p) = open_on(c, ctx.at)
             && months_after(p.start, 9) <= ctx.at
         {
@@ -172,7 +174,7 @@ pub const CORE_GROUP_INTERVAL: i64 = 30;
 
 pub fn core_groups_on_time(ctx: &Ctx, t: &mut Tally) {
     let stop = ctx.last.min(ctx.today);
-    for c in &ctx.ix.protection {
+    for c in ctx.ix.on_plan_between(ctx.first, ctx.last) {
         for p in &c.cp_plans {
             if p.start > stop || p.end.is_some_and(|e| e < ctx.first) {
                 continue;
@@ -196,7 +198,7 @@ pub fn core_groups_on_time(ctx: &Ctx, t: &mut Tally) {
 }
 
 pub fn visited_in_10(ctx: &Ctx, t: &mut Tally) {
-    for c in &ctx.ix.protection {
+    for c in ctx.ix.on_plan_between(ctx.at, ctx.at) {
         let Some(p) = open_on(c, ctx.at) else {
             continue;
         };
@@ -214,7 +216,7 @@ pub fn visited_in_10(ctx: &Ctx, t: &mut Tally) {
 }
 
 pub fn seen_alone(ctx: &Ctx, t: &mut Tally) {
-    for c in &ctx.ix.protection {
+    for c in ctx.ix.on_plan_between(ctx.at, ctx.at) {
         let Some(p) = open_on(c, ctx.at) else {
             continue;
         };
@@ -232,8 +234,12 @@ pub fn seen_alone(ctx: &Ctx, t: &mut Tally) {
 }
 
 fn core_groups_with(ctx: &Ctx, t: &mut Tally, agencies: &[Agency]) {
-    for c in &ctx.ix.protection {
-        for p in &c.cp_plans {
+    for c in ctx.ix.on_plan_between(ctx.first, ctx.last) {
+        let overlapping = c
+            .cp_plans
+            .iter()
+            .filter(|p| p.start <= ctx.last && p.end.is_none_or(|e| e >= ctx.first));
+        for p in overlapping {
             for g in p.core_groups.iter().filter(|g| ctx.in_period(g.date)) {
                 let present = g
                     .attendance

@@ -2,10 +2,11 @@
 
 use super::months_after;
 use crate::engine::{Ctx, Tally};
+use crate::index::between;
 use chrono::NaiveDate;
+use domain::RecordId;
 use domain::codes::{AuditGrade, AuditKind, ComplaintStage};
 use domain::model::Child;
-use domain::RecordId;
 
 /// One thing with a deadline: in the period by its deadline, met if done by then, left out if
 /// its time is still running.
@@ -30,42 +31,41 @@ fn deadline(
 }
 
 pub fn new_plans_audited(ctx: &Ctx, t: &mut Tally) {
-    for c in &ctx.ix.worked_with {
-        let starts = c
-            .cp_plans
-            .iter()
-            .map(|p| (p.id, p.start))
-            .chain(c.cin_plans.iter().map(|p| (p.id, p.start)))
-            .chain(c.care_periods.iter().map(|p| (p.id, p.start)));
-        for (id, start) in starts.filter(|(_, s)| ctx.in_period(*s)) {
-            let by = months_after(start, 1);
-            let audited = c
-                .audits
-                .iter()
-                .any(|a| a.kind == AuditKind::NewPlan && a.date >= start && a.date <= by && a.date <= ctx.today);
-            if !audited && by >= ctx.today {
-                t.leave(c, Some(id), start, "its month for audit is still running");
-            } else {
-                t.child(c, Some(id), start, audited);
-            }
+    let last = ctx.last.min(ctx.today);
+    for (start, c, id) in between(&ctx.ix.plan_starts, |(d, _, _)| *d, ctx.first, last) {
+        let (start, id) = (*start, *id);
+        let by = months_after(start, 1);
+        let audited = c.audits.iter().any(|a| {
+            a.kind == AuditKind::NewPlan && a.date >= start && a.date <= by && a.date <= ctx.today
+        });
+        if !audited && by >= ctx.today {
+            t.leave(c, Some(id), start, "its month for audit is still running");
+        } else {
+            t.child(c, Some(id), start, audited);
         }
     }
 }
 
+/// Audits dated in the period.
+fn audits_in<'a>(ctx: &'a Ctx) -> &'a [(NaiveDate, &'a Child, &'a domain::model::Audit)] {
+    between(
+        &ctx.ix.audits,
+        |(d, _, _)| *d,
+        ctx.first,
+        ctx.last.min(ctx.today),
+    )
+}
+
 pub fn plans_smart(ctx: &Ctx, t: &mut Tally) {
-    for c in &ctx.ix.audited {
-        for a in c.audits.iter().filter(|a| ctx.in_period(a.date)) {
-            t.child(c, Some(a.id), a.date, a.plan_smart);
-        }
+    for (_, c, a) in audits_in(ctx) {
+        t.child(c, Some(a.id), a.date, a.plan_smart);
     }
 }
 
 pub fn audits_good(ctx: &Ctx, t: &mut Tally) {
-    for c in &ctx.ix.audited {
-        for a in c.audits.iter().filter(|a| ctx.in_period(a.date)) {
-            let good = matches!(a.grade, AuditGrade::Good | AuditGrade::Outstanding);
-            t.child(c, Some(a.id), a.date, good);
-        }
+    for (_, c, a) in audits_in(ctx) {
+        let good = matches!(a.grade, AuditGrade::Good | AuditGrade::Outstanding);
+        t.child(c, Some(a.id), a.date, good);
     }
 }
 
@@ -79,18 +79,34 @@ pub fn complaints_on_time(ctx: &Ctx, t: &mut Tally) {
             };
             let due = ctx.cal.add_working_days(k.received, days);
             let answered = k.response.as_ref().map(|(d, _)| *d);
-            deadline(ctx, t, c, Some(k.id), due, answered, "still inside its timescale");
+            deadline(
+                ctx,
+                t,
+                c,
+                Some(k.id),
+                due,
+                answered,
+                "still inside its timescale",
+            );
         }
     }
 }
 
 pub fn audit_actions_closed(ctx: &Ctx, t: &mut Tally) {
-    for c in &ctx.ix.audited {
-        for a in &c.audits {
-            let due = ctx.cal.add_working_days(a.date, 20);
-            for (_, closed) in &a.actions {
-                deadline(ctx, t, c, Some(a.id), due, *closed, "its 20 working days are still running");
-            }
+    // Twenty working days are never more than 40 calendar days, even over Christmas and Easter.
+    let from = ctx.first - chrono::Duration::days(40);
+    for (_, c, a) in between(&ctx.ix.audits, |(d, _, _)| *d, from, ctx.last) {
+        let due = ctx.cal.add_working_days(a.date, 20);
+        for (_, closed) in &a.actions {
+            deadline(
+                ctx,
+                t,
+                c,
+                Some(a.id),
+                due,
+                *closed,
+                "its 20 working days are still running",
+            );
         }
     }
 }
@@ -99,7 +115,15 @@ pub fn disputes_resolved(ctx: &Ctx, t: &mut Tally) {
     for c in &ctx.ix.disputes {
         for d in &c.disputes {
             let due = ctx.cal.add_working_days(d.raised, 20);
-            deadline(ctx, t, c, Some(d.id), due, d.resolved, "its 20 working days are still running");
+            deadline(
+                ctx,
+                t,
+                c,
+                Some(d.id),
+                due,
+                d.resolved,
+                "its 20 working days are still running",
+            );
         }
     }
 }
@@ -110,7 +134,12 @@ pub fn transfers_on_time(ctx: &Ctx, t: &mut Tally) {
             let due = ctx.cal.add_working_days(x.requested, 10);
             let met = x.completed.is_some_and(|d| d <= due && d <= ctx.today);
             if !met && due >= ctx.today {
-                t.leave(c, Some(x.id), x.requested, "its 10 working days are still running");
+                t.leave(
+                    c,
+                    Some(x.id),
+                    x.requested,
+                    "its 10 working days are still running",
+                );
             } else {
                 t.child(c, Some(x.id), x.requested, met);
             }

@@ -2,6 +2,7 @@
 
 use super::months_before;
 use crate::engine::{Ctx, Tally};
+use crate::index::running_after;
 use domain::WorkerId;
 use domain::codes::{Employment, Service, WorkerRole};
 use domain::model::WorkerTerms;
@@ -17,20 +18,21 @@ fn social_workers<'a>(ctx: &'a Ctx) -> impl Iterator<Item = (WorkerId, &'a Worke
 
 pub fn caseload(ctx: &Ctx, t: &mut Tally) {
     let mut cases: FxHashMap<WorkerId, u32> = FxHashMap::default();
-    for c in &ctx.ix.worked_with {
-        if let Some(a) = c
-            .allocations
-            .iter()
-            .rev()
-            .find(|a| a.from <= ctx.at && a.to.is_none_or(|e| e > ctx.at))
-        {
+    for (_, _, a) in running_after(&ctx.ix.allocations_by_end, ctx.at) {
+        if a.from <= ctx.at {
             *cases.entry(a.worker).or_default() += 1;
         }
     }
     for (w, terms) in social_workers(ctx) {
         let n = cases.get(&w).copied().unwrap_or(0);
         if n > 0 {
-            t.worker(w, ctx.at, f64::from(n), f64::from(terms.fte), Some(f64::from(n)));
+            t.worker(
+                w,
+                ctx.at,
+                f64::from(n),
+                f64::from(terms.fte),
+                Some(f64::from(n)),
+            );
         }
     }
 }
@@ -111,17 +113,27 @@ pub fn clinical_supervision(ctx: &Ctx, t: &mut Tally) {
 }
 
 pub fn unallocated(ctx: &Ctx, t: &mut Tally) {
-    for c in &ctx.ix.worked_with {
-        let open = c
-            .referrals
-            .iter()
-            .any(|r| r.date <= ctx.at && r.closed.as_ref().is_none_or(|(d, _)| *d > ctx.at))
-            || super::in_care_on(c, ctx.at).is_some();
+    // Open children: an open referral, or looked after.
+    let mut seen = rustc_hash::FxHashSet::default();
+    let open_referrals = running_after(&ctx.ix.referrals_by_end, ctx.at)
+        .iter()
+        .filter(|(_, _, r)| r.date <= ctx.at)
+        .map(|(_, c, _)| *c);
+    let in_care = ctx
+        .ix
+        .in_care
+        .iter()
+        .copied()
+        .filter(|c| super::in_care_on(c, ctx.at).is_some());
+    for c in open_referrals.chain(in_care) {
+        if !seen.insert(c.id()) {
+            continue;
+        }
         let allocated = c
             .allocations
             .iter()
             .any(|a| a.from <= ctx.at && a.to.is_none_or(|e| e > ctx.at));
-        if open && !allocated {
+        if !allocated {
             t.child(c, None, ctx.at, true);
         }
     }
@@ -129,19 +141,16 @@ pub fn unallocated(ctx: &Ctx, t: &mut Tally) {
 
 pub fn case_supervision(ctx: &Ctx, t: &mut Tally) {
     let since = months_before(ctx.at, 1);
-    for c in &ctx.ix.worked_with {
-        let Some(a) = c
-            .allocations
-            .iter()
-            .rev()
-            .find(|a| a.from <= ctx.at && a.to.is_none_or(|e| e > ctx.at))
-        else {
+    for (_, c, a) in running_after(&ctx.ix.allocations_by_end, ctx.at) {
+        if a.from > ctx.at {
             continue;
-        };
+        }
+        // Newest last, as recorded: look from the end.
         let supervised = c
             .supervisions
             .iter()
+            .rev()
             .any(|(_, d)| *d > since && *d <= ctx.at);
-        t.child(c, None, ctx.at, supervised || a.from > since);
+        t.child_placed(c, ctx.at, supervised || a.from > since, a);
     }
 }

@@ -9,6 +9,8 @@ use domain::events::{CaseNoteWritten, ChildDetails, ChildRegistered};
 use domain::{ChildId, EventBody, RecordId, StreamId};
 use std::io::Write;
 use std::time::Instant;
+
+pub mod kpi;
 use store::{ExpectedVersion, NewEvent, OpenMode, Store};
 
 /// A memory figure of this process from `/proc/self/status` (Linux), in MiB: `VmHWM` is the peak
