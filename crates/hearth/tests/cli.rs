@@ -303,3 +303,172 @@ fn serve_answers_health_and_its_first_page() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+fn kpi_json(db: &str, extra: &[&str]) -> Vec<serde_json::Value> {
+    let mut args = vec!["kpi", "--db", db, "--format", "json"];
+    args.extend_from_slice(extra);
+    let v: serde_json::Value = serde_json::from_str(&ok(&args)).expect("kpi prints JSON");
+    v.as_array().expect("a list of measures").clone()
+}
+
+#[test]
+fn kpi_gives_every_measure_of_the_plan_with_targets_benchmarks_and_children() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite(dir.path(), "kpi.db");
+    seed(&db);
+    let on = ["--period", "2025-02", "--as-known-on", "2025-03-31"];
+    let rows = kpi_json(&db, &on);
+    let with_values = rows.iter().filter(|r| !r["value"].is_null()).count();
+    assert!(with_values >= 50, "{with_values} measures have values");
+    let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    // The seed plan's measures.
+    for id in [
+        "FD-01", "FD-06", "FD-03", "AS-01a", "CP-07", "CP-06a", "CP-06b", "CLA-07", "LEG-01a",
+        "LEG-02", "LEG-03", "QA-01", "QA-03", "QA-02a", "QA-02b", "QA-04a", "QA-04b", "QA-04c",
+        "WF-01", "WF-03b", "CL-01b", "YP-01", "MIS-02a", "MIS-02b", "EX-01", "TR-01", "PM-01",
+        "QA-07",
+    ] {
+        assert!(ids.contains(&id), "{id} is missing");
+    }
+    let row = |id: &str| rows.iter().find(|r| r["id"] == id).unwrap().clone();
+    // The plan's target for contacts, with its trajectory and a rating.
+    let fd01 = row("FD-01");
+    assert_eq!(fd01["target"], 95.0, "{fd01}");
+    assert!(fd01["trajectory"].is_number(), "{fd01}");
+    assert!(
+        ["red", "amber", "green"].contains(&fd01["rag"].as_str().unwrap()),
+        "{fd01}"
+    );
+    // Contextual measures are never rated.
+    assert!(row("FD-02")["rag"].is_null());
+    // The demo council is benchmarked as LA 332: its published 2024/25 figures and England's.
+    let b = &row("AS-01")["benchmarks"];
+    assert_eq!(b["year"], 2025, "{b}");
+    assert_eq!(b["council"], 77.3, "{b}");
+    assert_eq!(b["neighbours_mean"], 88.5, "{b}");
+    assert_eq!(b["region"], 82.4, "{b}");
+    assert_eq!(b["england"], 85.7, "{b}");
+
+    // The children behind a figure add up to it.
+    let drilled = kpi_json(
+        &db,
+        &[&on[..], &["--measure", "AS-01", "--children"]].concat(),
+    );
+    let items = drilled[0]["children"]["items"].as_array().unwrap();
+    let met = items
+        .iter()
+        .filter(|i| i["num"].as_f64() == Some(1.0))
+        .count();
+    assert_eq!(met as f64, drilled[0]["numerator"].as_f64().unwrap());
+    assert_eq!(
+        items.len() as f64,
+        drilled[0]["denominator"].as_f64().unwrap()
+    );
+    assert!(
+        items.iter().all(|i| i["subject"]["child"].is_number()),
+        "{}",
+        items[0]
+    );
+
+    // As known on the last day of February, contacts from the 28th still have their clock
+    // running and are left out; a month later they are counted.
+    let then = kpi_json(
+        &db,
+        &[
+            "--period",
+            "2025-02",
+            "--as-known-on",
+            "2025-02-28",
+            "--measure",
+            "FD-01",
+        ],
+    );
+    let now = kpi_json(&db, &[&on[..], &["--measure", "FD-01"]].concat());
+    assert!(then[0]["left_out"].as_u64().unwrap() > 0, "{}", then[0]);
+    assert!(then[0]["denominator"].as_f64() < now[0]["denominator"].as_f64());
+
+    // A team's figures, a CSV download, the catalogue, a breakdown.
+    let team = kpi_json(
+        &db,
+        &[&on[..], &["--scope", "team:1", "--measure", "QA-01"]].concat(),
+    );
+    assert_eq!(team[0]["scope"], "team:1");
+    let csv = ok(&[
+        "kpi",
+        "--db",
+        &db,
+        "--period",
+        "2025-02",
+        "--format",
+        "csv",
+        "--measure",
+        "FD-01",
+    ]);
+    assert!(csv.starts_with("id,name,period,scope,value"), "{csv}");
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    let list = ok(&["kpi", "--list", "--format", "csv"]);
+    assert!(list.lines().count() > 60);
+    let by_age = ok(&[
+        "kpi",
+        "--db",
+        &db,
+        "--period",
+        "2025-02",
+        "--measure",
+        "CP-01n",
+        "--breakdown",
+        "age",
+    ]);
+    assert!(by_age.contains("10 to 15"), "{by_age}");
+
+    // Worklists: a team's clocks as CSV and JSON.
+    let csv = ok(&[
+        "worklist",
+        "--db",
+        &db,
+        "--team",
+        "3",
+        "--on",
+        "2025-03-31",
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        csv.starts_with("status,due,working_days_left,clock,child"),
+        "{csv}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&ok(&[
+        "worklist",
+        "--db",
+        &db,
+        "--on",
+        "2025-03-31",
+        "--all",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let clocks = json.as_array().unwrap();
+    assert!(
+        clocks.iter().any(|c| c["kind"] == "assessment"),
+        "no assessment clocks"
+    );
+    assert!(clocks.iter().any(|c| c["status"] == "overdue"));
+
+    // Mistakes are one-line errors that say what would work.
+    for (args, says) in [
+        (vec!["--period", "2025-13"], "2024-Q1"),
+        (vec!["--measure", "XX-1"], "there is no measure `XX-1`"),
+        (vec!["--scope", "team:999"], "there is no team 999"),
+        (vec!["--scope", "dept:1"], "is not a scope"),
+        (vec!["--breakdown", "shoe_size"], "not a breakdown"),
+    ] {
+        let mut all = vec!["kpi", "--db", db.as_str()];
+        all.extend(args);
+        let out = run(&all);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{all:?}");
+        // The whole message on its first line (the argument parser adds a hint to try --help).
+        assert!(err.lines().next().unwrap().contains(says), "{all:?}: {err}");
+    }
+}
