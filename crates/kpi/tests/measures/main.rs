@@ -3,6 +3,7 @@
 mod history;
 
 mod care;
+mod clocks;
 mod front_door;
 mod leavers;
 mod legal;
