@@ -173,12 +173,14 @@ impl Tally {
     }
 }
 
-/// The team and worker a child was allocated to on a date.
+/// The team and worker a child was allocated to on a date. Work done on the day a case closed
+/// belongs to whoever held it that day.
 pub fn allocated_on(c: &Child, date: NaiveDate) -> (Option<TeamId>, Option<WorkerId>) {
-    c.allocations
-        .iter()
+    let all = &c.allocations;
+    all.iter()
         .rev()
         .find(|a| a.from <= date && a.to.is_none_or(|t| date < t))
+        .or_else(|| all.iter().rev().find(|a| a.to == Some(date)))
         .map_or((None, None), |a| (Some(a.team), Some(a.worker)))
 }
 

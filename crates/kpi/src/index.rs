@@ -12,8 +12,6 @@ use domain::model::{
 pub const OPEN: NaiveDate = NaiveDate::MAX;
 
 pub struct Index<'m> {
-    /// Every child, by id.
-    pub children: Vec<&'m Child>,
     /// Contacts by the time received.
     pub contacts: Vec<(&'m Child, &'m Contact)>,
     /// Contacts by the time decided.
@@ -39,8 +37,6 @@ pub struct Index<'m> {
     pub audits: Vec<(NaiveDate, &'m Child, &'m Audit)>,
     /// Looked-after reviews by date.
     pub cla_reviews: Vec<(NaiveDate, &'m Child, &'m ClaReview)>,
-    /// Children with a child protection or child in need plan or a period of care.
-    pub planned: Vec<&'m Child>,
     /// Children with a section 47 enquiry, conference or child protection plan.
     pub protection: Vec<&'m Child>,
     pub cin_plans: Vec<&'m Child>,
@@ -54,9 +50,6 @@ pub struct Index<'m> {
     /// Children with a legal gateway panel, pre-proceedings or proceedings.
     pub legal: Vec<&'m Child>,
     pub permanence: Vec<&'m Child>,
-    /// Children ever allocated or with a referral: everyone social care has worked with.
-    pub worked_with: Vec<&'m Child>,
-    pub audited: Vec<&'m Child>,
     pub complaints: Vec<&'m Child>,
     pub disputes: Vec<&'m Child>,
     pub transfers: Vec<&'m Child>,
@@ -81,7 +74,6 @@ impl<'m> Index<'m> {
             cla_reviews: Vec::new(),
             care_by_end: Vec::new(),
             allocations_by_end: Vec::new(),
-            planned: Vec::new(),
             protection: Vec::new(),
             cin_plans: Vec::new(),
             in_care: Vec::new(),
@@ -90,12 +82,9 @@ impl<'m> Index<'m> {
             exploitation: Vec::new(),
             legal: Vec::new(),
             permanence: Vec::new(),
-            worked_with: Vec::new(),
-            audited: Vec::new(),
             complaints: Vec::new(),
             disputes: Vec::new(),
             transfers: Vec::new(),
-            children: Vec::new(),
         };
         for &c in &children {
             for k in &c.contacts {
@@ -146,10 +135,6 @@ impl<'m> Index<'m> {
                 &mut ix.protection,
             );
             add(!c.cin_plans.is_empty(), &mut ix.cin_plans);
-            add(
-                !c.cp_plans.is_empty() || !c.cin_plans.is_empty() || !c.care_periods.is_empty(),
-                &mut ix.planned,
-            );
             add(!c.care_periods.is_empty(), &mut ix.in_care);
             add(!c.care_leaver_contacts.is_empty(), &mut ix.leavers);
             add(!c.missing.is_empty(), &mut ix.missing);
@@ -167,11 +152,6 @@ impl<'m> Index<'m> {
                 !c.permanence_plans.is_empty() || !c.permanence_steps.is_empty(),
                 &mut ix.permanence,
             );
-            add(
-                !c.allocations.is_empty() || !c.referrals.is_empty() || !c.care_periods.is_empty(),
-                &mut ix.worked_with,
-            );
-            add(!c.audits.is_empty(), &mut ix.audited);
             add(!c.complaints.is_empty(), &mut ix.complaints);
             add(!c.disputes.is_empty(), &mut ix.disputes);
             add(!c.transfers.is_empty(), &mut ix.transfers);
@@ -191,7 +171,6 @@ impl<'m> Index<'m> {
         ix.cla_reviews.sort_by_key(|(d, _, _)| *d);
         ix.authorised.sort_by_cached_key(|(_, a)| a.authorised);
         ix.assessments.sort_by_cached_key(|(_, a)| a.start);
-        ix.children = children;
         ix
     }
 }

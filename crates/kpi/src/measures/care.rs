@@ -81,7 +81,10 @@ pub fn three_placements(ctx: &Ctx, t: &mut Tally) {
         // Placements in force at some time in the period, across every period of care.
         let mut placements = 0;
         for q in &c.care_periods {
+            // The first placement in force in the period counts, then each change of placement;
+            // a change of legal status alone is not a move.
             let mut previous = None;
+            let mut counting = false;
             for (i, e) in q.episodes.iter().enumerate() {
                 let until = q
                     .episodes
@@ -89,8 +92,9 @@ pub fn three_placements(ctx: &Ctx, t: &mut Tally) {
                     .map(|n| n.start)
                     .or(q.end.as_ref().map(|(d, _)| *d));
                 let overlaps = e.start <= ctx.at && until.is_none_or(|u| u > ctx.first);
-                if overlaps && previous != Some(&e.placement) {
+                if overlaps && (!counting || previous != Some(&e.placement)) {
                     placements += 1;
+                    counting = true;
                 }
                 previous = Some(&e.placement);
             }

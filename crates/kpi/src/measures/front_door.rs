@@ -188,8 +188,9 @@ pub fn assessments_overdue(ctx: &Ctx, t: &mut Tally) {
         if closed {
             continue;
         }
-        let days = ctx.wd(a.start, ctx.at);
-        if days > 45 {
+        // Past its 45th working day: compared as dates, so a weekend snapshot counts it too.
+        if ctx.cal.add_working_days(a.start, 45) < ctx.at {
+            let days = ctx.wd(a.start, ctx.at);
             t.child_valued(c, Some(a.id), ctx.at, true, days as f64);
         }
     }

@@ -2,7 +2,7 @@
 
 use super::{age_on, birthday, looked_after_on, months_after, months_before};
 use crate::engine::{Ctx, Tally};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use domain::events::CareLeaverContact;
 use domain::model::Child;
 
@@ -48,8 +48,16 @@ fn birthdays<'a>(
     ctx: &'a Ctx,
     mut f: impl FnMut(&'a Child, NaiveDate, Option<&'a CareLeaverContact>),
 ) {
+    let years = ctx.first.year()..=ctx.last.year();
     for c in &ctx.ix.in_care {
+        let Some(born) = c.details.date_of_birth else {
+            continue;
+        };
         for age in 19..=21 {
+            // A cheap test of the year first: most care leavers have no birthday this period.
+            if !years.contains(&(born.year() + age as i32)) {
+                continue;
+            }
             let Some(day) = birthday(c, age).filter(|d| ctx.in_period(*d)) else {
                 continue;
             };

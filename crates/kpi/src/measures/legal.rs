@@ -14,7 +14,8 @@ fn concluded(ctx: &Ctx, t: &mut Tally, weeks_as_numerator: bool) {
                 continue;
             };
             let days = (done - p.issued).num_days();
-            let weeks = (days as f64 / 7.0 * 10.0).round() / 10.0;
+            // Totals add unrounded weeks; only the published mean is rounded.
+            let weeks = days as f64 / 7.0;
             if weeks_as_numerator {
                 t.push(c, Some(p.id), done, weeks, 1.0, Some(weeks));
             } else {

@@ -144,7 +144,7 @@ pub fn reviewed_on_time(ctx: &Ctx, t: &mut Tally) {
         });
         let on_time = dues
             .iter()
-            .all(|d| d.held.is_some_and(|h| h <= d.due) || d.due >= ctx.at);
+            .all(|d| d.held.is_some_and(|h| h <= d.due) || d.due >= ctx.today);
         t.child(c, Some(p.id), ctx.at, on_time);
     }
 }
@@ -209,8 +209,10 @@ pub fn visited_in_10(ctx: &Ctx, t: &mut Tally) {
             .filter(|v| p.start <= v.date && v.date <= ctx.at)
             .map(|v| v.date)
             .max();
-        let since = ctx.wd(last.unwrap_or(p.start), ctx.at);
-        let met = since <= 10;
+        let from = last.unwrap_or(p.start);
+        let since = ctx.wd(from, ctx.at);
+        // Compare due dates, not counts: a snapshot on a weekend adds no working days.
+        let met = ctx.cal.add_working_days(from, 10) >= ctx.at;
         t.child_valued(c, Some(p.id), ctx.at, met, since as f64);
     }
 }

@@ -41,7 +41,9 @@ pub struct History {
 impl History {
     /// The council (LA 332) with 20,000 children every year, five teams and a social worker in each.
     pub fn new() -> Self {
-        let mut h = History { model: Model::new() };
+        let mut h = History {
+            model: Model::new(),
+        };
         h.council(CouncilDescribed {
             name: "Testshire".into(),
             la_code: "332".into(),
@@ -71,7 +73,14 @@ impl History {
                     at: d("2015-01-01"),
                 },
             );
-            h.worker_joins(sw(team), team, WorkerRole::SocialWorker, Employment::Permanent, 1.0, "2015-01-05");
+            h.worker_joins(
+                sw(team),
+                team,
+                WorkerRole::SocialWorker,
+                Employment::Permanent,
+                1.0,
+                "2015-01-05",
+            );
         }
         h
     }
@@ -155,7 +164,13 @@ impl History {
 
     // ---- Shorthands for the commonest records --------------------------------------------
 
-    pub fn contact(&mut self, c: ChildId, id: u32, received: &str, decided: Option<(&str, ContactDecision)>) {
+    pub fn contact(
+        &mut self,
+        c: ChildId,
+        id: u32,
+        received: &str,
+        decided: Option<(&str, ContactDecision)>,
+    ) {
         self.on(
             c,
             ContactReceived {
@@ -168,7 +183,14 @@ impl History {
             },
         );
         if let Some((at, decision)) = decided {
-            self.on(c, ContactDecided { contact: r(id), decision, at: dt(at) });
+            self.on(
+                c,
+                ContactDecided {
+                    contact: r(id),
+                    decision,
+                    at: dt(at),
+                },
+            );
         }
     }
 
@@ -186,7 +208,14 @@ impl History {
     }
 
     pub fn allocate(&mut self, c: ChildId, team: TeamId, at: &str) {
-        self.on(c, ChildAllocated { worker: sw(team), team, at: d(at) });
+        self.on(
+            c,
+            ChildAllocated {
+                worker: sw(team),
+                team,
+                at: d(at),
+            },
+        );
     }
 
     // ---- Reading measures -----------------------------------------------------------------
