@@ -202,13 +202,34 @@ pub fn evaluate(
     period: Period,
     today: NaiveDate,
 ) -> Tally {
+    evaluate_days(
+        model,
+        cal,
+        ix,
+        measure,
+        period.first(),
+        period.last(),
+        today,
+    )
+}
+
+/// Runs one measure over the days `first..=last`.
+pub fn evaluate_days(
+    model: &Model,
+    cal: &Calendar,
+    ix: &Index<'_>,
+    measure: &Measure,
+    first: NaiveDate,
+    last: NaiveDate,
+    today: NaiveDate,
+) -> Tally {
     let ctx = Ctx {
         model,
         cal,
         ix,
-        first: period.first(),
-        last: period.last(),
-        at: period.last().min(today),
+        first,
+        last,
+        at: last.min(today),
         today,
     };
     let mut tally = Tally::default();
@@ -421,9 +442,17 @@ pub fn outcome(
 /// Sums for the council, every service and every team at once: one pass over the items into
 /// teams, then the teams folded into services and the council.
 pub fn sums_by_scope(model: &Model, measure: &Measure, tally: &Tally) -> FxHashMap<Scope, Sums> {
+    sums_of_items(model, measure, tally.items.iter())
+}
+
+pub fn sums_of_items<'a>(
+    model: &Model,
+    measure: &Measure,
+    items: impl Iterator<Item = &'a Item>,
+) -> FxHashMap<Scope, Sums> {
     let keep = measure.aggregate == Aggregate::Median;
     let mut teams: FxHashMap<Option<TeamId>, Sums> = FxHashMap::default();
-    for i in &tally.items {
+    for i in items {
         teams.entry(i.team).or_default().add(i, keep);
     }
     let mut out: FxHashMap<Scope, Sums> = FxHashMap::default();

@@ -151,30 +151,67 @@ fn period_label(measure: &Measure, period: Period) -> String {
     }
 }
 
+/// Measures counted in a period that count each child once however often the thing happened:
+/// their months cannot be cut from one pass over a longer span.
+const CHILDREN_ONCE: &[&str] = &["MIS-01", "MIS-03", "EX-02"];
+
 /// Every measure for every period of a trend and every scope (the council, each service, each
-/// team): one evaluation per measure and period, cut to all scopes in one pass.
+/// team), each cut to all scopes in one pass. A measure of what happened over consecutive months
+/// is evaluated once over all of them and its items dealt into their months by date.
 pub fn scorecard(src: &Source, measures: &[&Measure], periods: &[Period]) -> Vec<Row> {
     let mut rows = Vec::new();
+    let months = periods.iter().all(|p| matches!(p, Period::Month { .. }))
+        && periods
+            .windows(2)
+            .all(|w| w[0].last().succ_opt() == Some(w[1].first()));
     for m in measures {
-        for &p in periods {
-            let tally = engine::evaluate(src.model, src.cal, src.ix, m, p, src.today);
-            let sums: FxHashMap<Scope, Sums> = engine::sums_by_scope(src.model, m, &tally);
-            let mut scopes: Vec<_> = sums.into_iter().collect();
-            scopes.sort_by_key(|(s, _)| *s);
-            if !scopes.iter().any(|(s, _)| *s == Scope::Council) {
-                scopes.insert(0, (Scope::Council, Sums::default()));
+        let flows = m.counting == Counting::InPeriod && !CHILDREN_ONCE.contains(&m.id.as_str());
+        if months && flows && !periods.is_empty() {
+            let (first, last) = (periods[0].first(), periods[periods.len() - 1].last());
+            let tally =
+                engine::evaluate_days(src.model, src.cal, src.ix, m, first, last, src.today);
+            let mut by_month: Vec<Vec<&engine::Item>> = vec![Vec::new(); periods.len()];
+            for i in &tally.items {
+                let k = periods.partition_point(|p| p.last() < i.date);
+                if let Some(bucket) = by_month.get_mut(k) {
+                    bucket.push(i);
+                }
             }
-            let shared = Shared {
-                label: period_label(m, p),
-                benchmarks: comparison(src.model, m, p),
-            };
-            for (scope, s) in scopes {
-                let figure = engine::figure(src.model, m, p, scope, &s);
-                rows.push(finish(src.model, m, p, scope, figure, 0, None, &shared));
+            for (p, items) in periods.iter().zip(by_month) {
+                let sums = engine::sums_of_items(src.model, m, items.into_iter());
+                push_rows(src, &mut rows, m, *p, sums);
+            }
+        } else {
+            for &p in periods {
+                let tally = engine::evaluate(src.model, src.cal, src.ix, m, p, src.today);
+                let sums = engine::sums_by_scope(src.model, m, &tally);
+                push_rows(src, &mut rows, m, p, sums);
             }
         }
     }
     rows
+}
+
+fn push_rows(
+    src: &Source,
+    rows: &mut Vec<Row>,
+    m: &Measure,
+    p: Period,
+    sums: FxHashMap<Scope, Sums>,
+) {
+    let mut scopes: Vec<_> = sums.into_iter().collect();
+    scopes.sort_by_key(|(s, _)| *s);
+    if !scopes.iter().any(|(s, _)| *s == Scope::Council) {
+        scopes.insert(0, (Scope::Council, Sums::default()));
+    }
+    let shared = Shared {
+        label: period_label(m, p),
+        benchmarks: comparison(src.model, m, p),
+    };
+    for (scope, s) in scopes {
+        let figure = engine::figure(src.model, m, p, scope, &s);
+        rows.push(finish(src.model, m, p, scope, figure, 0, None, &shared));
+    }
 }
 
 /// Ways to cut a measure's items by who the children are.

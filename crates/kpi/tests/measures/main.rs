@@ -10,4 +10,5 @@ mod legal;
 mod missing;
 mod protection;
 mod quality;
+mod scorecard;
 mod workforce;
