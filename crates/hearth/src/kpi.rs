@@ -417,8 +417,8 @@ pub async fn worklist(args: WorklistArgs) -> anyhow::Result<()> {
             writeln!(out, "Worklist on {today}: {} clocks", list.len())?;
             writeln!(
                 out,
-                "{:<10} {:<10} {:>5}  {:<50} {:<14} {}",
-                "status", "due", "WD", "clock", "child", "worker"
+                "{:<10} {:<10} {:>5}  {:<50} {:<14} worker",
+                "status", "due", "WD", "clock", "child"
             )?;
             for c in &list {
                 let worker = c

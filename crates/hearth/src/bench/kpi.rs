@@ -99,7 +99,7 @@ pub async fn run(db: &Db, rounds: usize) -> anyhow::Result<()> {
         .map(|(_, (d, _))| *d)
         .sum();
     let flow_total: Duration = each.iter().map(|(d, _)| *d).sum::<Duration>() - snapshot_total;
-    each.sort_by(|a, b| b.0.cmp(&a.0));
+    each.sort_by_key(|e| std::cmp::Reverse(e.0));
     let slowest: Vec<String> = each
         .iter()
         .take(6)

@@ -128,8 +128,9 @@ pub fn age_on(c: &Child, d: NaiveDate) -> Option<i32> {
     if d < dob {
         return None;
     }
+    // Counted as `birthday` counts: a 29 February birthday falls on 28 February in other years.
     let mut age = d.year() - dob.year();
-    if (d.month(), d.day()) < (dob.month(), dob.day()) {
+    if dob.checked_add_months(Months::new(12 * age as u32)) > Some(d) {
         age -= 1;
     }
     Some(age)
