@@ -1,7 +1,8 @@
 //! Children looked after: numbers, stability, reviews, visits, health, leaving care, permanence.
 
 use super::{
-    age_on, in_care_on, looked_after_on, months_after, months_before, schedule, short_break,
+    age_on, count_dues, in_care_on, looked_after_on, months_after, months_before, schedule,
+    short_break,
 };
 use crate::engine::{Ctx, Tally};
 use crate::index::between;
@@ -151,14 +152,7 @@ pub fn reviews_on_time(ctx: &Ctx, t: &mut Tally) {
             let dues = schedule(first, &held, stop, end, |n, h| {
                 months_after(h, if n == 1 { 3 } else { 6 })
             });
-            for d in dues.iter().filter(|d| d.due >= ctx.first) {
-                let met = d.held.is_some_and(|h| h <= d.due);
-                if !met && d.due >= ctx.today {
-                    t.leave(c, Some(p.id), d.due, "due today and not yet held");
-                } else {
-                    t.child(c, Some(p.id), d.due, met);
-                }
-            }
+            count_dues(ctx, t, c, p.id, &dues);
         }
     }
 }

@@ -214,6 +214,25 @@ pub fn schedule(
     out
 }
 
+/// Counts the meetings of a schedule that fell due in the period: held by the due date or not;
+/// one due today and not yet held is left out.
+pub(crate) fn count_dues(
+    ctx: &crate::engine::Ctx,
+    t: &mut crate::engine::Tally,
+    c: &Child,
+    record: domain::RecordId,
+    dues: &[Due],
+) {
+    for d in dues.iter().filter(|d| d.due >= ctx.first) {
+        let met = d.held.is_some_and(|h| h <= d.due);
+        if !met && d.due >= ctx.today {
+            t.leave(c, Some(record), d.due, "due today and not yet held");
+        } else {
+            t.child(c, Some(record), d.due, met);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,6 @@
 //! Section 47 enquiries, conferences, child protection plans and core groups.
 
-use super::{months_after, schedule};
+use super::{count_dues, months_after, schedule};
 use crate::engine::{Ctx, Tally};
 use domain::codes::{Agency, ConferenceKind, S47Outcome, VisitKind};
 use domain::model::{Child, CpPlan};
@@ -185,14 +185,7 @@ pub fn core_groups_on_time(ctx: &Ctx, t: &mut Tally) {
             let dues = schedule(first, &held, stop, p.end, |_, h| {
                 ctx.cal.add_working_days(h, CORE_GROUP_INTERVAL)
             });
-            for d in dues.iter().filter(|d| d.due >= ctx.first) {
-                let met = d.held.is_some_and(|h| h <= d.due);
-                if !met && d.due >= ctx.today {
-                    t.leave(c, Some(p.id), d.due, "due today and not yet held");
-                } else {
-                    t.child(c, Some(p.id), d.due, met);
-                }
-            }
+            count_dues(ctx, t, c, p.id, &dues);
         }
     }
 }

@@ -2,7 +2,7 @@ use crate::history::*;
 use domain::codes::*;
 use domain::events::*;
 use domain::{ChildId, WorkerId};
-use kpi::{Outcome, Scope, Subject};
+use kpi::{Outcome, Scope};
 
 // ---- Shorthands ---------------------------------------------------------------------------
 
@@ -143,30 +143,18 @@ fn allocate_to(h: &mut History, c: ChildId, worker: WorkerId, team: domain::Team
     );
 }
 
-fn number(s: Subject) -> u64 {
-    match s {
-        Subject::Child(c) => c.0,
-        Subject::Worker(w) => u64::from(w.0),
-    }
-}
-
-/// Each item's child and whether it counted in the numerator, in child order.
-fn met(o: &Outcome) -> Vec<(u64, bool)> {
-    o.items
-        .iter()
-        .map(|i| (number(i.subject), i.num > 0.0))
-        .collect()
-}
-
 /// Each item's child and the figure it adds to the numerator (days, for means).
 fn nums(o: &Outcome) -> Vec<(u64, f64)> {
-    o.items.iter().map(|i| (number(i.subject), i.num)).collect()
+    o.items
+        .iter()
+        .map(|i| (subject_number(i.subject), i.num))
+        .collect()
 }
 
 fn left(o: &Outcome) -> Vec<(u64, &'static str)> {
     o.left
         .iter()
-        .map(|l| (number(l.subject), l.reason))
+        .map(|l| (subject_number(l.subject), l.reason))
         .collect()
 }
 
@@ -212,7 +200,7 @@ fn cla01_counts_children_looked_after_at_the_end_without_short_breaks() {
     // is not yet in care.
     let o = h.outcome("CLA-01n", "2023/24", TODAY);
     assert_eq!(ndv(&o.figure), (Some(3.0), None, Some(3.0)));
-    assert_eq!(met(&o), vec![(1, true), (4, true), (6, true)]);
+    assert_eq!(met_subjects(&o), vec![(1, true), (4, true), (6, true)]);
     assert_eq!(left(&o), vec![(2, SHORT_BREAKS)]);
     // Per 10,000 of 20,000 children: 3 × 10,000 ÷ 20,000 = 1.5.
     let o = h.outcome("CLA-01", "2023/24", TODAY);
@@ -221,7 +209,7 @@ fn cla01_counts_children_looked_after_at_the_end_without_short_breaks() {
     // Fay.
     let o = h.outcome("CLA-01n", "at:2024-03-30", TODAY);
     assert_eq!(ndv(&o.figure), (Some(3.0), None, Some(3.0)));
-    assert_eq!(met(&o), vec![(1, true), (3, true), (6, true)]);
+    assert_eq!(met_subjects(&o), vec![(1, true), (3, true), (6, true)]);
 
     // The children in care team holds Amy and Dan; a rate is for the council only.
     let team = Scope::Team(IN_CARE);
@@ -300,12 +288,12 @@ fn cla02a_counts_periods_starting_not_short_breaks() {
     // 2 × 10,000 ÷ 20,000 = 1.0.
     let o = h.outcome("CLA-02a", "2023/24", TODAY);
     assert_eq!(ndv(&o.figure), (Some(2.0), Some(20_000.0), Some(1.0)));
-    assert_eq!(met(&o), vec![(1, true), (1, true)]);
+    assert_eq!(met_subjects(&o), vec![(1, true), (1, true)]);
     assert_eq!(left(&o), vec![(3, SHORT_BREAKS), (4, SHORT_BREAKS)]);
     // 2022/23 holds Ben's start alone: 0.5.
     let o = h.outcome("CLA-02a", "2022/23", TODAY);
     assert_eq!(ndv(&o.figure), (Some(1.0), Some(20_000.0), Some(0.5)));
-    assert_eq!(met(&o), vec![(2, true)]);
+    assert_eq!(met_subjects(&o), vec![(2, true)]);
 }
 
 #[test]
@@ -317,13 +305,13 @@ fn cla02b_counts_periods_ending_not_short_breaks() {
     let o = h.outcome("CLA-02b", "2023/24", TODAY);
     assert_eq!(ndv(&o.figure), (Some(5.0), Some(20_000.0), Some(2.5)));
     assert_eq!(
-        met(&o),
+        met_subjects(&o),
         vec![(1, true), (1, true), (5, true), (6, true), (7, true)]
     );
     // 2024/25 (known to 30 June): Ben alone, 0.5.
     let o = h.outcome("CLA-02b", "2024/25", TODAY);
     assert_eq!(ndv(&o.figure), (Some(1.0), Some(20_000.0), Some(0.5)));
-    assert_eq!(met(&o), vec![(2, true)]);
+    assert_eq!(met_subjects(&o), vec![(2, true)]);
     // The children in care team's endings (Fay, Gus) are counted, but a rate is for the council.
     let o = h.outcome_for("CLA-02b", "2023/24", Scope::Team(IN_CARE), TODAY);
     assert_eq!(ndv(&o.figure), (Some(2.0), None, None));
@@ -337,7 +325,7 @@ fn cla13_shares_periods_ending_by_reason() {
     let o = h.outcome("CLA-13a", "2023/24", TODAY);
     assert_eq!(ndv(&o.figure), (Some(1.0), Some(5.0), Some(20.0)));
     assert_eq!(
-        met(&o),
+        met_subjects(&o),
         vec![(1, false), (1, false), (5, false), (6, true), (7, false)]
     );
     // Adoption (E11 or E12): Amy's second period and Gus, 2 of 5 = 40%.
@@ -351,7 +339,7 @@ fn cla13_shares_periods_ending_by_reason() {
     let team = Scope::Team(IN_CARE);
     let o = h.outcome_for("CLA-13a", "2023/24", team, TODAY);
     assert_eq!(ndv(&o.figure), (Some(1.0), Some(2.0), Some(50.0)));
-    assert_eq!(met(&o), vec![(6, true), (7, false)]);
+    assert_eq!(met_subjects(&o), vec![(6, true), (7, false)]);
     let o = h.outcome_for("CLA-13b", "2023/24", team, TODAY);
     assert_eq!(ndv(&o.figure), (Some(1.0), Some(2.0), Some(50.0)));
     let o = h.outcome_for("CLA-13c", "2023/24", team, TODAY);
@@ -403,7 +391,10 @@ fn cla03_counts_placements_in_the_year_not_changes_of_legal_status() {
     // Looked after at 31 March 2024: Ben, Cal, Eve, Fay. Three or more: Cal, Fay. 2 of 4.
     let o = h.outcome("CLA-03", "2023/24", TODAY);
     assert_eq!(ndv(&o.figure), (Some(2.0), Some(4.0), Some(50.0)));
-    assert_eq!(met(&o), vec![(2, false), (3, true), (5, false), (6, true)]);
+    assert_eq!(
+        met_subjects(&o),
+        vec![(2, false), (3, true), (5, false), (6, true)]
+    );
     let placements: Vec<_> = o.items.iter().map(|i| i.value).collect();
     assert_eq!(placements, vec![Some(2.0), Some(3.0), Some(2.0), Some(3.0)]);
     // By team: children in care hold Cal and Fay (2 of 2); safeguarding Ben and Eve (0 of 2).
@@ -463,16 +454,16 @@ fn cla04_counts_long_term_stability_for_children_under_16() {
     // Amy, Ben, Cal: Amy and Cal met, 2 of 3.
     let o = h.outcome("CLA-04", "2023/24", TODAY);
     assert_eq!(ndv(&o.figure), (Some(2.0), Some(3.0), Some(66.7)));
-    assert_eq!(met(&o), vec![(1, true), (2, false), (3, true)]);
+    assert_eq!(met_subjects(&o), vec![(1, true), (2, false), (3, true)]);
     // At 28 February 2024 Dan is still 15 and in one placement since 2019: counted and met.
     // 2.5 years before is 28 August 2021, so Ben (30 September 2021) is left out: 3 of 3.
     let o = h.outcome("CLA-04", "at:2024-02-28", TODAY);
     assert_eq!(ndv(&o.figure), (Some(3.0), Some(3.0), Some(100.0)));
-    assert_eq!(met(&o), vec![(1, true), (3, true), (4, true)]);
+    assert_eq!(met_subjects(&o), vec![(1, true), (3, true), (4, true)]);
     // On 29 February 2024 Dan turns 16: Amy and Cal, 2 of 2.
     let o = h.outcome("CLA-04", "at:2024-02-29", TODAY);
     assert_eq!(ndv(&o.figure), (Some(2.0), Some(2.0), Some(100.0)));
-    assert_eq!(met(&o), vec![(1, true), (3, true)]);
+    assert_eq!(met_subjects(&o), vec![(1, true), (3, true)]);
 }
 
 // ---- Reviews and visits ----------------------------------------------------------------------
@@ -514,14 +505,14 @@ fn cla05_reviews_fall_due_in_working_days_then_months() {
     let o = h.outcome("CLA-05", "2023/24", TODAY);
     assert_eq!(ndv(&o.figure), (Some(4.0), Some(5.0), Some(80.0)));
     assert_eq!(
-        met(&o),
+        met_subjects(&o),
         vec![(1, true), (2, false), (5, true), (5, true), (5, true)]
     );
     // 2024/25 to 30 June: Amy's second (due 3 April, late) and Cal's first (5 April, on time):
     // 1 of 2. Amy's third falls due 5 October, Eve's fourth 1 August: not yet.
     let o = h.outcome("CLA-05", "2024/25", TODAY);
     assert_eq!(ndv(&o.figure), (Some(1.0), Some(2.0), Some(50.0)));
-    assert_eq!(met(&o), vec![(1, false), (3, true)]);
+    assert_eq!(met_subjects(&o), vec![(1, false), (3, true)]);
     // Read on 3 April 2024, Amy's second review is due that day and not yet held: left out.
     let o = h.outcome("CLA-05", "2024-04", "2024-04-03");
     assert_eq!(ndv(&o.figure), (Some(0.0), Some(0.0), None));
@@ -565,7 +556,7 @@ fn cla06_visits_within_six_weeks_or_a_week_in_care() {
     let o = h.outcome("CLA-06", "2024-03", TODAY);
     assert_eq!(ndv(&o.figure), (Some(2.0), Some(5.0), Some(40.0)));
     assert_eq!(
-        met(&o),
+        met_subjects(&o),
         vec![(1, true), (2, false), (3, true), (4, false), (5, false)]
     );
     let days: Vec<_> = o.items.iter().map(|i| i.value).collect();
@@ -626,7 +617,7 @@ fn cla07_permanence_plan_by_the_second_review_of_each_period() {
     // 2023/24: Amy (met), Ben, Dan's second period: 1 of 3.
     let o = h.outcome("CLA-07", "2023/24", TODAY);
     assert_eq!(ndv(&o.figure), (Some(1.0), Some(3.0), Some(33.3)));
-    assert_eq!(met(&o), vec![(1, true), (2, false), (4, false)]);
+    assert_eq!(met_subjects(&o), vec![(1, true), (2, false), (4, false)]);
     assert_eq!(o.items[2].record, Some(r(6)));
     // 2022/23: Dan's first period, 1 of 1.
     let o = h.outcome("CLA-07", "2022/23", TODAY);
@@ -634,7 +625,7 @@ fn cla07_permanence_plan_by_the_second_review_of_each_period() {
     // 2024/25: Cal, 1 of 1.
     let o = h.outcome("CLA-07", "2024/25", TODAY);
     assert_eq!(ndv(&o.figure), (Some(1.0), Some(1.0), Some(100.0)));
-    assert_eq!(met(&o), vec![(3, true)]);
+    assert_eq!(met_subjects(&o), vec![(3, true)]);
 }
 
 // ---- Where children live -----------------------------------------------------------------------
@@ -670,7 +661,7 @@ fn cla09_placement_types_at_the_end() {
     let o = h.outcome("CLA-09a", "2024-03", TODAY);
     assert_eq!(ndv(&o.figure), (Some(1.0), Some(6.0), Some(16.7)));
     assert_eq!(
-        met(&o),
+        met_subjects(&o),
         vec![
             (1, true),
             (2, false),
@@ -746,16 +737,16 @@ fn cla10_health_and_dental_checks_in_the_last_twelve_months() {
     // Amy, Cal, Dan. Health: Amy and Cal, 2 of 3; dental: Cal, 1 of 3.
     let o = h.outcome("CLA-10a", "2023/24", TODAY);
     assert_eq!(ndv(&o.figure), (Some(2.0), Some(3.0), Some(66.7)));
-    assert_eq!(met(&o), vec![(1, true), (3, true), (4, false)]);
+    assert_eq!(met_subjects(&o), vec![(1, true), (3, true), (4, false)]);
     let o = h.outcome("CLA-10b", "2023/24", TODAY);
     assert_eq!(ndv(&o.figure), (Some(1.0), Some(3.0), Some(33.3)));
-    assert_eq!(met(&o), vec![(1, false), (3, true), (4, false)]);
+    assert_eq!(met_subjects(&o), vec![(1, false), (3, true), (4, false)]);
     // At 28 February 2025 the year runs from 29 February 2024: Cal's leap-day assessment is in
     // it. All five have been in care 12 months by then; only Cal is up to date: 1 of 5.
     let o = h.outcome("CLA-10a", "at:2025-02-28", "2025-03-31");
     assert_eq!(ndv(&o.figure), (Some(1.0), Some(5.0), Some(20.0)));
     assert_eq!(
-        met(&o),
+        met_subjects(&o),
         vec![(1, false), (2, false), (3, true), (4, false), (5, false)]
     );
     let o = h.outcome("CLA-10b", "at:2025-02-28", "2025-03-31");
@@ -812,12 +803,12 @@ fn cla14_personal_education_plans_for_children_of_school_age() {
     // Amy, Ben, Eve: 2 of 3.
     let o = h.outcome("CLA-14", "2023/24", TODAY);
     assert_eq!(ndv(&o.figure), (Some(2.0), Some(3.0), Some(66.7)));
-    assert_eq!(met(&o), vec![(1, true), (2, false), (5, true)]);
+    assert_eq!(met_subjects(&o), vec![(1, true), (2, false), (5, true)]);
     // At 30 April 2024 (six months back to 30 October 2023): Cal is now 5 and Eve 16. Amy's PEP
     // is too old: Amy, Ben, Cal, 0 of 3.
     let o = h.outcome("CLA-14", "2024-04", TODAY);
     assert_eq!(ndv(&o.figure), (Some(0.0), Some(3.0), Some(0.0)));
-    assert_eq!(met(&o), vec![(1, false), (2, false), (3, false)]);
+    assert_eq!(met_subjects(&o), vec![(1, false), (2, false), (3, false)]);
 }
 
 // ---- Workers -----------------------------------------------------------------------------------
@@ -862,7 +853,10 @@ fn cla12_children_with_three_or_more_workers_in_the_year() {
     // Amy and Ben of four: 50%.
     let o = h.outcome("CLA-12", "2023/24", TODAY);
     assert_eq!(ndv(&o.figure), (Some(2.0), Some(4.0), Some(50.0)));
-    assert_eq!(met(&o), vec![(1, true), (2, true), (3, false), (4, false)]);
+    assert_eq!(
+        met_subjects(&o),
+        vec![(1, true), (2, true), (3, false), (4, false)]
+    );
     let workers: Vec<_> = o.items.iter().map(|i| i.value).collect();
     assert_eq!(workers, vec![Some(3.0), Some(3.0), Some(1.0), Some(2.0)]);
     // The children in care team holds Amy, Ben and Dan at the year end: 2 of 3.
@@ -906,11 +900,14 @@ fn mis01_children_looked_after_in_the_period_who_went_missing() {
     // January to March 2024: Amy, Ben, Cal, Fay looked after; Amy and Cal went missing: 50%.
     let o = h.outcome("MIS-01", "2024-Q1", TODAY);
     assert_eq!(ndv(&o.figure), (Some(2.0), Some(4.0), Some(50.0)));
-    assert_eq!(met(&o), vec![(1, true), (2, false), (3, true), (6, false)]);
+    assert_eq!(
+        met_subjects(&o),
+        vec![(1, true), (2, false), (3, true), (6, false)]
+    );
     // October to December 2023: Amy, Ben, Cal; Ben went missing on New Year's Eve: 1 of 3.
     let o = h.outcome("MIS-01", "2023-Q4", TODAY);
     assert_eq!(ndv(&o.figure), (Some(1.0), Some(3.0), Some(33.3)));
-    assert_eq!(met(&o), vec![(1, false), (2, true), (3, false)]);
+    assert_eq!(met_subjects(&o), vec![(1, false), (2, true), (3, false)]);
 }
 
 // ---- Adoption and permanence -------------------------------------------------------------------------
@@ -1047,11 +1044,11 @@ fn pm01_special_guardianship_assessments_under_way() {
     // 31 March 2024: Amy, Cal, Dan.
     let o = h.outcome("PM-01", "2023/24", TODAY);
     assert_eq!(ndv(&o.figure), (Some(3.0), None, Some(3.0)));
-    assert_eq!(met(&o), vec![(1, true), (3, true), (4, true)]);
+    assert_eq!(met_subjects(&o), vec![(1, true), (3, true), (4, true)]);
     // 30 April 2024: Cal's order is made, Eve's assessment has begun: Amy, Dan, Eve.
     let o = h.outcome("PM-01", "2024-04", TODAY);
     assert_eq!(ndv(&o.figure), (Some(3.0), None, Some(3.0)));
-    assert_eq!(met(&o), vec![(1, true), (4, true), (5, true)]);
+    assert_eq!(met_subjects(&o), vec![(1, true), (4, true), (5, true)]);
 }
 
 #[test]
@@ -1086,7 +1083,7 @@ fn pm02_long_term_fostering_plans_matched() {
     // 31 March 2024: Amy, Ben, Eve have the plan; Amy matched: 1 of 3.
     let o = h.outcome("PM-02", "2023/24", TODAY);
     assert_eq!(ndv(&o.figure), (Some(1.0), Some(3.0), Some(33.3)));
-    assert_eq!(met(&o), vec![(1, true), (2, false), (5, false)]);
+    assert_eq!(met_subjects(&o), vec![(1, true), (2, false), (5, false)]);
     // 30 April 2024: Eve matched too: 2 of 3.
     let o = h.outcome("PM-02", "2024-04", TODAY);
     assert_eq!(ndv(&o.figure), (Some(2.0), Some(3.0), Some(66.7)));

@@ -239,6 +239,36 @@ impl History {
     }
 }
 
+/// A child's or worker's number.
+pub fn subject_number(s: kpi::Subject) -> u64 {
+    match s {
+        kpi::Subject::Child(c) => c.0,
+        kpi::Subject::Worker(w) => u64::from(w.0),
+    }
+}
+
+/// Each item's child (or worker) and whether it counted in the numerator.
+pub fn met_subjects(o: &Outcome) -> Vec<(u64, bool)> {
+    o.items
+        .iter()
+        .map(|i| (subject_number(i.subject), i.num > 0.0))
+        .collect()
+}
+
+/// Each item's child, record and whether it counted in the numerator.
+pub fn met_records(o: &Outcome) -> Vec<(u64, u32, bool)> {
+    o.items
+        .iter()
+        .map(|i| {
+            (
+                subject_number(i.subject),
+                i.record.map_or(0, |r| r.0),
+                i.num > 0.0,
+            )
+        })
+        .collect()
+}
+
 /// Numerator, denominator and value as one tuple, for short assertions.
 pub fn ndv(f: &Figure) -> (Option<f64>, Option<f64>, Option<f64>) {
     (f.numerator, f.denominator, f.value)

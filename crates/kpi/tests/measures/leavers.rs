@@ -2,7 +2,7 @@ use crate::history::*;
 use domain::ChildId;
 use domain::codes::*;
 use domain::events::*;
-use kpi::{Outcome, Scope, Subject};
+use kpi::{Outcome, Scope};
 
 // ---- Shorthands ---------------------------------------------------------------------------
 
@@ -64,25 +64,18 @@ fn contact(
     );
 }
 
-fn child_of(s: Subject) -> u64 {
-    match s {
-        Subject::Child(c) => c.0,
-        Subject::Worker(w) => u64::from(w.0),
-    }
-}
-
 /// Each item's child, the date that put it in the period, and whether it counted.
 fn met(o: &Outcome) -> Vec<(u64, String, bool)> {
     o.items
         .iter()
-        .map(|i| (child_of(i.subject), i.date.to_string(), i.num > 0.0))
+        .map(|i| (subject_number(i.subject), i.date.to_string(), i.num > 0.0))
         .collect()
 }
 
 fn left(o: &Outcome) -> Vec<(u64, &'static str)> {
     o.left
         .iter()
-        .map(|l| (child_of(l.subject), l.reason))
+        .map(|l| (subject_number(l.subject), l.reason))
         .collect()
 }
 

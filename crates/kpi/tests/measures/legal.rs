@@ -2,7 +2,7 @@ use crate::history::*;
 use domain::codes::*;
 use domain::events::*;
 use domain::{ChildId, FamilyId};
-use kpi::{Outcome, Scope, Subject};
+use kpi::Scope;
 
 // ---- Shorthands ---------------------------------------------------------------------------
 
@@ -61,27 +61,6 @@ fn proceedings(h: &mut History, c: ChildId, id: u32, issued: &str, concluded: Op
     }
 }
 
-fn child_of(s: Subject) -> u64 {
-    match s {
-        Subject::Child(c) => c.0,
-        Subject::Worker(w) => u64::from(w.0),
-    }
-}
-
-/// Each item's child, record and whether it counted in the numerator.
-fn met(o: &Outcome) -> Vec<(u64, u32, bool)> {
-    o.items
-        .iter()
-        .map(|i| {
-            (
-                child_of(i.subject),
-                i.record.map_or(0, |r| r.0),
-                i.num > 0.0,
-            )
-        })
-        .collect()
-}
-
 const TODAY: &str = "2024-06-30";
 
 // ---- Proceedings concluded ----------------------------------------------------------------------
@@ -116,7 +95,10 @@ fn leg01a_proceedings_concluded_within_26_weeks() {
     // 2023/24: Amy, Ben, Cal concluded; Amy and Cal within 182 days: 2 of 3.
     let o = h.outcome("LEG-01a", "2023/24", TODAY);
     assert_eq!(ndv(&o.figure), (Some(2.0), Some(3.0), Some(66.7)));
-    assert_eq!(met(&o), vec![(1, 1, true), (2, 1, false), (3, 1, true)]);
+    assert_eq!(
+        met_records(&o),
+        vec![(1, 1, true), (2, 1, false), (3, 1, true)]
+    );
     // Each item shows its weeks: 182, 183 and 181 days.
     let days: Vec<_> = o
         .items
@@ -127,7 +109,7 @@ fn leg01a_proceedings_concluded_within_26_weeks() {
     // 2024/25 so far: Dan, concluded on 1 April after 182 days: 1 of 1.
     let o = h.outcome("LEG-01a", "2024/25", TODAY);
     assert_eq!(ndv(&o.figure), (Some(1.0), Some(1.0), Some(100.0)));
-    assert_eq!(met(&o), vec![(4, 1, true)]);
+    assert_eq!(met_records(&o), vec![(4, 1, true)]);
     // The safeguarding team (Amy, Ben): 1 of 2.
     let o = h.outcome_for("LEG-01a", "2023/24", Scope::Team(SAFEGUARDING), TODAY);
     assert_eq!(ndv(&o.figure), (Some(1.0), Some(2.0), Some(50.0)));
@@ -198,11 +180,17 @@ fn leg02_children_in_pre_proceedings_at_the_end() {
     // 31 March 2024: Amy, Ben, Dan (Cal's ended that day; Eve's starts the next).
     let o = h.outcome("LEG-02", "2023/24", TODAY);
     assert_eq!(ndv(&o.figure), (Some(3.0), None, Some(3.0)));
-    assert_eq!(met(&o), vec![(1, 1, true), (2, 1, true), (4, 1, true)]);
+    assert_eq!(
+        met_records(&o),
+        vec![(1, 1, true), (2, 1, true), (4, 1, true)]
+    );
     // 30 March: Amy, Ben, Cal. 30 April: Amy, Ben, Dan, Eve.
     let o = h.outcome("LEG-02", "at:2024-03-30", TODAY);
     assert_eq!(ndv(&o.figure), (Some(3.0), None, Some(3.0)));
-    assert_eq!(met(&o), vec![(1, 1, true), (2, 1, true), (3, 1, true)]);
+    assert_eq!(
+        met_records(&o),
+        vec![(1, 1, true), (2, 1, true), (3, 1, true)]
+    );
     assert_eq!(
         ndv(&h.figure("LEG-02", "2024-04", TODAY)),
         (Some(4.0), None, Some(4.0))
@@ -218,11 +206,11 @@ fn leg03_sibling_groups_in_pre_proceedings_at_the_end() {
     // 31 March 2024: family 1 (Amy and Ben, counted once, by Amy) and family 2 (Dan) = 2.
     let o = h.outcome("LEG-03", "2023/24", TODAY);
     assert_eq!(ndv(&o.figure), (Some(2.0), None, Some(2.0)));
-    assert_eq!(met(&o), vec![(1, 1, true), (4, 1, true)]);
+    assert_eq!(met_records(&o), vec![(1, 1, true), (4, 1, true)]);
     // 30 March: family 1 and Cal, a group of one = 2. 30 April: families 1, 2 and 3 = 3.
     let o = h.outcome("LEG-03", "at:2024-03-30", TODAY);
     assert_eq!(ndv(&o.figure), (Some(2.0), None, Some(2.0)));
-    assert_eq!(met(&o), vec![(1, 1, true), (3, 1, true)]);
+    assert_eq!(met_records(&o), vec![(1, 1, true), (3, 1, true)]);
     assert_eq!(
         ndv(&h.figure("LEG-03", "2024-04", TODAY)),
         (Some(3.0), None, Some(3.0))
@@ -268,7 +256,7 @@ fn leg04_children_in_care_proceedings_at_the_end() {
     let o = h.outcome("LEG-04", "2023/24", TODAY);
     assert_eq!(ndv(&o.figure), (Some(4.0), None, Some(4.0)));
     assert_eq!(
-        met(&o),
+        met_records(&o),
         vec![(1, 1, true), (2, 1, true), (4, 1, true), (6, 2, true)]
     );
     // 30 March: Cal too, 5.
@@ -287,7 +275,10 @@ fn leg05_sibling_groups_in_care_proceedings_at_the_end() {
     // 31 March 2024: family 1 (Amy and Ben, once), Dan, Fay = 3.
     let o = h.outcome("LEG-05", "2023/24", TODAY);
     assert_eq!(ndv(&o.figure), (Some(3.0), None, Some(3.0)));
-    assert_eq!(met(&o), vec![(1, 1, true), (4, 1, true), (6, 2, true)]);
+    assert_eq!(
+        met_records(&o),
+        vec![(1, 1, true), (4, 1, true), (6, 2, true)]
+    );
     // 30 March: family 5 (Cal) too = 4.
     assert_eq!(
         ndv(&h.figure("LEG-05", "at:2024-03-30", TODAY)),
@@ -303,14 +294,14 @@ fn leg06_proceedings_open_beyond_26_weeks() {
     let o = h.outcome("LEG-06", "2023/24", TODAY);
     assert_eq!(ndv(&o.figure), (Some(2.0), Some(4.0), Some(50.0)));
     assert_eq!(
-        met(&o),
+        met_records(&o),
         vec![(1, 1, true), (2, 1, false), (4, 1, false), (6, 2, true)]
     );
     // 30 March: Amy 182 days (not beyond), Ben 181, Cal 303 (beyond), Dan 30, Fay 440: 2 of 5.
     let o = h.outcome("LEG-06", "at:2024-03-30", TODAY);
     assert_eq!(ndv(&o.figure), (Some(2.0), Some(5.0), Some(40.0)));
     assert_eq!(
-        met(&o),
+        met_records(&o),
         vec![
             (1, 1, false),
             (2, 1, false),

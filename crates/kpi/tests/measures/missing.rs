@@ -2,7 +2,7 @@ use crate::history::*;
 use domain::ChildId;
 use domain::codes::*;
 use domain::events::*;
-use kpi::{Outcome, Scope, Subject};
+use kpi::{Scope, Subject};
 
 // ---- Shorthands ---------------------------------------------------------------------------
 
@@ -71,27 +71,6 @@ fn hub_referral(h: &mut History, c: ChildId, screening: Option<u32>, at: &str) {
     );
 }
 
-fn child_of(s: Subject) -> u64 {
-    match s {
-        Subject::Child(c) => c.0,
-        Subject::Worker(w) => u64::from(w.0),
-    }
-}
-
-/// Each item's child, record and whether it counted in the numerator.
-fn met(o: &Outcome) -> Vec<(u64, u32, bool)> {
-    o.items
-        .iter()
-        .map(|i| {
-            (
-                child_of(i.subject),
-                i.record.map_or(0, |r| r.0),
-                i.num > 0.0,
-            )
-        })
-        .collect()
-}
-
 // ---- Missing episodes and return interviews ----------------------------------------------------
 
 /// Returns either side of 29 February 2024 and of Easter and the year end 2024.
@@ -154,7 +133,10 @@ fn mis02a_return_interviews_offered_within_72_hours_across_the_leap_day() {
     // February: Amy 1 (met), Amy 2 (late), Ben (never offered, out of time): 1 of 3.
     let o = h.outcome("MIS-02a", "2024-02", "2024-04-02");
     assert_eq!(ndv(&o.figure), (Some(1.0), Some(3.0), Some(33.3)));
-    assert_eq!(met(&o), vec![(1, 1, true), (1, 2, false), (2, 1, false)]);
+    assert_eq!(
+        met_records(&o),
+        vec![(1, 1, true), (1, 2, false), (2, 1, false)]
+    );
     let hours: Vec<_> = o.items.iter().map(|i| i.value).collect();
     assert_eq!(hours, vec![Some(71.0), Some(73.0), None]);
     assert!(o.left.is_empty());
@@ -175,7 +157,7 @@ fn mis02a_leaves_out_returns_whose_72_hours_are_running() {
     // today: left out. Eve is not back. 2 of 2.
     let o = h.outcome("MIS-02a", "2024-03", "2024-04-02");
     assert_eq!(ndv(&o.figure), (Some(2.0), Some(2.0), Some(100.0)));
-    assert_eq!(met(&o), vec![(3, 1, true), (6, 1, true)]);
+    assert_eq!(met_records(&o), vec![(3, 1, true), (6, 1, true)]);
     assert_eq!(o.left.len(), 1);
     assert_eq!(o.left[0].subject, Subject::Child(ChildId(4)));
     assert_eq!(o.left[0].reason, "within its 72 hours, not yet offered");
@@ -189,7 +171,7 @@ fn mis02a_leaves_out_returns_whose_72_hours_are_running() {
     assert_eq!(ndv(&o.figure), (Some(3.0), Some(6.0), Some(50.0)));
     let o = h.outcome("MIS-02a", "2024/25", "2024-04-03");
     assert_eq!(ndv(&o.figure), (Some(1.0), Some(1.0), Some(100.0)));
-    assert_eq!(met(&o), vec![(7, 1, true)]);
+    assert_eq!(met_records(&o), vec![(7, 1, true)]);
 }
 
 #[test]
@@ -198,7 +180,7 @@ fn mis02b_return_interviews_accepted_of_those_offered() {
     // February: offered on Amy's two returns, the first accepted: 1 of 2.
     let o = h.outcome("MIS-02b", "2024-02", "2024-04-10");
     assert_eq!(ndv(&o.figure), (Some(1.0), Some(2.0), Some(50.0)));
-    assert_eq!(met(&o), vec![(1, 1, true), (1, 2, false)]);
+    assert_eq!(met_records(&o), vec![(1, 1, true), (1, 2, false)]);
     // 2023/24: Amy 1 (yes), Amy 2 (no), Cal (yes), Fay (yes); Ben and Dan were never offered
     // one: 3 of 4.
     let o = h.outcome("MIS-02b", "2023/24", "2024-04-10");
@@ -217,7 +199,10 @@ fn mis02c_return_interviews_held() {
     // March: Cal and Fay held, Dan not: 2 of 3.
     let o = h.outcome("MIS-02c", "2024-03", "2024-04-10");
     assert_eq!(ndv(&o.figure), (Some(2.0), Some(3.0), Some(66.7)));
-    assert_eq!(met(&o), vec![(3, 1, true), (4, 1, false), (6, 1, true)]);
+    assert_eq!(
+        met_records(&o),
+        vec![(3, 1, true), (4, 1, false), (6, 1, true)]
+    );
     // 2023/24: 3 of 6.
     let o = h.outcome("MIS-02c", "2023/24", "2024-04-10");
     assert_eq!(ndv(&o.figure), (Some(3.0), Some(6.0), Some(50.0)));
@@ -229,7 +214,7 @@ fn mis03_children_reported_missing_counted_once_each() {
     // February: Amy (twice, counted once) and Ben.
     let o = h.outcome("MIS-03", "2024-02", "2024-04-10");
     assert_eq!(ndv(&o.figure), (Some(2.0), None, Some(2.0)));
-    assert_eq!(met(&o), vec![(1, 1, true), (2, 1, true)]);
+    assert_eq!(met_records(&o), vec![(1, 1, true), (2, 1, true)]);
     // March: Cal, Dan, Eve, Fay and Gus (who went missing at 22:00 on 31 March).
     let o = h.outcome("MIS-03", "2024-03", "2024-04-10");
     assert_eq!(ndv(&o.figure), (Some(5.0), None, Some(5.0)));
@@ -250,7 +235,10 @@ fn mis03_children_reported_missing_counted_once_each() {
     let hub = Scope::Service(Service::ExploitationHub);
     let o = h.outcome_for("MIS-03", "2024-03", hub, "2024-04-10");
     assert_eq!(ndv(&o.figure), (Some(3.0), None, Some(3.0)));
-    assert_eq!(met(&o), vec![(4, 1, true), (5, 1, true), (7, 1, true)]);
+    assert_eq!(
+        met_records(&o),
+        vec![(4, 1, true), (5, 1, true), (7, 1, true)]
+    );
     let cic = Scope::Service(Service::ChildrenInCare);
     let o = h.outcome_for("MIS-03", "2024-03", cic, "2024-04-10");
     assert_eq!(ndv(&o.figure), (Some(1.0), None, Some(1.0)));
@@ -294,7 +282,10 @@ fn ex01_hub_referrals_in_the_period() {
     // Dan's on the leap day. The quarter: 4.
     let o = h.outcome("EX-01", "2024-01", "2024-04-10");
     assert_eq!(ndv(&o.figure), (Some(3.0), None, Some(3.0)));
-    assert_eq!(met(&o), vec![(1, 0, true), (1, 1, true), (2, 1, true)]);
+    assert_eq!(
+        met_records(&o),
+        vec![(1, 0, true), (1, 1, true), (2, 1, true)]
+    );
     assert_eq!(
         ndv(&h.figure("EX-01", "2023-12", "2024-04-10")),
         (Some(1.0), None, Some(1.0))
@@ -319,7 +310,10 @@ fn ex02_children_screened_counted_once_each() {
     // Dan = 4.
     let o = h.outcome("EX-02", "2024-01", "2024-04-10");
     assert_eq!(ndv(&o.figure), (Some(3.0), None, Some(3.0)));
-    assert_eq!(met(&o), vec![(1, 1, true), (2, 2, true), (3, 1, true)]);
+    assert_eq!(
+        met_records(&o),
+        vec![(1, 1, true), (2, 2, true), (3, 1, true)]
+    );
     assert_eq!(
         ndv(&h.figure("EX-02", "2023-12", "2024-04-10")),
         (Some(1.0), None, Some(1.0))
@@ -337,7 +331,7 @@ fn ex03_screenings_rated_high_risk() {
     let o = h.outcome("EX-03", "2024-01", "2024-04-10");
     assert_eq!(ndv(&o.figure), (Some(2.0), Some(4.0), Some(50.0)));
     assert_eq!(
-        met(&o),
+        met_records(&o),
         vec![(1, 1, true), (1, 2, false), (2, 2, true), (3, 1, false)]
     );
     // The quarter adds Dan's high: 3 of 5. December: Ben's low, 0 of 1.

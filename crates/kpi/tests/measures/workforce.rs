@@ -2,7 +2,7 @@ use crate::history::*;
 use domain::codes::*;
 use domain::events::*;
 use domain::{ChildId, TeamId, WorkerId};
-use kpi::{Outcome, Scope, Subject};
+use kpi::{Outcome, Scope};
 
 // ---- Shorthands ---------------------------------------------------------------------------
 
@@ -95,26 +95,11 @@ fn into_care(h: &mut History, c: ChildId, period: u32, legal: &str, at: &str) {
     );
 }
 
-fn number(s: Subject) -> u64 {
-    match s {
-        Subject::Child(c) => c.0,
-        Subject::Worker(w) => u64::from(w.0),
-    }
-}
-
 /// Each item's subject (child or worker number) with its numerator and denominator.
 fn shares(o: &Outcome) -> Vec<(u64, f64, f64)> {
     o.items
         .iter()
-        .map(|i| (number(i.subject), round(i.num), round(i.den)))
-        .collect()
-}
-
-/// Each item's subject and whether it counted in the numerator.
-fn met(o: &Outcome) -> Vec<(u64, bool)> {
-    o.items
-        .iter()
-        .map(|i| (number(i.subject), i.num > 0.0))
+        .map(|i| (subject_number(i.subject), round(i.num), round(i.den)))
         .collect()
 }
 
@@ -328,7 +313,7 @@ fn wf07_social_workers_trained_in_the_last_year() {
     let o = h.outcome("WF-07", "2023/24", TODAY);
     assert_eq!(ndv(&o.figure), (Some(3.0), Some(8.0), Some(37.5)));
     assert_eq!(
-        met(&o),
+        met_subjects(&o),
         vec![
             (1, true),
             (2, false),
@@ -359,14 +344,14 @@ fn wf08_clinical_supervision_in_family_safeguarding_within_a_month() {
     let o = h.outcome("WF-08", "2023/24", TODAY);
     assert_eq!(ndv(&o.figure), (Some(2.0), Some(4.0), Some(50.0)));
     assert_eq!(
-        met(&o),
+        met_subjects(&o),
         vec![(3, false), (13, true), (19, false), (20, true)]
     );
     // At 29 February 2024 the month runs from 30 January: worker 3 alone, 1 of 4.
     let o = h.outcome("WF-08", "at:2024-02-29", TODAY);
     assert_eq!(ndv(&o.figure), (Some(1.0), Some(4.0), Some(25.0)));
     assert_eq!(
-        met(&o),
+        met_subjects(&o),
         vec![(3, true), (13, false), (19, false), (20, false)]
     );
     // The family safeguarding service is the same four.
@@ -427,18 +412,24 @@ fn al01_children_open_without_an_allocated_worker() {
     // 31 March 2024: Ben, Dan, Gus, Hal.
     let o = h.outcome("AL-01", "2023/24", TODAY);
     assert_eq!(ndv(&o.figure), (Some(4.0), None, Some(4.0)));
-    assert_eq!(met(&o), vec![(2, true), (4, true), (7, true), (8, true)]);
+    assert_eq!(
+        met_subjects(&o),
+        vec![(2, true), (4, true), (7, true), (8, true)]
+    );
     // 30 March: Cal was still open too: 5.
     let o = h.outcome("AL-01", "at:2024-03-30", TODAY);
     assert_eq!(ndv(&o.figure), (Some(5.0), None, Some(5.0)));
     assert_eq!(
-        met(&o),
+        met_subjects(&o),
         vec![(2, true), (3, true), (4, true), (7, true), (8, true)]
     );
     // 30 April: Hal is allocated, Eve is waiting: Ben, Dan, Eve, Gus.
     let o = h.outcome("AL-01", "2024-04", TODAY);
     assert_eq!(ndv(&o.figure), (Some(4.0), None, Some(4.0)));
-    assert_eq!(met(&o), vec![(2, true), (4, true), (5, true), (7, true)]);
+    assert_eq!(
+        met_subjects(&o),
+        vec![(2, true), (4, true), (5, true), (7, true)]
+    );
 }
 
 #[test]
@@ -488,7 +479,7 @@ fn qa01_case_supervision_within_a_month() {
     let o = h.outcome("QA-01", "2023/24", TODAY);
     assert_eq!(ndv(&o.figure), (Some(3.0), Some(5.0), Some(60.0)));
     assert_eq!(
-        met(&o),
+        met_subjects(&o),
         vec![(1, true), (2, false), (3, true), (4, false), (5, true)]
     );
     // By team: safeguarding 1 of 2; children in care 2 of 3. The in-care worker's own cases are
