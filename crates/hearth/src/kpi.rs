@@ -56,7 +56,7 @@ pub async fn run(args: KpiArgs) -> anyhow::Result<()> {
     if args.list {
         return list(&mut out, args.format);
     }
-    let measures: Vec<&Measure> = if args.measure.is_empty() {
+    let measures: Vec<&'static Measure> = if args.measure.is_empty() {
         kpi::catalogue().iter().collect()
     } else {
         args.measure
@@ -178,12 +178,12 @@ fn list(out: &mut impl Write, format: ListFormat) -> anyhow::Result<()> {
 fn cells(r: &Row) -> Vec<String> {
     let b = r.benchmarks.as_ref();
     vec![
-        r.id.clone(),
-        r.name.clone(),
-        r.period_label.clone(),
+        r.id.to_string(),
+        r.name.to_string(),
+        r.period_label.to_string(),
         r.scope.to_string(),
         show(r.value),
-        r.unit.clone(),
+        r.unit.to_string(),
         show(r.numerator),
         show(r.denominator),
         show(r.target),
@@ -239,7 +239,7 @@ fn write_csv(out: &mut impl Write, rows: &[Row], children: bool) -> anyhow::Resu
             let Some(d) = &r.children else { continue };
             for i in &d.items {
                 w.write_record([
-                    r.id.clone(),
+                    r.id.to_string(),
                     subject(i.subject),
                     i.record.map_or(String::new(), |x| x.to_string()),
                     i.date.to_string(),
@@ -253,7 +253,7 @@ fn write_csv(out: &mut impl Write, rows: &[Row], children: bool) -> anyhow::Resu
             }
             for l in &d.left {
                 w.write_record([
-                    r.id.clone(),
+                    r.id.to_string(),
                     subject(l.subject),
                     l.record.map_or(String::new(), |x| x.to_string()),
                     l.date.to_string(),
@@ -309,7 +309,7 @@ fn write_table(
     )?;
     for r in rows {
         let c = cells(r);
-        let mut name = r.name.clone();
+        let mut name = r.name.to_string();
         if name.chars().count() > 58 {
             name = name.chars().take(57).collect::<String>() + "…";
         }

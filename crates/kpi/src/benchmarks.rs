@@ -29,7 +29,7 @@ pub struct Benchmarks {
 
 /// A council's published figure beside its neighbours, region and England, for one year.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Comparison {
+pub struct Comparison<'a> {
     /// The year published: ending 31 March (or at 30 September for the workforce).
     pub year: i32,
     pub council: Option<f64>,
@@ -38,7 +38,7 @@ pub struct Comparison {
     /// How many of the ten neighbours published a figure.
     pub neighbours_with_figures: usize,
     pub region: Option<f64>,
-    pub region_name: Option<String>,
+    pub region_name: Option<&'a str>,
     pub england: Option<f64>,
 }
 
@@ -137,7 +137,7 @@ impl Benchmarks {
     }
 
     /// The comparison for a council (by LA code) in the latest published year up to `year`.
-    pub fn compare(&self, measure: &str, la: u16, year: i32) -> Option<Comparison> {
+    pub fn compare(&self, measure: &str, la: u16, year: i32) -> Option<Comparison<'_>> {
         let year = self.latest_year(measure, year)?;
         let mut sn: Vec<f64> = self
             .neighbours(la)
@@ -162,7 +162,7 @@ impl Benchmarks {
             neighbours_median: median,
             neighbours_with_figures: sn.len(),
             region: region.and_then(|r| self.value(measure, r, year)),
-            region_name: region.and_then(|r| self.area(r)).map(|a| a.name.clone()),
+            region_name: region.and_then(|r| self.area(r)).map(|a| a.name.as_str()),
             england: self.value(measure, ENGLAND, year),
         })
     }

@@ -223,6 +223,23 @@ pub fn evaluate_days(
     last: NaiveDate,
     today: NaiveDate,
 ) -> Tally {
+    let mut tally = Tally::default();
+    evaluate_into(model, cal, ix, measure, first, last, today, &mut tally);
+    tally
+}
+
+/// As `evaluate_days`, into a tally emptied first, so that a scorecard reuses one buffer.
+#[allow(clippy::too_many_arguments)]
+pub fn evaluate_into(
+    model: &Model,
+    cal: &Calendar,
+    ix: &Index<'_>,
+    measure: &Measure,
+    first: NaiveDate,
+    last: NaiveDate,
+    today: NaiveDate,
+    tally: &mut Tally,
+) {
     let ctx = Ctx {
         model,
         cal,
@@ -232,16 +249,16 @@ pub fn evaluate_days(
         at: last.min(today),
         today,
     };
-    let mut tally = Tally::default();
+    tally.items.clear();
+    tally.left.clear();
     let f = measures::function(&measure.id).expect("every catalogue entry has a function");
-    f(&ctx, &mut tally);
+    f(&ctx, tally);
     // Children are placed in their team as they are counted; workers here.
     for i in &mut tally.items {
         if let Subject::Worker(w) = i.subject {
             (i.team, i.worker) = (worker_team(model, w, i.date), Some(w));
         }
     }
-    tally
 }
 
 /// Whether something placed in `team` (or in no team) falls in a scope.

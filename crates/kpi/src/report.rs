@@ -15,6 +15,7 @@ use domain::calendar::Calendar;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// What a report is computed over.
 pub struct Source<'m> {
@@ -27,22 +28,23 @@ pub struct Source<'m> {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Row {
-    pub id: String,
-    pub name: String,
+    pub id: &'static str,
+    pub name: &'static str,
     pub period: Period,
-    pub period_label: String,
+    /// Shared by every scope's row for the period.
+    pub period_label: Arc<str>,
     pub scope: Scope,
     pub numerator: Option<f64>,
     pub denominator: Option<f64>,
     pub value: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_value: Option<&'static str>,
-    pub unit: String,
+    pub unit: &'static str,
     pub polarity: crate::catalogue::Polarity,
     pub target: Option<f64>,
     pub trajectory: Option<f64>,
     pub rag: Option<Rag>,
-    pub benchmarks: Option<Comparison>,
+    pub benchmarks: Option<Comparison<'static>>,
     /// How many things the measure looked at and left out.
     pub left_out: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -77,7 +79,13 @@ pub fn la_code(model: &Model) -> Option<u16> {
     model.council.la_code.trim().parse().ok()
 }
 
-pub fn row(src: &Source, measure: &Measure, period: Period, scope: Scope, drill: bool) -> Row {
+pub fn row(
+    src: &Source,
+    measure: &'static Measure,
+    period: Period,
+    scope: Scope,
+    drill: bool,
+) -> Row {
     let tally = engine::evaluate(src.model, src.cal, src.ix, measure, period, src.today);
     let out = engine::outcome(src.model, measure, period, scope, tally);
     let left_out = out.left.len();
@@ -86,7 +94,7 @@ pub fn row(src: &Source, measure: &Measure, period: Period, scope: Scope, drill:
         left: out.left,
     });
     let shared = Shared {
-        label: period_label(measure, period),
+        label: period_label(measure, period).into(),
         benchmarks: comparison(src.model, measure, period),
     };
     finish(
@@ -95,7 +103,7 @@ pub fn row(src: &Source, measure: &Measure, period: Period, scope: Scope, drill:
 }
 
 /// The published figures a measure's value in a period is set beside.
-pub fn comparison(model: &Model, measure: &Measure, period: Period) -> Option<Comparison> {
+pub fn comparison(model: &Model, measure: &Measure, period: Period) -> Option<Comparison<'static>> {
     la_code(model).and_then(|la| {
         benchmarks::published().compare(&measure.id, la, published_year(measure, period))
     })
@@ -103,14 +111,14 @@ pub fn comparison(model: &Model, measure: &Measure, period: Period) -> Option<Co
 
 /// What every scope's row for one measure and period has in common, worked out once.
 struct Shared {
-    label: String,
-    benchmarks: Option<Comparison>,
+    label: Arc<str>,
+    benchmarks: Option<Comparison<'static>>,
 }
 
 #[allow(clippy::too_many_arguments)]
 fn finish(
     model: &Model,
-    measure: &Measure,
+    measure: &'static Measure,
     period: Period,
     scope: Scope,
     figure: Figure,
@@ -121,16 +129,16 @@ fn finish(
     let target = model.council.targets.get(&measure.id);
     let assessed = target.map(|t| targets::assess(measure, t, period, figure.value));
     Row {
-        id: measure.id.clone(),
-        name: measure.name.clone(),
+        id: &measure.id,
+        name: &measure.name,
         period,
-        period_label: shared.label.clone(),
+        period_label: Arc::clone(&shared.label),
         scope,
         numerator: figure.numerator,
         denominator: figure.denominator,
         value: figure.value,
         no_value: figure.no_value,
-        unit: measure.unit.clone(),
+        unit: &measure.unit,
         polarity: measure.polarity,
         target: assessed.as_ref().map(|a| a.target),
         trajectory: assessed.as_ref().and_then(|a| a.trajectory),
@@ -158,18 +166,20 @@ const CHILDREN_ONCE: &[&str] = &["MIS-01", "MIS-03", "EX-02"];
 /// Every measure for every period of a trend and every scope (the council, each service, each
 /// team), each cut to all scopes in one pass. A measure of what happened over consecutive months
 /// is evaluated once over all of them and its items dealt into their months by date.
-pub fn scorecard(src: &Source, measures: &[&Measure], periods: &[Period]) -> Vec<Row> {
+pub fn scorecard(src: &Source, measures: &[&'static Measure], periods: &[Period]) -> Vec<Row> {
     let mut rows = Vec::new();
     let months = periods.iter().all(|p| matches!(p, Period::Month { .. }))
         && periods
             .windows(2)
             .all(|w| w[0].last().succ_opt() == Some(w[1].first()));
+    // One buffer for every evaluation: growing a fresh one each time costs more than counting.
+    let mut tally = engine::Tally::default();
     for m in measures {
         let flows = m.counting == Counting::InPeriod && !CHILDREN_ONCE.contains(&m.id.as_str());
         if months && flows && !periods.is_empty() {
             let (first, last) = (periods[0].first(), periods[periods.len() - 1].last());
-            let tally =
-                engine::evaluate_days(src.model, src.cal, src.ix, m, first, last, src.today);
+            let (cal, ix, today) = (src.cal, src.ix, src.today);
+            engine::evaluate_into(src.model, cal, ix, m, first, last, today, &mut tally);
             let mut by_month: Vec<Vec<&engine::Item>> = vec![Vec::new(); periods.len()];
             for i in &tally.items {
                 let k = periods.partition_point(|p| p.last() < i.date);
@@ -183,7 +193,17 @@ pub fn scorecard(src: &Source, measures: &[&Measure], periods: &[Period]) -> Vec
             }
         } else {
             for &p in periods {
-                let tally = engine::evaluate(src.model, src.cal, src.ix, m, p, src.today);
+                let (cal, ix, today) = (src.cal, src.ix, src.today);
+                engine::evaluate_into(
+                    src.model,
+                    cal,
+                    ix,
+                    m,
+                    p.first(),
+                    p.last(),
+                    today,
+                    &mut tally,
+                );
                 let sums = engine::sums_by_scope(src.model, m, &tally);
                 push_rows(src, &mut rows, m, p, sums);
             }
@@ -195,7 +215,7 @@ pub fn scorecard(src: &Source, measures: &[&Measure], periods: &[Period]) -> Vec
 fn push_rows(
     src: &Source,
     rows: &mut Vec<Row>,
-    m: &Measure,
+    m: &'static Measure,
     p: Period,
     sums: FxHashMap<Scope, Sums>,
 ) {
@@ -205,7 +225,7 @@ fn push_rows(
         scopes.insert(0, (Scope::Council, Sums::default()));
     }
     let shared = Shared {
-        label: period_label(m, p),
+        label: period_label(m, p).into(),
         benchmarks: comparison(src.model, m, p),
     };
     for (scope, s) in scopes {

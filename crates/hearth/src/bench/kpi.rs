@@ -39,8 +39,8 @@ pub async fn run(db: &Db, rounds: usize) -> anyhow::Result<()> {
             - chrono::Duration::days(1),
     );
     let periods = last.trend(13);
-    let all: Vec<&Measure> = kpi::catalogue().iter().collect();
-    let peer: Vec<&Measure> = PEER_MEASURES
+    let all: Vec<&'static Measure> = kpi::catalogue().iter().collect();
+    let peer: Vec<&'static Measure> = PEER_MEASURES
         .iter()
         .map(|id| kpi::engine::find_measure(id).expect("in the catalogue"))
         .collect();
@@ -163,7 +163,11 @@ pub async fn run(db: &Db, rounds: usize) -> anyhow::Result<()> {
 
 type CouncilFigures = BTreeMap<(String, String), (i64, i64)>;
 
-fn council_figures(src: &Source, measures: &[&Measure], periods: &[Period]) -> CouncilFigures {
+fn council_figures(
+    src: &Source,
+    measures: &[&'static Measure],
+    periods: &[Period],
+) -> CouncilFigures {
     let mut out = BTreeMap::new();
     for m in measures {
         for p in periods {

@@ -86,29 +86,15 @@ fn the_scorecard_agrees_with_every_figure_computed_alone() {
         }
     }
     // The same rows, services included, as taking one month at a time.
-    let key = |r: &report::Row| {
-        (
-            r.id.clone(),
-            r.period,
-            r.scope,
-            r.numerator,
-            r.denominator,
-            r.value,
-        )
-    };
+    let key = |r: &report::Row| (r.id, r.period, r.scope, r.numerator, r.denominator, r.value);
     let mut one_by_one: Vec<_> = periods
         .iter()
         .flat_map(|p| report::scorecard(&src, &all, &[*p]))
         .map(|r| key(&r))
         .collect();
     let mut together: Vec<_> = rows.iter().map(key).collect();
-    let order =
-        |a: &(String, Period, Scope, Option<f64>, Option<f64>, Option<f64>),
-         b: &(String, Period, Scope, Option<f64>, Option<f64>, Option<f64>)| {
-            (&a.0, a.1, a.2).cmp(&(&b.0, b.1, b.2))
-        };
-    one_by_one.sort_by(order);
-    together.sort_by(order);
+    one_by_one.sort_by_key(|k| (k.0, k.1, k.2));
+    together.sort_by_key(|k| (k.0, k.1, k.2));
     assert_eq!(together.len(), one_by_one.len());
     for (a, b) in together.iter().zip(&one_by_one) {
         assert_eq!(a, b);
