@@ -6,6 +6,7 @@ use super::{
 };
 use crate::engine::{Ctx, Tally};
 use crate::index::between;
+use chrono::NaiveDate;
 use domain::codes::{PermanencePlan, PermanenceStep, VisitKind};
 use domain::model::{CarePeriod, Child};
 use rustc_hash::FxHashSet;
@@ -74,39 +75,52 @@ pub fn ceased_home(ctx: &Ctx, t: &mut Tally) {
     ceased_by(ctx, t, &["E4A"]);
 }
 
+/// Placements in force at some time from `from` to `to`, across every period of care: the first
+/// in force counts, then each change of placement; a change of legal status alone is not a move.
+fn placements_between(c: &Child, from: NaiveDate, to: NaiveDate) -> u32 {
+    let mut placements = 0;
+    for q in &c.care_periods {
+        let mut previous = None;
+        let mut counting = false;
+        for (i, e) in q.episodes.iter().enumerate() {
+            // An episode lasts until the next begins, or the period of care ends.
+            let until = q
+                .episodes
+                .get(i + 1)
+                .map(|n| n.start)
+                .or(q.end.as_ref().map(|(d, _)| *d));
+            let overlaps = e.start <= to && until.is_none_or(|u| u > from);
+            if overlaps && (!counting || previous != Some(&e.placement)) {
+                placements += 1;
+                counting = true;
+            }
+            previous = Some(&e.placement);
+        }
+    }
+    placements
+}
+
 pub fn three_placements(ctx: &Ctx, t: &mut Tally) {
     for c in ctx.ix.in_care_between(ctx.at, ctx.at) {
         let Some((p, _)) = looked_after_on(c, ctx.at) else {
             continue;
         };
-        // Placements in force at some time in the period, across every period of care.
-        let mut placements = 0;
-        for q in &c.care_periods {
-            // The first placement in force in the period counts, then each change of placement;
-            // a change of legal status alone is not a move.
-            let mut previous = None;
-            let mut counting = false;
-            for (i, e) in q.episodes.iter().enumerate() {
-                let until = q
-                    .episodes
-                    .get(i + 1)
-                    .map(|n| n.start)
-                    .or(q.end.as_ref().map(|(d, _)| *d));
-                let overlaps = e.start <= ctx.at && until.is_none_or(|u| u > ctx.first);
-                if overlaps && (!counting || previous != Some(&e.placement)) {
-                    placements += 1;
-                    counting = true;
-                }
-                previous = Some(&e.placement);
-            }
+        let n = placements_between(c, ctx.first, ctx.at);
+        t.child_valued(c, Some(p.id), ctx.at, n >= 3, f64::from(n));
+    }
+}
+
+pub fn three_placements_in_two_years(ctx: &Ctx, t: &mut Tally) {
+    let two_years = months_before(ctx.at, 24);
+    for c in ctx.ix.in_care_between(ctx.at, ctx.at) {
+        let Some((p, _)) = looked_after_on(c, ctx.at) else {
+            continue;
+        };
+        if p.start > two_years {
+            continue;
         }
-        t.child_valued(
-            c,
-            Some(p.id),
-            ctx.at,
-            placements >= 3,
-            f64::from(placements),
-        );
+        let n = placements_between(c, two_years + chrono::Duration::days(1), ctx.at);
+        t.child_valued(c, Some(p.id), ctx.at, n >= 3, f64::from(n));
     }
 }
 

@@ -3,6 +3,7 @@
 use super::{age_on, birthday, looked_after_on, months_after, months_before};
 use crate::engine::{Ctx, Tally};
 use chrono::{Datelike, NaiveDate};
+use domain::codes::CareLeaverActivity;
 use domain::events::CareLeaverContact;
 use domain::model::Child;
 
@@ -90,6 +91,13 @@ pub fn suitably_housed(ctx: &Ctx, t: &mut Tally) {
 
 pub fn not_in_touch(ctx: &Ctx, t: &mut Tally) {
     birthdays(ctx, |c, day, k| t.child(c, None, day, k.is_none()));
+}
+
+pub fn higher_education_19_to_21(ctx: &Ctx, t: &mut Tally) {
+    birthdays(ctx, |c, day, k| {
+        let in_he = k.is_some_and(|k| k.activity == Some(CareLeaverActivity::HigherEducation));
+        t.child(c, None, day, in_he)
+    });
 }
 
 pub fn neet_19_to_21(ctx: &Ctx, t: &mut Tally) {

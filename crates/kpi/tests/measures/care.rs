@@ -424,6 +424,40 @@ fn cla03_counts_the_placement_held_at_the_start_after_an_earlier_legal_change() 
 }
 
 #[test]
+fn cla03b_counts_placements_over_two_years_for_children_in_care_that_long() {
+    let mut h = History::new();
+    // At 31 March 2024 the two years run from 1 April 2022; in care since 31 March 2022 or before.
+    // Amy: in care since 1 March 2022 in U1, U2 from 1 March 2023, U3 from 1 March 2024. The U1
+    // placement was in force on 1 April 2022: three placements, met.
+    let amy = h.child(1, "2012-01-01");
+    into_care(&mut h, amy, 1, "C2", "U1", "2022-03-01");
+    moves(&mut h, amy, 1, "U2", "2023-03-01");
+    moves(&mut h, amy, 1, "U3", "2024-03-01");
+    // Ben: in care since 31 March 2022 exactly (two years to the day); moved on 1 April 2022
+    // (U1 ended the day the window opened, so it does not count), then a change of legal
+    // status alone, then one more move: U2 and U3, two placements, not met.
+    let ben = h.child(2, "2012-01-01");
+    into_care(&mut h, ben, 1, "C2", "U1", "2022-03-31");
+    moves(&mut h, ben, 1, "U2", "2022-04-01");
+    legal_change(&mut h, ben, 1, "C1", "2023-01-01");
+    moves(&mut h, ben, 1, "U3", "2023-06-01");
+    // Cal: three placements, but in care only since 1 April 2022, one day short: not counted.
+    let cal = h.child(3, "2012-01-01");
+    into_care(&mut h, cal, 1, "C2", "U1", "2022-04-01");
+    moves(&mut h, cal, 1, "U2", "2022-09-01");
+    moves(&mut h, cal, 1, "U3", "2023-09-01");
+    // Dee: in care three years, but on short breaks (V3): not counted.
+    let dee = h.child(4, "2012-01-01");
+    into_care(&mut h, dee, 1, "V3", "U1", "2021-03-01");
+    // Amy and Ben count; Amy has three placements: 1 of 2.
+    let o = h.outcome("CLA-03b", "at:2024-03-31", TODAY);
+    assert_eq!(ndv(&o.figure), (Some(1.0), Some(2.0), Some(50.0)));
+    assert_eq!(met_subjects(&o), vec![(1, true), (2, false)]);
+    let placements: Vec<_> = o.items.iter().map(|i| i.value).collect();
+    assert_eq!(placements, vec![Some(3.0), Some(2.0)]);
+}
+
+#[test]
 fn cla04_counts_long_term_stability_for_children_under_16() {
     let mut h = History::new();
     // At 31 March 2024: looked after 2.5 years means since 30 September 2021 or before; the same

@@ -383,6 +383,46 @@ fn cl04_care_leavers_neet_around_their_birthday() {
     );
 }
 
+#[test]
+fn cl04b_care_leavers_in_higher_education_around_their_birthday() {
+    let mut h = History::new();
+    // Gil: 19 on 1 October 2023, left care at 18 after two years; at university when in touch on
+    // 15 September 2023 (two weeks before): in higher education.
+    let gil = looked_after(&mut h, 1, "2004-10-01", "2020-09-01", Some("2022-10-01"));
+    contact(
+        &mut h,
+        gil,
+        "2023-09-15",
+        Some(A::HigherEducation),
+        Some(true),
+        false,
+    );
+    // Hana: 20 on 29 February 2024, at college (other education) on 1 March: not higher.
+    let hana = looked_after(&mut h, 2, "2004-02-29", "2019-01-01", Some("2022-02-28"));
+    contact(
+        &mut h,
+        hana,
+        "2024-03-01",
+        Some(A::OtherEducation),
+        Some(true),
+        false,
+    );
+    // Ivo: 21 on 5 January 2024; at university in May 2023, outside the window (from 5 October
+    // 2023 to 5 February 2024), and not in touch since: not known, so not counted as higher.
+    let ivo = looked_after(&mut h, 3, "2003-01-05", "2018-01-01", Some("2021-01-05"));
+    contact(
+        &mut h,
+        ivo,
+        "2023-05-01",
+        Some(A::HigherEducation),
+        None,
+        false,
+    );
+    // 2023/24: Gil, Hana and Ivo have birthdays in the year; Gil is in higher education: 1 of 3.
+    let o = h.outcome("CL-04b", "2023/24", TODAY);
+    assert_eq!(ndv(&o.figure), (Some(1.0), Some(3.0), Some(33.3)));
+}
+
 // ---- At the end of the period --------------------------------------------------------------------
 
 #[test]
