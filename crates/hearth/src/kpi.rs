@@ -97,43 +97,47 @@ pub async fn run(args: KpiArgs) -> anyhow::Result<()> {
         today,
     };
     let drill = args.children || breakdown.is_some();
-    let rows: Vec<Row> = measures
+    let mut rows: Vec<Row> = measures
         .iter()
         .map(|m| report::row(&src, m, period, args.scope, drill))
         .collect();
+    if let Some(dim) = breakdown {
+        for (m, r) in measures.iter().zip(rows.iter_mut()) {
+            let items = r.children.as_ref().map_or(&[][..], |d| &d.items[..]);
+            r.breakdown = Some(report::breakdown(&model, m, period, items, dim));
+        }
+    }
+    if !args.children {
+        rows.iter_mut().for_each(|r| r.children = None);
+    }
     match args.format {
         ListFormat::Json => {
-            if args.children {
-                serde_json::to_writer_pretty(&mut out, &rows)?;
-            } else {
-                let bare: Vec<Row> = rows
-                    .iter()
-                    .cloned()
-                    .map(|mut r| {
-                        r.children = None;
-                        r
-                    })
-                    .collect();
-                serde_json::to_writer_pretty(&mut out, &bare)?;
-            }
+            serde_json::to_writer_pretty(&mut out, &rows)?;
             writeln!(out)?;
         }
+        // A download is one table: the breakdown's when one is asked for.
+        ListFormat::Csv if breakdown.is_some() => write_breakdown_csv(&mut out, &rows)?,
         ListFormat::Csv => write_csv(&mut out, &rows, args.children)?,
-        ListFormat::Table => write_table(&mut out, &model, &rows, args.children)?,
-    }
-    if let Some(dim) = breakdown {
-        for (m, r) in measures.iter().zip(&rows) {
-            let items = r.children.as_ref().map_or(&[][..], |d| &d.items[..]);
-            writeln!(out, "\n{} {} by {:?}", r.id, r.name, dim)?;
-            for g in report::breakdown(&model, m, period, items, dim) {
+        ListFormat::Table => {
+            write_table(&mut out, &model, &rows, args.children)?;
+            for r in &rows {
+                let Some(groups) = &r.breakdown else { continue };
+                writeln!(out, "\n{} {}", r.id, r.name)?;
                 writeln!(
                     out,
                     "  {:<28} {:>10} {:>10} {:>10}",
-                    g.group,
-                    g.numerator,
-                    g.denominator,
-                    show(g.value)
+                    "group", "num", "den", "value"
                 )?;
+                for g in groups {
+                    writeln!(
+                        out,
+                        "  {:<28} {:>10} {:>10} {:>10}",
+                        g.group,
+                        g.numerator,
+                        g.denominator,
+                        show(g.value)
+                    )?;
+                }
             }
         }
     }
@@ -270,6 +274,36 @@ fn write_csv(out: &mut impl Write, rows: &[Row], children: bool) -> anyhow::Resu
         w.write_record(HEADER)?;
         for r in rows {
             w.write_record(cells(r))?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn write_breakdown_csv(out: &mut impl Write, rows: &[Row]) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "id",
+        "name",
+        "period",
+        "scope",
+        "group",
+        "numerator",
+        "denominator",
+        "value",
+    ])?;
+    for r in rows {
+        for g in r.breakdown.iter().flatten() {
+            w.write_record([
+                r.id.to_string(),
+                r.name.to_string(),
+                r.period.to_string(),
+                r.scope.to_string(),
+                g.group.clone(),
+                g.numerator.to_string(),
+                g.denominator.to_string(),
+                show(g.value),
+            ])?;
         }
     }
     w.flush()?;

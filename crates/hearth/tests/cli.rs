@@ -420,6 +420,24 @@ fn kpi_gives_every_measure_of_the_plan_with_targets_benchmarks_and_children() {
         "age",
     ]);
     assert!(by_age.contains("10 to 15"), "{by_age}");
+    let by_sex = ok(&[
+        "kpi",
+        "--db",
+        &db,
+        "--period",
+        "2025-02",
+        "--measure",
+        "FD-01",
+        "--breakdown",
+        "sex",
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        by_sex.starts_with("id,name,period,scope,group,numerator"),
+        "{by_sex}"
+    );
+    assert!(by_sex.contains(",Female,"), "{by_sex}");
 
     // Worklists: a team's clocks as CSV and JSON.
     let csv = ok(&[

@@ -49,6 +49,9 @@ pub struct Row {
     pub left_out: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub children: Option<Drill>,
+    /// The figure cut by one of the children's characteristics, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub breakdown: Option<Vec<Group>>,
 }
 
 /// The list behind a figure.
@@ -146,6 +149,7 @@ fn finish(
         benchmarks: shared.benchmarks.clone(),
         left_out,
         children,
+        breakdown: None,
     }
 }
 
@@ -262,15 +266,15 @@ impl std::str::FromStr for Dimension {
     }
 }
 
-/// The DfE's age bands, at the item's date.
-fn age_band(age: Option<i32>) -> &'static str {
+/// The DfE's age bands, at the item's date, with their place in order.
+fn age_band(age: Option<i32>) -> (u8, &'static str) {
     match age {
-        None => "Age not known",
-        Some(a) if a < 1 => "Under 1",
-        Some(1..=4) => "1 to 4",
-        Some(5..=9) => "5 to 9",
-        Some(10..=15) => "10 to 15",
-        Some(_) => "16 and over",
+        Some(a) if a < 1 => (0, "Under 1"),
+        Some(1..=4) => (1, "1 to 4"),
+        Some(5..=9) => (2, "5 to 9"),
+        Some(10..=15) => (3, "10 to 15"),
+        Some(_) => (4, "16 and over"),
+        None => (5, "Age not known"),
     }
 }
 
@@ -290,7 +294,8 @@ pub fn breakdown(
     items: &[Item],
     by: Dimension,
 ) -> Vec<Group> {
-    let mut groups: BTreeMap<String, Sums> = BTreeMap::new();
+    // Groups in order: age bands youngest first, the rest alphabetically.
+    let mut groups: BTreeMap<(u8, String), Sums> = BTreeMap::new();
     for i in items {
         let Subject::Child(id) = i.subject else {
             continue;
@@ -299,26 +304,29 @@ pub fn breakdown(
             continue;
         };
         let key = match by {
-            Dimension::AgeBand => age_band(age_on(c, i.date)).to_string(),
-            Dimension::Sex => c.details.sex.label().to_string(),
-            Dimension::Ethnicity => c.details.ethnicity.0.clone(),
-            Dimension::Disability => if c.details.disabilities.is_empty() {
-                "No disability recorded"
-            } else {
-                "Disabled"
+            Dimension::AgeBand => {
+                let (rank, band) = age_band(age_on(c, i.date));
+                (rank, band.to_string())
             }
-            .to_string(),
-            Dimension::Area => c
-                .details
-                .area
-                .clone()
-                .unwrap_or_else(|| "Area not known".into()),
+            Dimension::Sex => (0, c.details.sex.label().to_string()),
+            Dimension::Ethnicity => (0, c.details.ethnicity.0.clone()),
+            Dimension::Disability if c.details.disabilities.is_empty() => {
+                (0, "No disability recorded".to_string())
+            }
+            Dimension::Disability => (0, "Disabled".to_string()),
+            Dimension::Area => (
+                0,
+                c.details
+                    .area
+                    .clone()
+                    .unwrap_or_else(|| "Area not known".into()),
+            ),
         };
         groups.entry(key).or_default().add(i, true);
     }
     groups
         .into_iter()
-        .map(|(group, s)| {
+        .map(|((_, group), s)| {
             let f = engine::figure(
                 model,
                 measure,

@@ -100,3 +100,54 @@ fn the_scorecard_agrees_with_every_figure_computed_alone() {
         assert_eq!(a, b);
     }
 }
+
+#[test]
+fn a_breakdown_groups_the_items_by_who_the_children_are() {
+    use crate::history::*;
+    use domain::codes::ContactDecision::Referral;
+    let mut h = History::new();
+    // A baby (born June 2023) with two contacts in March 2024, and a child of eight with one.
+    let baby = h.child(1, "2023-06-01");
+    h.contact(
+        baby,
+        1,
+        "2024-03-04 10:00",
+        Some(("2024-03-04 15:00", Referral)),
+    );
+    h.contact(
+        baby,
+        2,
+        "2024-03-11 10:00",
+        Some(("2024-03-13 09:00", Referral)),
+    );
+    let eight = h.child(2, "2015-06-01");
+    h.contact(
+        eight,
+        1,
+        "2024-03-05 10:00",
+        Some(("2024-03-05 12:00", Referral)),
+    );
+    let m = kpi::engine::find_measure("FD-01").unwrap();
+    let period: Period = "2024-03".parse().unwrap();
+    let o = h.outcome("FD-01", "2024-03", "2024-04-30");
+    let by_age = report::breakdown(&h.model, m, period, &o.items, report::Dimension::AgeBand);
+    // The baby's second contact was decided on the second working day: 1 of 2; the older
+    // child's on the day: 1 of 1.
+    let got: Vec<_> = by_age
+        .iter()
+        .map(|g| (g.group.as_str(), g.numerator, g.denominator, g.value))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("Under 1", 1.0, 2.0, Some(50.0)),
+            ("5 to 9", 1.0, 1.0, Some(100.0))
+        ]
+    );
+    let by_sex = report::breakdown(&h.model, m, period, &o.items, report::Dimension::Sex);
+    assert_eq!(by_sex.len(), 1);
+    assert_eq!(
+        (by_sex[0].group.as_str(), by_sex[0].value),
+        ("Female", Some(66.7))
+    );
+}
