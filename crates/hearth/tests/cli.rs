@@ -439,6 +439,34 @@ fn kpi_gives_every_measure_of_the_plan_with_targets_benchmarks_and_children() {
     );
     assert!(by_sex.contains(",Female,"), "{by_sex}");
 
+    // Targets from a file take the place of those recorded; a bad file names its row and field.
+    let plan = dir.path().join("plan.csv");
+    std::fs::write(
+        &plan,
+        "measure,baseline_month,baseline,target,tolerance,trajectory\n\
+         AS-01,2024-11,70,90,5,2025-01:80;2025-02:85\n",
+    )
+    .unwrap();
+    let plan_arg = plan.display().to_string();
+    let with_plan = kpi_json(
+        &db,
+        &[&on[..], &["--measure", "AS-01", "--targets", &plan_arg]].concat(),
+    );
+    assert_eq!(with_plan[0]["target"], 90.0);
+    assert_eq!(with_plan[0]["trajectory"], 85.0);
+    std::fs::write(
+        &plan,
+        "measure,baseline_month,baseline,target,tolerance,trajectory\nAS-01,2024-11,,ninety,5,\n",
+    )
+    .unwrap();
+    let out = run(&["kpi", "--db", &db, "--targets", &plan_arg]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("row 2, field `target`: `ninety` is not a number"),
+        "{err}"
+    );
+
     // Worklists: a team's clocks as CSV and JSON.
     let csv = ok(&[
         "worklist",
