@@ -340,11 +340,13 @@ pub fn population(model: &Model, period: Period) -> Option<u32> {
         .map(|(_, n)| *n)
 }
 
+/// A figure from its sums. `whole_council` says whether the sums are the council's own: only
+/// those have a child population to give a rate per 10,000.
 pub fn figure(
     model: &Model,
     measure: &Measure,
     period: Period,
-    scope: Scope,
+    whole_council: bool,
     sums: &Sums,
 ) -> Figure {
     let ratio = |scale: f64| (sums.den > 0.0).then(|| round(scale * sums.num / sums.den));
@@ -386,7 +388,7 @@ pub fn figure(
             }
         }
         Aggregate::Rate => {
-            if scope != Scope::Council {
+            if !whole_council {
                 return Figure {
                     numerator: Some(sums.num),
                     denominator: None,
@@ -450,7 +452,7 @@ pub fn outcome(
         .filter(|l| in_scope(model, measure, scope, l.team, l.worker))
         .collect();
     Outcome {
-        figure: figure(model, measure, period, scope, &sums),
+        figure: figure(model, measure, period, scope == Scope::Council, &sums),
         items,
         left,
     }

@@ -233,7 +233,7 @@ fn push_rows(
         benchmarks: comparison(src.model, m, p),
     };
     for (scope, s) in scopes {
-        let figure = engine::figure(src.model, m, p, scope, &s);
+        let figure = engine::figure(src.model, m, p, scope == Scope::Council, &s);
         rows.push(finish(src.model, m, p, scope, figure, 0, None, &shared));
     }
 }
@@ -327,13 +327,8 @@ pub fn breakdown(
     groups
         .into_iter()
         .map(|((_, group), s)| {
-            let f = engine::figure(
-                model,
-                measure,
-                period,
-                Scope::Team(domain::TeamId(u32::MAX)),
-                &s,
-            );
+            // A group of children has no population estimate of its own.
+            let f = engine::figure(model, measure, period, false, &s);
             Group {
                 group,
                 numerator: s.num,
