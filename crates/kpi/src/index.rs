@@ -57,10 +57,9 @@ pub struct Index<'m> {
 
 impl<'m> Index<'m> {
     pub fn new(model: &'m Model) -> Self {
-        // Sorted by the map's keys: touching each child to read its id would cost a cache miss.
-        let mut keyed: Vec<_> = model.children.iter().collect();
-        keyed.sort_unstable_by_key(|(id, _)| **id);
-        let children: Vec<&Child> = keyed.into_iter().map(|(_, c)| c).collect();
+        // Children in the order they lie in memory, so that reading them streams; lists that
+        // need another order are sorted at the end.
+        let children = model.children.values();
         let mut ix = Index {
             contacts: Vec::new(),
             decisions: Vec::new(),
@@ -86,7 +85,7 @@ impl<'m> Index<'m> {
             disputes: Vec::new(),
             transfers: Vec::new(),
         };
-        for &c in &children {
+        for c in children {
             for k in &c.contacts {
                 ix.contacts.push((c, k));
                 if k.decision.is_some() {
@@ -157,6 +156,8 @@ impl<'m> Index<'m> {
             add(!c.transfers.is_empty(), &mut ix.transfers);
         }
         // Cached keys: each record is read once, not at every comparison.
+        // Sibling groups are represented by their first child by id.
+        ix.legal.sort_unstable_by_key(|c| c.id());
         ix.contacts.sort_by_cached_key(|(_, k)| k.received);
         ix.decisions
             .sort_by_cached_key(|(_, k)| k.decision.as_ref().map(|d| d.1));
