@@ -446,11 +446,12 @@ pub fn outcome(
     for i in &items {
         sums.add(i, keep);
     }
-    let left = tally
+    let mut left: Vec<Left> = tally
         .left
         .into_iter()
         .filter(|l| in_scope(model, measure, scope, l.team, l.worker))
         .collect();
+    left.sort_by_key(|l| (l.subject, l.record, l.date));
     Outcome {
         figure: figure(model, measure, period, scope == Scope::Council, &sums),
         items,
