@@ -470,24 +470,39 @@ pub fn sums_of_items<'a>(
     measure: &Measure,
     items: impl Iterator<Item = &'a Item>,
 ) -> FxHashMap<Scope, Sums> {
-    let keep = measure.aggregate == Aggregate::Median;
-    let mut teams: FxHashMap<Option<TeamId>, Sums> = FxHashMap::default();
-    for i in items {
-        teams.entry(i.team).or_default().add(i, keep);
-    }
-    let mut out: FxHashMap<Scope, Sums> = FxHashMap::default();
-    for (team, sums) in &teams {
-        out.entry(Scope::Council).or_default().merge(sums);
-        if let Some(s) = service_of(model, measure, *team) {
-            out.entry(Scope::Service(s)).or_default().merge(sums);
+    let mut teams = TeamSums::default();
+    teams.add(measure, items);
+    teams.scopes(model, measure)
+}
+
+/// Sums by team (and for no team), to be folded into every scope once all items are in.
+#[derive(Debug, Clone, Default)]
+pub struct TeamSums(FxHashMap<Option<TeamId>, Sums>);
+
+impl TeamSums {
+    pub fn add<'a>(&mut self, measure: &Measure, items: impl Iterator<Item = &'a Item>) {
+        let keep = measure.aggregate == Aggregate::Median;
+        for i in items {
+            self.0.entry(i.team).or_default().add(i, keep);
         }
     }
-    for (team, sums) in teams {
-        if let Some(t) = team {
-            out.insert(Scope::Team(t), sums);
+
+    /// The council's, each service's and each team's sums.
+    pub fn scopes(self, model: &Model, measure: &Measure) -> FxHashMap<Scope, Sums> {
+        let mut out: FxHashMap<Scope, Sums> = FxHashMap::default();
+        for (team, sums) in &self.0 {
+            out.entry(Scope::Council).or_default().merge(sums);
+            if let Some(s) = service_of(model, measure, *team) {
+                out.entry(Scope::Service(s)).or_default().merge(sums);
+            }
         }
+        for (team, sums) in self.0 {
+            if let Some(t) = team {
+                out.insert(Scope::Team(t), sums);
+            }
+        }
+        out
     }
-    out
 }
 
 /// Looks a measure up, or says which ids exist.

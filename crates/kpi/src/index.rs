@@ -20,8 +20,9 @@ pub struct Index<'m> {
     pub referrals: Vec<(&'m Child, &'m Referral)>,
     /// Authorised assessments by the date authorised.
     pub authorised: Vec<(&'m Child, &'m Assessment)>,
-    /// Every assessment by its start.
-    pub assessments: Vec<(&'m Child, &'m Assessment)>,
+    /// Every assessment by the day it was authorised (`OPEN` until then): those still running
+    /// on a date are a short suffix.
+    pub assessments_by_end: Vec<(NaiveDate, &'m Child, &'m Assessment)>,
     /// Referrals by the day their episode closed (`OPEN` while open): those open on a date are a
     /// short suffix.
     pub referrals_by_end: Vec<(NaiveDate, &'m Child, &'m Referral)>,
@@ -65,7 +66,7 @@ impl<'m> Index<'m> {
             decisions: Vec::new(),
             referrals: Vec::new(),
             authorised: Vec::new(),
-            assessments: Vec::new(),
+            assessments_by_end: Vec::new(),
             referrals_by_end: Vec::new(),
             cp_by_end: Vec::new(),
             plan_starts: Vec::new(),
@@ -119,7 +120,8 @@ impl<'m> Index<'m> {
                 ix.allocations_by_end.push((a.to.unwrap_or(OPEN), c, a));
             }
             for a in &c.assessments {
-                ix.assessments.push((c, a));
+                ix.assessments_by_end
+                    .push((a.authorised.unwrap_or(OPEN), c, a));
                 if a.authorised.is_some() {
                     ix.authorised.push((c, a));
                 }
@@ -171,7 +173,7 @@ impl<'m> Index<'m> {
         ix.audits.sort_by_key(|(d, _, _)| *d);
         ix.cla_reviews.sort_by_key(|(d, _, _)| *d);
         ix.authorised.sort_by_cached_key(|(_, a)| a.authorised);
-        ix.assessments.sort_by_cached_key(|(_, a)| a.start);
+        ix.assessments_by_end.sort_by_key(|(end, _, _)| *end);
         ix
     }
 }
@@ -227,9 +229,4 @@ pub fn ending_after<T>(list: &[(NaiveDate, T)], at: NaiveDate) -> &[(NaiveDate, 
 /// The same for lists of three.
 pub fn running_after<A, B>(list: &[(NaiveDate, A, B)], at: NaiveDate) -> &[(NaiveDate, A, B)] {
     &list[list.partition_point(|(end, _, _)| *end <= at)..]
-}
-
-/// The entries of a date-sorted list whose date is on or before `last`.
-pub fn up_to<T>(list: &[T], date: impl Fn(&T) -> NaiveDate, last: NaiveDate) -> &[T] {
-    &list[..list.partition_point(|x| date(x) <= last)]
 }

@@ -2,7 +2,7 @@
 
 use super::months_before;
 use crate::engine::{Ctx, Tally};
-use crate::index::{between, running_after, up_to};
+use crate::index::{between, running_after};
 use domain::codes::{AssessmentKind, ContactDecision};
 
 pub fn contacts_decided_in_a_day(ctx: &Ctx, t: &mut Tally) {
@@ -174,8 +174,8 @@ pub fn child_seen_in_assessment(ctx: &Ctx, t: &mut Tally) {
 }
 
 pub fn assessments_overdue(ctx: &Ctx, t: &mut Tally) {
-    for (c, a) in up_to(&ctx.ix.assessments, |(_, a)| a.start, ctx.at) {
-        if a.authorised.is_some_and(|d| d <= ctx.at) {
+    for (_, c, a) in running_after(&ctx.ix.assessments_by_end, ctx.at) {
+        if a.start > ctx.at {
             continue;
         }
         // An assessment of a case since closed is no longer running.
