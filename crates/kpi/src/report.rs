@@ -178,6 +178,8 @@ pub fn scorecard(src: &Source, measures: &[&'static Measure], periods: &[Period]
             .all(|w| w[0].last().succ_opt() == Some(w[1].first()));
     // One buffer for every evaluation: growing a fresh one each time costs more than counting.
     let mut tally = engine::Tally::default();
+    // Each month's last day, worked out once rather than at every item dealt into its month.
+    let lasts: Vec<NaiveDate> = periods.iter().map(Period::last).collect();
     for m in measures {
         let flows = m.counting == Counting::InPeriod && !CHILDREN_ONCE.contains(&m.id.as_str());
         if months && flows && !periods.is_empty() {
@@ -186,7 +188,7 @@ pub fn scorecard(src: &Source, measures: &[&'static Measure], periods: &[Period]
             engine::evaluate_into(src.model, cal, ix, m, first, last, today, &mut tally);
             let mut by_month: Vec<Vec<&engine::Item>> = vec![Vec::new(); periods.len()];
             for i in &tally.items {
-                let k = periods.partition_point(|p| p.last() < i.date);
+                let k = lasts.partition_point(|last| *last < i.date);
                 if let Some(bucket) = by_month.get_mut(k) {
                     bucket.push(i);
                 }
