@@ -56,22 +56,25 @@ fn round1(x: f64) -> f64 {
 impl Benchmarks {
     pub fn parse(published: &str, areas: &str, neighbours: &str) -> Result<Self, csv::Error> {
         let mut b = Benchmarks::default();
-        for rec in csv::Reader::from_reader(published.as_bytes()).records() {
+        // One row per measure and area, a column per year; an empty cell is no figure.
+        let mut rdr = csv::Reader::from_reader(published.as_bytes());
+        let years: Vec<Option<i32>> = rdr.headers()?.iter().map(|h| h.parse().ok()).collect();
+        for rec in rdr.records() {
             let rec = rec?;
-            let (Some(m), Some(y), Some(a), Some(v)) = (
-                rec.get(0),
-                rec.get(1).and_then(|y| y.parse().ok()),
-                rec.get(2).and_then(|a| a.parse().ok()),
-                rec.get(3).and_then(|v| v.parse().ok()),
-            ) else {
+            let (Some(m), Some(a)) = (rec.get(0), rec.get(1).and_then(|a| a.parse().ok())) else {
                 continue;
             };
-            b.values
+            let series: &mut Vec<(i32, f64)> = b
+                .values
                 .entry(m.to_string())
                 .or_default()
                 .entry(a)
-                .or_default()
-                .push((y, v));
+                .or_default();
+            for (year, cell) in years.iter().zip(rec.iter()).skip(2) {
+                if let (Some(y), Ok(v)) = (year, cell.parse::<f64>()) {
+                    series.push((*y, v));
+                }
+            }
         }
         for v in b.values.values_mut().flat_map(|m| m.values_mut()) {
             v.sort_by_key(|(y, _)| *y);
@@ -165,5 +168,47 @@ impl Benchmarks {
             region_name: region.and_then(|r| self.area(r)).map(|a| a.name.as_str()),
             england: self.value(measure, ENGLAND, year),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_comparison_takes_the_latest_year_england_has_and_skips_empty_cells() {
+        let published = "measure,area,2024,2025\n\
+                         X-1,970,10,12\n\
+                         X-1,984,9,11\n\
+                         X-1,1,5,\n\
+                         X-1,2,6,8\n\
+                         X-1,3,7,9\n\
+                         X-1,100,1,2\n";
+        let areas =
+            "area,name,kind,region\n100,Ourtown,la,984\n984,Region,region,\n970,England,england,\n";
+        let neighbours =
+            "la,rank,neighbour,closeness\n100,1,1,Close\n100,2,2,Close\n100,3,3,Close\n";
+        let b = Benchmarks::parse(published, areas, neighbours).unwrap();
+        let c = b.compare("X-1", 100, 2026).unwrap();
+        // 2025 is the latest year; neighbour 1 has no 2025 figure, so two neighbours count.
+        assert_eq!(c.year, 2025);
+        assert_eq!(c.council, Some(2.0));
+        assert_eq!(c.neighbours_with_figures, 2);
+        assert_eq!(c.neighbours_mean, Some(8.5));
+        assert_eq!(c.neighbours_median, Some(8.5));
+        assert_eq!((c.region, c.region_name), (Some(11.0), Some("Region")));
+        assert_eq!(c.england, Some(12.0));
+        assert_eq!(
+            b.compare("X-1", 100, 2024).unwrap().neighbours_mean,
+            Some(6.0)
+        );
+        assert!(b.compare("Y-2", 100, 2025).is_none());
+    }
+
+    #[test]
+    fn the_built_in_data_has_the_seed_councils_figures() {
+        let c = published().compare("AS-01", 332, 2025).unwrap();
+        assert_eq!((c.council, c.england), (Some(77.3), Some(85.7)));
+        assert_eq!(published().neighbours(332).len(), 10);
     }
 }
