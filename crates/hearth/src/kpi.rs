@@ -2,7 +2,7 @@
 
 use crate::cli::{Db, KpiArgs, ListFormat, WorklistArgs};
 use anyhow::{Context, bail};
-use chrono::{Datelike, NaiveDate, TimeZone, Utc};
+use chrono::{NaiveDate, TimeZone, Utc};
 use domain::Model;
 use kpi::clocks::{self, Owner};
 use kpi::report::{self, Row, Source};
@@ -27,14 +27,6 @@ async fn load(db: &Db, on: Option<NaiveDate>) -> anyhow::Result<(Model, NaiveDat
     store.close().await;
     let today = on.unwrap_or_else(|| chrono::Local::now().date_naive());
     Ok((loaded.model, today))
-}
-
-/// The last whole month before a date.
-fn last_full_month(today: NaiveDate) -> Period {
-    Period::month_of(
-        NaiveDate::from_ymd_opt(today.year(), today.month(), 1).expect("first")
-            - chrono::Duration::days(1),
-    )
 }
 
 fn check_scope(model: &Model, scope: Scope) -> anyhow::Result<()> {
@@ -88,7 +80,9 @@ pub async fn run(args: KpiArgs) -> anyhow::Result<()> {
         model.council.targets.insert(t.measure.clone(), t);
     }
     check_scope(&model, args.scope)?;
-    let period = args.period.unwrap_or_else(|| last_full_month(today));
+    let period = args
+        .period
+        .unwrap_or_else(|| Period::last_whole_month_before(today));
     let ix = Index::new(&model);
     let src = Source {
         model: &model,

@@ -99,6 +99,7 @@ impl Tally {
         self.push(c, record, date, f64::from(u8::from(met)), 1.0, Some(value));
     }
 
+    /// A child counted in the team and worker it was allocated to on `date`.
     pub fn push(
         &mut self,
         c: &Child,
@@ -108,20 +109,12 @@ impl Tally {
         den: f64,
         value: Option<f64>,
     ) {
+        let subject = Subject::Child(c.id());
         let (team, worker) = allocated_on(c, date);
-        self.items.push(Item {
-            subject: Subject::Child(c.id()),
-            record,
-            date,
-            num,
-            den,
-            value,
-            team,
-            worker,
-        });
+        self.add(subject, record, date, num, den, value, team, worker);
     }
 
-    /// A child counted for a team and worker the measure already knows (its allocation).
+    /// A child counted for an allocation the measure already holds, saving the look-up.
     pub fn child_placed(
         &mut self,
         c: &Child,
@@ -129,28 +122,64 @@ impl Tally {
         met: bool,
         allocation: &domain::model::Allocation,
     ) {
-        self.items.push(Item {
-            subject: Subject::Child(c.id()),
-            record: None,
+        let (team, worker) = (Some(allocation.team), Some(allocation.worker));
+        let num = f64::from(u8::from(met));
+        self.add(
+            Subject::Child(c.id()),
+            None,
             date,
-            num: f64::from(u8::from(met)),
-            den: 1.0,
-            value: None,
-            team: Some(allocation.team),
-            worker: Some(allocation.worker),
-        });
+            num,
+            1.0,
+            None,
+            team,
+            worker,
+        );
     }
 
-    pub fn worker(&mut self, w: WorkerId, date: NaiveDate, num: f64, den: f64, value: Option<f64>) {
-        self.items.push(Item {
-            subject: Subject::Worker(w),
-            record: None,
+    /// A worker counted in the team of their terms on `date`.
+    pub fn worker(
+        &mut self,
+        w: WorkerId,
+        terms: &domain::model::WorkerTerms,
+        date: NaiveDate,
+        num: f64,
+        den: f64,
+        value: Option<f64>,
+    ) {
+        let (team, worker) = (Some(terms.team), Some(w));
+        self.add(
+            Subject::Worker(w),
+            None,
             date,
             num,
             den,
             value,
-            team: None,
-            worker: None,
+            team,
+            worker,
+        );
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        subject: Subject,
+        record: Option<RecordId>,
+        date: NaiveDate,
+        num: f64,
+        den: f64,
+        value: Option<f64>,
+        team: Option<TeamId>,
+        worker: Option<WorkerId>,
+    ) {
+        self.items.push(Item {
+            subject,
+            record,
+            date,
+            num,
+            den,
+            value,
+            team,
+            worker,
         });
     }
 
@@ -184,15 +213,6 @@ pub fn allocated_on(c: &Child, date: NaiveDate) -> (Option<TeamId>, Option<Worke
         .map_or((None, None), |a| (Some(a.team), Some(a.worker)))
 }
 
-/// The team a worker was in on a date.
-fn worker_team(model: &Model, w: WorkerId, date: NaiveDate) -> Option<TeamId> {
-    model
-        .workers
-        .get(&w)
-        .and_then(|wk| wk.terms_on(date))
-        .map(|t| t.team)
-}
-
 /// Runs one measure over one period, with every item and omission placed in its team.
 pub fn evaluate(
     model: &Model,
@@ -202,33 +222,14 @@ pub fn evaluate(
     period: Period,
     today: NaiveDate,
 ) -> Tally {
-    evaluate_days(
-        model,
-        cal,
-        ix,
-        measure,
-        period.first(),
-        period.last(),
-        today,
-    )
-}
-
-/// Runs one measure over the days `first..=last`.
-pub fn evaluate_days(
-    model: &Model,
-    cal: &Calendar,
-    ix: &Index<'_>,
-    measure: &Measure,
-    first: NaiveDate,
-    last: NaiveDate,
-    today: NaiveDate,
-) -> Tally {
     let mut tally = Tally::default();
+    let (first, last) = (period.first(), period.last());
     evaluate_into(model, cal, ix, measure, first, last, today, &mut tally);
     tally
 }
 
-/// As `evaluate_days`, into a tally emptied first, so that a scorecard reuses one buffer.
+/// Runs one measure over the days `first..=last` into a tally emptied first, so that a
+/// scorecard reuses one buffer.
 #[allow(clippy::too_many_arguments)]
 pub fn evaluate_into(
     model: &Model,
@@ -253,12 +254,6 @@ pub fn evaluate_into(
     tally.left.clear();
     let f = measures::function(&measure.id).expect("every catalogue entry has a function");
     f(&ctx, tally);
-    // Children are placed in their team as they are counted; workers here.
-    for i in &mut tally.items {
-        if let Subject::Worker(w) = i.subject {
-            (i.team, i.worker) = (worker_team(model, w, i.date), Some(w));
-        }
-    }
 }
 
 /// Whether something placed in `team` (or in no team) falls in a scope.

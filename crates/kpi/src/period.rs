@@ -44,6 +44,11 @@ impl Period {
         }
     }
 
+    /// The last whole month before the one a date falls in: the default for reports.
+    pub fn last_whole_month_before(d: NaiveDate) -> Period {
+        Period::month_of(ymd(d.year(), d.month(), 1) - Duration::days(1))
+    }
+
     /// The statutory year (1 April to 31 March) a date falls in.
     pub fn year_of(d: NaiveDate) -> Period {
         let starting = if d.month() >= 4 {
@@ -278,5 +283,13 @@ mod tests {
         assert_eq!(t, vec![p("2023-12"), p("2024-01"), p("2024-02")]);
         assert_eq!(p("2024-Q1").previous(), p("2023-Q4"));
         assert_eq!(p("2024/25").previous(), p("2023/24"));
+        assert_eq!(
+            Period::last_whole_month_before(ymd(2024, 1, 31)),
+            p("2023-12")
+        );
+        assert_eq!(
+            Period::last_whole_month_before(ymd(2024, 3, 1)),
+            p("2024-02")
+        );
     }
 }

@@ -3,7 +3,7 @@
 //! same records, the peer in the same run.
 
 use crate::cli::Db;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use domain::Model;
 use domain::calendar::Calendar;
 use kpi::report::{self, Source};
@@ -34,10 +34,7 @@ pub async fn run(db: &Db, rounds: usize) -> anyhow::Result<()> {
     let today = model
         .known_at
         .map_or_else(|| chrono::Local::now().date_naive(), |t| t.date_naive());
-    let last = Period::month_of(
-        NaiveDate::from_ymd_opt(today.year(), today.month(), 1).expect("first")
-            - chrono::Duration::days(1),
-    );
+    let last = Period::last_whole_month_before(today);
     let periods = last.trend(13);
     let all: Vec<&'static Measure> = kpi::catalogue().iter().collect();
     let peer: Vec<&'static Measure> = PEER_MEASURES

@@ -28,6 +28,7 @@ pub fn caseload(ctx: &Ctx, t: &mut Tally) {
         if n > 0 {
             t.worker(
                 w,
+                terms,
                 ctx.at,
                 f64::from(n),
                 f64::from(terms.fte),
@@ -40,7 +41,7 @@ pub fn caseload(ctx: &Ctx, t: &mut Tally) {
 pub fn turnover(ctx: &Ctx, t: &mut Tally) {
     let since = months_before(ctx.at, 12);
     for (w, terms) in social_workers(ctx) {
-        t.worker(w, ctx.at, 0.0, f64::from(terms.fte), None);
+        t.worker(w, terms, ctx.at, 0.0, f64::from(terms.fte), None);
     }
     for w in ctx.model.workers.values() {
         let Some(left) = w.left.filter(|l| *l > since && *l <= ctx.at) else {
@@ -51,7 +52,7 @@ pub fn turnover(ctx: &Ctx, t: &mut Tally) {
             .terms_on(last_day)
             .filter(|t| t.role.is_case_holding_social_worker())
         {
-            t.worker(w.id, last_day, f64::from(terms.fte), 0.0, None);
+            t.worker(w.id, terms, last_day, f64::from(terms.fte), 0.0, None);
         }
     }
 }
@@ -60,7 +61,7 @@ fn employed(ctx: &Ctx, t: &mut Tally, kind: Employment) {
     for (w, terms) in social_workers(ctx) {
         let fte = f64::from(terms.fte);
         let num = if terms.employment == kind { fte } else { 0.0 };
-        t.worker(w, ctx.at, num, fte, None);
+        t.worker(w, terms, ctx.at, num, fte, None);
     }
 }
 
@@ -74,12 +75,12 @@ pub fn permanent_rate(ctx: &Ctx, t: &mut Tally) {
 
 pub fn trained(ctx: &Ctx, t: &mut Tally) {
     let since = months_before(ctx.at, 12);
-    for (w, _) in social_workers(ctx) {
+    for (w, terms) in social_workers(ctx) {
         let done = ctx.model.workers[&w]
             .training
             .iter()
             .any(|(_, d)| *d > since && *d <= ctx.at);
-        t.worker(w, ctx.at, f64::from(u8::from(done)), 1.0, None);
+        t.worker(w, terms, ctx.at, f64::from(u8::from(done)), 1.0, None);
     }
 }
 
@@ -108,7 +109,7 @@ pub fn clinical_supervision(ctx: &Ctx, t: &mut Tally) {
             .clinical_supervisions
             .iter()
             .any(|d| *d > since && *d <= ctx.at);
-        t.worker(w.id, ctx.at, f64::from(u8::from(done)), 1.0, None);
+        t.worker(w.id, terms, ctx.at, f64::from(u8::from(done)), 1.0, None);
     }
 }
 
