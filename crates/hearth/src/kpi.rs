@@ -32,11 +32,16 @@ async fn load(db: &Db, on: Option<NaiveDate>) -> anyhow::Result<(Model, NaiveDat
 fn check_scope(model: &Model, scope: Scope) -> anyhow::Result<()> {
     match scope {
         Scope::Team(t) if !model.teams.contains_key(&t) => {
-            bail!(
-                "there is no team {}; teams are numbered 1 to {}",
-                t.0,
-                model.teams.len()
-            )
+            let ids = model.teams.keys();
+            match (ids.clone().next(), ids.last()) {
+                (Some(a), Some(b)) => bail!(
+                    "there is no team {}; teams run from {} to {}",
+                    t.0,
+                    a.0,
+                    b.0
+                ),
+                _ => bail!("there is no team {}; the database has no teams", t.0),
+            }
         }
         Scope::Worker(w) if !model.workers.contains_key(&w) => bail!("there is no worker {}", w.0),
         _ => Ok(()),
