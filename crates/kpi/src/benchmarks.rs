@@ -1,6 +1,7 @@
 //! The DfE's published figures for every council, region and England, and each council's ten
 //! statistical neighbours (`data/benchmarks/`, see its SOURCES.md).
 
+use crate::engine::{median, round};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::sync::OnceLock;
@@ -47,10 +48,6 @@ pub fn published() -> &'static Benchmarks {
     CELL.get_or_init(|| {
         Benchmarks::parse(PUBLISHED, AREAS, NEIGHBOURS).expect("built-in benchmark data is valid")
     })
-}
-
-fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
 }
 
 impl Benchmarks {
@@ -142,28 +139,21 @@ impl Benchmarks {
     /// The comparison for a council (by LA code) in the latest published year up to `year`.
     pub fn compare(&self, measure: &str, la: u16, year: i32) -> Option<Comparison<'_>> {
         let year = self.latest_year(measure, year)?;
-        let mut sn: Vec<f64> = self
+        let sn: Vec<f64> = self
             .neighbours(la)
             .iter()
             .filter_map(|n| self.value(measure, *n, year))
             .collect();
-        sn.sort_by(f64::total_cmp);
-        let mean = (!sn.is_empty()).then(|| round1(sn.iter().sum::<f64>() / sn.len() as f64));
-        let median = (!sn.is_empty()).then(|| {
-            let m = sn.len() / 2;
-            if sn.len() % 2 == 1 {
-                sn[m]
-            } else {
-                round1((sn[m - 1] + sn[m]) / 2.0)
-            }
-        });
+        let mean = (!sn.is_empty()).then(|| round(sn.iter().sum::<f64>() / sn.len() as f64));
+        let with_figures = sn.len();
+        let median = median(sn);
         let region = self.area(la).and_then(|a| a.region);
         Some(Comparison {
             year,
             council: self.value(measure, la, year),
             neighbours_mean: mean,
             neighbours_median: median,
-            neighbours_with_figures: sn.len(),
+            neighbours_with_figures: with_figures,
             region: region.and_then(|r| self.value(measure, r, year)),
             region_name: region.and_then(|r| self.area(r)).map(|a| a.name.as_str()),
             england: self.value(measure, ENGLAND, year),

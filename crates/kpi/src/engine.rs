@@ -365,16 +365,7 @@ pub fn figure(
             no_value: None,
         },
         Aggregate::Median => {
-            let mut v = sums.values.clone();
-            v.sort_by(f64::total_cmp);
-            let value = (!v.is_empty()).then(|| {
-                let m = v.len() / 2;
-                if v.len() % 2 == 1 {
-                    v[m]
-                } else {
-                    round((v[m - 1] + v[m]) / 2.0)
-                }
-            });
+            let value = median(sums.values.clone());
             Figure {
                 numerator: None,
                 denominator: Some(sums.den),
@@ -406,6 +397,17 @@ pub fn figure(
                 },
             }
         }
+    }
+}
+
+/// The middle value (the mean of the middle two for an even count), to one decimal place.
+pub fn median(mut v: Vec<f64>) -> Option<f64> {
+    v.sort_by(f64::total_cmp);
+    let m = v.len() / 2;
+    match v.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(v[m]),
+        _ => Some(round((v[m - 1] + v[m]) / 2.0)),
     }
 }
 
