@@ -84,10 +84,19 @@ pub async fn run(args: KpiArgs) -> anyhow::Result<()> {
     for t in targets {
         model.council.targets.insert(t.measure.clone(), t);
     }
+    if model.events_applied == 0 {
+        match args.as_known_on {
+            Some(d) => bail!("nothing had been recorded by the end of {d}"),
+            None => bail!("the database holds no records yet"),
+        }
+    }
     check_scope(&model, args.scope)?;
     let period = args
         .period
         .unwrap_or_else(|| Period::last_whole_month_before(today));
+    if period.first() > today {
+        bail!("{period} has not begun: the records are read as on {today}");
+    }
     let ix = Index::new(&model);
     let src = Source {
         model: &model,

@@ -53,7 +53,11 @@ pub async fn demo(file: &Path, addr: &str) -> anyhow::Result<()> {
         })?;
         remove_partial();
     }
-    let store = Store::open(&format!("sqlite://{}", file.display()), OpenMode::MustExist).await?;
+    let url = format!("sqlite://{}", file.display());
+    let store = Store::open(&url, OpenMode::MustExist).await?;
+    println!(
+        "The demo council's measures: hearth kpi --db {url}   (its worklists: hearth worklist --db {url} --team 3)"
+    );
     run(store, addr).await
 }
 

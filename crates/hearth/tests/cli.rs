@@ -508,6 +508,11 @@ fn kpi_gives_every_measure_of_the_plan_with_targets_benchmarks_and_children() {
         (vec!["--scope", "team:999"], "there is no team 999"),
         (vec!["--scope", "dept:1"], "is not a scope"),
         (vec!["--breakdown", "shoe_size"], "not a breakdown"),
+        (vec!["--period", "2099-01"], "2099-01 has not begun"),
+        (
+            vec!["--as-known-on", "2000-01-01"],
+            "nothing had been recorded by the end of 2000-01-01",
+        ),
     ] {
         let mut all = vec!["kpi", "--db", db.as_str()];
         all.extend(args);
