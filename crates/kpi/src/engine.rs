@@ -39,6 +39,9 @@ pub struct Item {
     /// The team and worker it belonged to on `date`.
     pub team: Option<TeamId>,
     pub worker: Option<WorkerId>,
+    /// Which of the periods read in one pass it was counted in (see [`Ctx::each`]).
+    #[serde(skip)]
+    pub slot: u16,
 }
 
 /// Something a measure looked at and left out, with the reason.
@@ -57,9 +60,31 @@ pub struct Left {
 pub struct Tally {
     pub items: Vec<Item>,
     pub left: Vec<Left>,
+    /// The period items are being counted in, when several are read in one pass.
+    slot: u16,
+}
+
+/// One period a measure is read over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+    /// The snapshot date: the last day, or today if that is still to come.
+    pub at: NaiveDate,
+}
+
+impl Span {
+    pub fn new(first: NaiveDate, last: NaiveDate, today: NaiveDate) -> Self {
+        Span {
+            first,
+            last,
+            at: last.min(today),
+        }
+    }
 }
 
 /// What a measure function sees.
+#[derive(Clone, Copy)]
 pub struct Ctx<'m> {
     pub model: &'m Model,
     pub cal: &'m Calendar,
@@ -71,6 +96,47 @@ pub struct Ctx<'m> {
     pub at: NaiveDate,
     /// What is known up to: clocks that have not run out by today are still running.
     pub today: NaiveDate,
+    /// Every period the measure is read over in this pass, in date order: this one alone, or
+    /// each month of a scorecard's trend. Snapshot measures visit each child once and read it
+    /// at every period's end through [`Ctx::each`], rather than fetching it from memory again
+    /// for every month.
+    spans: &'m [Span],
+}
+
+impl<'m> Ctx<'m> {
+    /// The earliest and latest snapshot dates of the pass, to choose the children to visit.
+    pub fn earliest(&self) -> NaiveDate {
+        self.spans.first().map_or(self.at, |s| s.at)
+    }
+
+    pub fn latest(&self) -> NaiveDate {
+        self.spans.last().map_or(self.at, |s| s.at)
+    }
+
+    /// The first day of the earliest period and the last of the latest.
+    pub fn earliest_first(&self) -> NaiveDate {
+        self.spans.first().map_or(self.first, |s| s.first)
+    }
+
+    pub fn latest_last(&self) -> NaiveDate {
+        self.spans.last().map_or(self.last, |s| s.last)
+    }
+
+    /// Runs `f` for each period of the pass, with what it counts placed in that period.
+    pub fn each(&self, t: &mut Tally, mut f: impl FnMut(&Ctx<'m>, &mut Tally)) {
+        for (k, span) in self.spans.iter().enumerate() {
+            let one = Ctx {
+                first: span.first,
+                last: span.last,
+                at: span.at,
+                spans: std::slice::from_ref(span),
+                ..*self
+            };
+            t.slot = u16::try_from(k).expect("fewer than 65,536 periods in a pass");
+            f(&one, t);
+        }
+        t.slot = 0;
+    }
 }
 
 impl Ctx<'_> {
@@ -180,6 +246,7 @@ impl Tally {
             value,
             team,
             worker,
+            slot: self.slot,
         });
     }
 
@@ -241,19 +308,45 @@ pub fn evaluate_into(
     today: NaiveDate,
     tally: &mut Tally,
 ) {
+    let span = Span::new(first, last, today);
+    evaluate_spans(model, cal, ix, measure, &[span], today, tally);
+}
+
+/// Runs one measure over several periods in one pass, each item marked with the index of its
+/// period in `spans` (its `slot`). Only measures read at the period's end, or counting each
+/// child once in a period, can be run this way (see [`reads_each_span`]).
+pub fn evaluate_spans(
+    model: &Model,
+    cal: &Calendar,
+    ix: &Index<'_>,
+    measure: &Measure,
+    spans: &[Span],
+    today: NaiveDate,
+    tally: &mut Tally,
+) {
+    let (Some(head), Some(tail)) = (spans.first(), spans.last()) else {
+        return;
+    };
     let ctx = Ctx {
         model,
         cal,
         ix,
-        first,
-        last,
-        at: last.min(today),
+        first: head.first,
+        last: tail.last,
+        at: tail.at,
         today,
+        spans,
     };
     tally.items.clear();
     tally.left.clear();
+    tally.slot = 0;
     let f = measures::function(&measure.id).expect("every catalogue entry has a function");
     f(&ctx, tally);
+}
+
+/// Whether a measure's function reads every period of a pass through [`Ctx::each`].
+pub fn reads_each_span(measure: &Measure) -> bool {
+    measures::READS_EACH_SPAN.contains(&measure.id.as_str())
 }
 
 /// Whether something placed in `team` (or in no team) falls in a scope.

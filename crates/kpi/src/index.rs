@@ -210,15 +210,21 @@ fn overlapping<'m, T>(
     start: impl Fn(&T) -> NaiveDate,
 ) -> Vec<&'m Child> {
     let from = list.partition_point(|(end, _, _)| *end < first);
-    let mut out: Vec<&Child> = list[from..]
-        .iter()
-        .filter(|(_, _, x)| start(x) <= last)
-        .map(|(_, c, _)| *c)
-        .collect();
-    // Grouped by address, not id: reading each child's id would cost a cache miss apiece.
-    out.sort_unstable_by_key(|c| std::ptr::from_ref::<Child>(c) as usize);
-    out.dedup_by_key(|c| std::ptr::from_ref::<Child>(c) as usize);
-    out
+    distinct(
+        list[from..]
+            .iter()
+            .filter(|(_, _, x)| start(x) <= last)
+            .map(|(_, c, _)| *c)
+            .collect(),
+    )
+}
+
+/// Each child once, in the order they lie in memory. Grouped by address, not id: reading each
+/// child's id would cost a cache miss apiece.
+pub fn distinct(mut children: Vec<&Child>) -> Vec<&Child> {
+    children.sort_unstable_by_key(|c| std::ptr::from_ref::<Child>(c) as usize);
+    children.dedup_by_key(|c| std::ptr::from_ref::<Child>(c) as usize);
+    children
 }
 
 /// The entries of an end-sorted list still running after `at` (ending later, or open).

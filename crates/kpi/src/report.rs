@@ -3,7 +3,7 @@
 
 use crate::benchmarks::{self, Comparison};
 use crate::catalogue::{Counting, Measure};
-use crate::engine::{self, Figure, Item, Left, Subject, Sums};
+use crate::engine::{self, Figure, Item, Left, Span, Subject, Sums};
 use crate::index::Index;
 use crate::measures::age_on;
 use crate::period::Period;
@@ -163,13 +163,10 @@ fn period_label(measure: &Measure, period: Period) -> String {
     }
 }
 
-/// Measures counted in a period that count each child once however often the thing happened:
-/// their months cannot be cut from one pass over a longer span.
-const CHILDREN_ONCE: &[&str] = &["MIS-01", "MIS-03", "EX-02"];
-
 /// Every measure for every period of a trend and every scope (the council, each service, each
-/// team), each cut to all scopes in one pass. A measure of what happened over consecutive months
-/// is evaluated once over all of them and its items dealt into their months by date.
+/// team), each cut to all scopes in one pass. A measure read at each period's end visits each
+/// child once for all the periods; a measure of what happened over consecutive months is
+/// evaluated once over all of them and its items dealt into their months by date.
 pub fn scorecard(src: &Source, measures: &[&'static Measure], periods: &[Period]) -> Vec<Row> {
     let mut rows = Vec::new();
     let months = periods.iter().all(|p| matches!(p, Period::Month { .. }))
@@ -178,14 +175,34 @@ pub fn scorecard(src: &Source, measures: &[&'static Measure], periods: &[Period]
             .all(|w| w[0].last().succ_opt() == Some(w[1].first()));
     // One buffer for every evaluation: growing a fresh one each time costs more than counting.
     let mut tally = engine::Tally::default();
-    // Each month's last day, worked out once rather than at every item dealt into its month.
-    let lasts: Vec<NaiveDate> = periods.iter().map(Period::last).collect();
+    let (model, cal, ix, today) = (src.model, src.cal, src.ix, src.today);
+    let spans: Vec<Span> = periods
+        .iter()
+        .map(|p| Span::new(p.first(), p.last(), today))
+        .collect();
+    // Passes read periods in date order; a scorecard's periods may come in any order.
+    let mut order: Vec<usize> = (0..periods.len()).collect();
+    order.sort_by_key(|k| (spans[*k].at, spans[*k].first));
+    let ordered: Vec<Span> = order.iter().map(|k| spans[*k]).collect();
     for m in measures {
-        let flows = m.counting == Counting::InPeriod && !CHILDREN_ONCE.contains(&m.id.as_str());
-        if months && flows && !periods.is_empty() {
+        if engine::reads_each_span(m) {
+            engine::evaluate_spans(model, cal, ix, m, &ordered, today, &mut tally);
+            let mut by_slot: Vec<Vec<&engine::Item>> = vec![Vec::new(); periods.len()];
+            for i in &tally.items {
+                by_slot[usize::from(i.slot)].push(i);
+            }
+            let mut by_period: Vec<Vec<&engine::Item>> = vec![Vec::new(); periods.len()];
+            for (slot, items) in by_slot.into_iter().enumerate() {
+                by_period[order[slot]] = items;
+            }
+            for (p, items) in periods.iter().zip(by_period) {
+                let sums = engine::sums_of_items(model, m, items.into_iter());
+                push_rows(src, &mut rows, m, *p, sums);
+            }
+        } else if months && m.counting == Counting::InPeriod && !periods.is_empty() {
             let (first, last) = (periods[0].first(), periods[periods.len() - 1].last());
-            let (cal, ix, today) = (src.cal, src.ix, src.today);
-            engine::evaluate_into(src.model, cal, ix, m, first, last, today, &mut tally);
+            engine::evaluate_into(model, cal, ix, m, first, last, today, &mut tally);
+            let lasts: Vec<NaiveDate> = periods.iter().map(Period::last).collect();
             let mut by_month: Vec<Vec<&engine::Item>> = vec![Vec::new(); periods.len()];
             for i in &tally.items {
                 let k = lasts.partition_point(|last| *last < i.date);
@@ -194,23 +211,13 @@ pub fn scorecard(src: &Source, measures: &[&'static Measure], periods: &[Period]
                 }
             }
             for (p, items) in periods.iter().zip(by_month) {
-                let sums = engine::sums_of_items(src.model, m, items.into_iter());
+                let sums = engine::sums_of_items(model, m, items.into_iter());
                 push_rows(src, &mut rows, m, *p, sums);
             }
         } else {
             for &p in periods {
-                let (cal, ix, today) = (src.cal, src.ix, src.today);
-                engine::evaluate_into(
-                    src.model,
-                    cal,
-                    ix,
-                    m,
-                    p.first(),
-                    p.last(),
-                    today,
-                    &mut tally,
-                );
-                let sums = engine::sums_by_scope(src.model, m, &tally);
+                engine::evaluate_into(model, cal, ix, m, p.first(), p.last(), today, &mut tally);
+                let sums = engine::sums_by_scope(model, m, &tally);
                 push_rows(src, &mut rows, m, p, sums);
             }
         }

@@ -12,12 +12,12 @@ use domain::model::{CarePeriod, Child};
 use rustc_hash::FxHashSet;
 
 pub fn looked_after(ctx: &Ctx, t: &mut Tally) {
-    for c in ctx.ix.in_care_between(ctx.at, ctx.at) {
-        match in_care_on(c, ctx.at) {
+    for c in ctx.ix.in_care_between(ctx.earliest(), ctx.latest()) {
+        ctx.each(t, |ctx, t| match in_care_on(c, ctx.at) {
             Some((p, e)) if !short_break(e) => t.child(c, Some(p.id), ctx.at, true),
             Some((p, _)) => t.leave(c, Some(p.id), ctx.at, "on short breaks only (V3 or V4)"),
             None => {}
-        }
+        });
     }
 }
 
@@ -101,49 +101,55 @@ fn placements_between(c: &Child, from: NaiveDate, to: NaiveDate) -> u32 {
 }
 
 pub fn three_placements(ctx: &Ctx, t: &mut Tally) {
-    for c in ctx.ix.in_care_between(ctx.at, ctx.at) {
-        let Some((p, _)) = looked_after_on(c, ctx.at) else {
-            continue;
-        };
-        let n = placements_between(c, ctx.first, ctx.at);
-        t.child_valued(c, Some(p.id), ctx.at, n >= 3, f64::from(n));
+    for c in ctx.ix.in_care_between(ctx.earliest(), ctx.latest()) {
+        ctx.each(t, |ctx, t| {
+            let Some((p, _)) = looked_after_on(c, ctx.at) else {
+                return;
+            };
+            let n = placements_between(c, ctx.first, ctx.at);
+            t.child_valued(c, Some(p.id), ctx.at, n >= 3, f64::from(n));
+        });
     }
 }
 
 pub fn three_placements_in_two_years(ctx: &Ctx, t: &mut Tally) {
-    let two_years = months_before(ctx.at, 24);
-    for c in ctx.ix.in_care_between(ctx.at, ctx.at) {
-        let Some((p, _)) = looked_after_on(c, ctx.at) else {
-            continue;
-        };
-        if p.start > two_years {
-            continue;
-        }
-        let n = placements_between(c, two_years + chrono::Duration::days(1), ctx.at);
-        t.child_valued(c, Some(p.id), ctx.at, n >= 3, f64::from(n));
+    for c in ctx.ix.in_care_between(ctx.earliest(), ctx.latest()) {
+        ctx.each(t, |ctx, t| {
+            let two_years = months_before(ctx.at, 24);
+            let Some((p, _)) = looked_after_on(c, ctx.at) else {
+                return;
+            };
+            if p.start > two_years {
+                return;
+            }
+            let n = placements_between(c, two_years + chrono::Duration::days(1), ctx.at);
+            t.child_valued(c, Some(p.id), ctx.at, n >= 3, f64::from(n));
+        });
     }
 }
 
 pub fn long_term_stability(ctx: &Ctx, t: &mut Tally) {
-    for c in ctx.ix.in_care_between(ctx.at, ctx.at) {
-        let Some((p, e)) = looked_after_on(c, ctx.at) else {
-            continue;
-        };
-        if age_on(c, ctx.at).is_none_or(|a| a >= 16) || p.start > months_before(ctx.at, 30) {
-            continue;
-        }
-        // When the current placement began: the first of the run of episodes sharing it.
-        let mut since = e.start;
-        for ep in p.episodes.iter().rev().skip_while(|x| x.start > ctx.at) {
-            if ep.placement == e.placement {
-                since = ep.start;
-            } else {
-                break;
+    for c in ctx.ix.in_care_between(ctx.earliest(), ctx.latest()) {
+        ctx.each(t, |ctx, t| {
+            let Some((p, e)) = looked_after_on(c, ctx.at) else {
+                return;
+            };
+            if age_on(c, ctx.at).is_none_or(|a| a >= 16) || p.start > months_before(ctx.at, 30) {
+                return;
             }
-        }
-        let adoption = e.placement.place.0.starts_with('A');
-        let met = adoption || since <= months_before(ctx.at, 24);
-        t.child(c, Some(p.id), ctx.at, met);
+            // When the current placement began: the first of the run of episodes sharing it.
+            let mut since = e.start;
+            for ep in p.episodes.iter().rev().skip_while(|x| x.start > ctx.at) {
+                if ep.placement == e.placement {
+                    since = ep.start;
+                } else {
+                    break;
+                }
+            }
+            let adoption = e.placement.place.0.starts_with('A');
+            let met = adoption || since <= months_before(ctx.at, 24);
+            t.child(c, Some(p.id), ctx.at, met);
+        });
     }
 }
 
@@ -172,22 +178,26 @@ pub fn reviews_on_time(ctx: &Ctx, t: &mut Tally) {
 }
 
 pub fn visited_in_six_weeks(ctx: &Ctx, t: &mut Tally) {
-    for c in ctx.ix.in_care_between(ctx.at, ctx.at) {
-        let Some((p, _)) = looked_after_on(c, ctx.at) else {
-            continue;
-        };
-        let last = c
-            .visits
-            .iter()
-            .filter(|v| v.kind == VisitKind::LookedAfter && v.date >= p.start && v.date <= ctx.at)
-            .map(|v| v.date)
-            .max();
-        let since = (ctx.at - last.unwrap_or(p.start)).num_days();
-        let met = match last {
-            Some(_) => since <= 42,
-            None => since < 7,
-        };
-        t.child_valued(c, Some(p.id), ctx.at, met, since as f64);
+    for c in ctx.ix.in_care_between(ctx.earliest(), ctx.latest()) {
+        ctx.each(t, |ctx, t| {
+            let Some((p, _)) = looked_after_on(c, ctx.at) else {
+                return;
+            };
+            let last = c
+                .visits
+                .iter()
+                .filter(|v| {
+                    v.kind == VisitKind::LookedAfter && v.date >= p.start && v.date <= ctx.at
+                })
+                .map(|v| v.date)
+                .max();
+            let since = (ctx.at - last.unwrap_or(p.start)).num_days();
+            let met = match last {
+                Some(_) => since <= 42,
+                None => since < 7,
+            };
+            t.child_valued(c, Some(p.id), ctx.at, met, since as f64);
+        });
     }
 }
 
@@ -216,10 +226,12 @@ pub fn permanence_by_second_review(ctx: &Ctx, t: &mut Tally) {
 }
 
 fn placed_in(ctx: &Ctx, t: &mut Tally, matches: fn(&str) -> bool) {
-    for c in ctx.ix.in_care_between(ctx.at, ctx.at) {
-        if let Some((p, e)) = looked_after_on(c, ctx.at) {
-            t.child(c, Some(p.id), ctx.at, matches(&e.placement.place.0));
-        }
+    for c in ctx.ix.in_care_between(ctx.earliest(), ctx.latest()) {
+        ctx.each(t, |ctx, t| {
+            if let Some((p, e)) = looked_after_on(c, ctx.at) {
+                t.child(c, Some(p.id), ctx.at, matches(&e.placement.place.0));
+            }
+        });
     }
 }
 
@@ -240,19 +252,21 @@ pub fn independent_living(ctx: &Ctx, t: &mut Tally) {
 }
 
 fn checked(ctx: &Ctx, t: &mut Tally, check: &str) {
-    let since = months_before(ctx.at, 12);
-    for c in ctx.ix.in_care_between(ctx.at, ctx.at) {
-        let Some((p, _)) = looked_after_on(c, ctx.at) else {
-            continue;
-        };
-        if p.start > since {
-            continue;
-        }
-        let done = c
-            .health_checks
-            .iter()
-            .any(|(k, d)| k == check && *d > since && *d <= ctx.at);
-        t.child(c, Some(p.id), ctx.at, done);
+    for c in ctx.ix.in_care_between(ctx.earliest(), ctx.latest()) {
+        ctx.each(t, |ctx, t| {
+            let since = months_before(ctx.at, 12);
+            let Some((p, _)) = looked_after_on(c, ctx.at) else {
+                return;
+            };
+            if p.start > since {
+                return;
+            }
+            let done = c
+                .health_checks
+                .iter()
+                .any(|(k, d)| k == check && *d > since && *d <= ctx.at);
+            t.child(c, Some(p.id), ctx.at, done);
+        });
     }
 }
 
@@ -265,51 +279,60 @@ pub fn dental_checked(ctx: &Ctx, t: &mut Tally) {
 }
 
 pub fn three_workers(ctx: &Ctx, t: &mut Tally) {
-    for c in ctx.ix.in_care_between(ctx.at, ctx.at) {
-        let Some((p, _)) = looked_after_on(c, ctx.at) else {
-            continue;
-        };
-        let workers: FxHashSet<_> = c
-            .allocations
-            .iter()
-            .filter(|a| a.from <= ctx.at && a.to.is_none_or(|e| e > ctx.first))
-            .map(|a| a.worker)
-            .collect();
-        t.child_valued(
-            c,
-            Some(p.id),
-            ctx.at,
-            workers.len() >= 3,
-            workers.len() as f64,
-        );
+    for c in ctx.ix.in_care_between(ctx.earliest(), ctx.latest()) {
+        ctx.each(t, |ctx, t| {
+            let Some((p, _)) = looked_after_on(c, ctx.at) else {
+                return;
+            };
+            let workers: FxHashSet<_> = c
+                .allocations
+                .iter()
+                .filter(|a| a.from <= ctx.at && a.to.is_none_or(|e| e > ctx.first))
+                .map(|a| a.worker)
+                .collect();
+            t.child_valued(
+                c,
+                Some(p.id),
+                ctx.at,
+                workers.len() >= 3,
+                workers.len() as f64,
+            );
+        });
     }
 }
 
 pub fn pep_up_to_date(ctx: &Ctx, t: &mut Tally) {
-    let since = months_before(ctx.at, 6);
-    for c in ctx.ix.in_care_between(ctx.at, ctx.at) {
-        let Some((p, _)) = looked_after_on(c, ctx.at) else {
-            continue;
-        };
-        if !age_on(c, ctx.at).is_some_and(|a| (5..=15).contains(&a)) {
-            continue;
-        }
-        let done = c.peps.iter().any(|d| *d > since && *d <= ctx.at);
-        t.child(c, Some(p.id), ctx.at, done);
+    for c in ctx.ix.in_care_between(ctx.earliest(), ctx.latest()) {
+        ctx.each(t, |ctx, t| {
+            let since = months_before(ctx.at, 6);
+            let Some((p, _)) = looked_after_on(c, ctx.at) else {
+                return;
+            };
+            if !age_on(c, ctx.at).is_some_and(|a| (5..=15).contains(&a)) {
+                return;
+            }
+            let done = c.peps.iter().any(|d| *d > since && *d <= ctx.at);
+            t.child(c, Some(p.id), ctx.at, done);
+        });
     }
 }
 
 pub fn went_missing(ctx: &Ctx, t: &mut Tally) {
-    let until = ctx.last.min(ctx.today);
-    for c in ctx.ix.in_care_between(ctx.first, ctx.last) {
-        let during = c.care_periods.iter().find(|p| {
-            p.start <= until
-                && p.end.as_ref().is_none_or(|(e, _)| *e >= ctx.first)
-                && !short_break(p.current_episode())
+    for c in ctx
+        .ix
+        .in_care_between(ctx.earliest_first(), ctx.latest_last())
+    {
+        ctx.each(t, |ctx, t| {
+            let until = ctx.last.min(ctx.today);
+            let during = c.care_periods.iter().find(|p| {
+                p.start <= until
+                    && p.end.as_ref().is_none_or(|(e, _)| *e >= ctx.first)
+                    && !short_break(p.current_episode())
+            });
+            let Some(p) = during else { return };
+            let went = c.missing.iter().any(|m| ctx.in_period(m.start.date()));
+            t.child(c, Some(p.id), until, went);
         });
-        let Some(p) = during else { continue };
-        let went = c.missing.iter().any(|m| ctx.in_period(m.start.date()));
-        t.child(c, Some(p.id), until, went);
     }
 }
 
@@ -368,32 +391,36 @@ pub fn decision_to_match(ctx: &Ctx, t: &mut Tally) {
 
 pub fn sgo_assessments(ctx: &Ctx, t: &mut Tally) {
     for c in &ctx.ix.permanence {
-        let Some(started) = step(c, PermanenceStep::SgoAssessmentStarted)
-            .filter(|d| *d <= ctx.at)
-            .max()
-        else {
-            continue;
-        };
-        let granted = step(c, PermanenceStep::SgoGranted).any(|d| d >= started && d <= ctx.at);
-        if !granted {
-            t.child_valued(c, None, ctx.at, true, (ctx.at - started).num_days() as f64);
-        }
+        ctx.each(t, |ctx, t| {
+            let Some(started) = step(c, PermanenceStep::SgoAssessmentStarted)
+                .filter(|d| *d <= ctx.at)
+                .max()
+            else {
+                return;
+            };
+            let granted = step(c, PermanenceStep::SgoGranted).any(|d| d >= started && d <= ctx.at);
+            if !granted {
+                t.child_valued(c, None, ctx.at, true, (ctx.at - started).num_days() as f64);
+            }
+        });
     }
 }
 
 pub fn long_term_matched(ctx: &Ctx, t: &mut Tally) {
-    for c in ctx.ix.in_care_between(ctx.at, ctx.at) {
-        let Some((p, _)) = looked_after_on(c, ctx.at) else {
-            continue;
-        };
-        let plan = c
-            .permanence_plans
-            .iter()
-            .filter(|(_, d)| *d <= ctx.at)
-            .max_by_key(|(_, d)| *d);
-        if plan.is_some_and(|(k, _)| *k == PermanencePlan::LongTermFostering) {
-            let matched = step(c, PermanenceStep::LongTermMatch).any(|d| d <= ctx.at);
-            t.child(c, Some(p.id), ctx.at, matched);
-        }
+    for c in ctx.ix.in_care_between(ctx.earliest(), ctx.latest()) {
+        ctx.each(t, |ctx, t| {
+            let Some((p, _)) = looked_after_on(c, ctx.at) else {
+                return;
+            };
+            let plan = c
+                .permanence_plans
+                .iter()
+                .filter(|(_, d)| *d <= ctx.at)
+                .max_by_key(|(_, d)| *d);
+            if plan.is_some_and(|(k, _)| *k == PermanencePlan::LongTermFostering) {
+                let matched = step(c, PermanenceStep::LongTermMatch).any(|d| d <= ctx.at);
+                t.child(c, Some(p.id), ctx.at, matched);
+            }
+        });
     }
 }

@@ -1,8 +1,8 @@
 //! Contacts, referrals, assessments and children in need.
 
-use super::months_before;
+use super::{months_before, open_referral_on};
 use crate::engine::{Ctx, Tally};
-use crate::index::{between, running_after};
+use crate::index::{between, distinct, running_after};
 use domain::codes::{AssessmentKind, ContactDecision};
 
 pub fn contacts_decided_in_a_day(ctx: &Ctx, t: &mut Tally) {
@@ -174,8 +174,9 @@ pub fn child_seen_in_assessment(ctx: &Ctx, t: &mut Tally) {
 }
 
 pub fn assessments_overdue(ctx: &Ctx, t: &mut Tally) {
-    for (_, c, a) in running_after(&ctx.ix.assessments_by_end, ctx.at) {
-        if a.start > ctx.at {
+    let latest = ctx.latest();
+    for (end, c, a) in running_after(&ctx.ix.assessments_by_end, ctx.earliest()) {
+        if a.start > latest {
             continue;
         }
         // An assessment of a case since closed is no longer running.
@@ -184,24 +185,31 @@ pub fn assessments_overdue(ctx: &Ctx, t: &mut Tally) {
             .iter()
             .find(|r| r.id == a.referral)
             .and_then(|r| r.closed.as_ref())
-            .is_some_and(|(d, _)| *d <= ctx.at);
-        if closed {
-            continue;
-        }
+            .map(|(d, _)| *d);
         // Past its 45th working day: compared as dates, so a weekend snapshot counts it too.
-        if ctx.cal.add_working_days(a.start, 45) < ctx.at {
-            let days = ctx.wd(a.start, ctx.at);
-            t.child_valued(c, Some(a.id), ctx.at, true, days as f64);
-        }
+        let due = ctx.cal.add_working_days(a.start, 45);
+        ctx.each(t, |ctx, t| {
+            let running = a.start <= ctx.at && *end > ctx.at;
+            if running && closed.is_none_or(|d| d > ctx.at) && due < ctx.at {
+                let days = ctx.wd(a.start, ctx.at);
+                t.child_valued(c, Some(a.id), ctx.at, true, days as f64);
+            }
+        });
     }
 }
 
 pub fn children_in_need(ctx: &Ctx, t: &mut Tally) {
-    let mut seen = rustc_hash::FxHashSet::default();
-    for (_, c, r) in running_after(&ctx.ix.referrals_by_end, ctx.at) {
-        if r.date <= ctx.at && seen.insert(c.id()) {
-            t.child(c, Some(r.id), ctx.at, true);
-        }
+    let latest = ctx.latest();
+    let referred = running_after(&ctx.ix.referrals_by_end, ctx.earliest())
+        .iter()
+        .filter(|(_, _, r)| r.date <= latest)
+        .map(|(_, c, _)| *c);
+    for c in distinct(referred.collect()) {
+        ctx.each(t, |ctx, t| {
+            if let Some(r) = open_referral_on(c, ctx.at) {
+                t.child(c, Some(r.id), ctx.at, true);
+            }
+        });
     }
 }
 
@@ -215,12 +223,14 @@ pub fn cin_episode_length(ctx: &Ctx, t: &mut Tally) {
 
 pub fn cin_plans(ctx: &Ctx, t: &mut Tally) {
     for c in &ctx.ix.cin_plans {
-        if let Some(p) = c
-            .cin_plans
-            .iter()
-            .find(|p| p.start <= ctx.at && p.end.is_none_or(|e| e > ctx.at))
-        {
-            t.child(c, Some(p.id), ctx.at, true);
-        }
+        ctx.each(t, |ctx, t| {
+            if let Some(p) = c
+                .cin_plans
+                .iter()
+                .find(|p| p.start <= ctx.at && p.end.is_none_or(|e| e > ctx.at))
+            {
+                t.child(c, Some(p.id), ctx.at, true);
+            }
+        });
     }
 }

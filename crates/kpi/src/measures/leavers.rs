@@ -112,61 +112,69 @@ pub fn neet_19_to_21(ctx: &Ctx, t: &mut Tally) {
 }
 
 pub fn eet_19_to_25(ctx: &Ctx, t: &mut Tally) {
-    let since = months_before(ctx.at, 12);
     for c in &ctx.ix.leavers {
-        if !age_on(c, ctx.at).is_some_and(|a| (19..=25).contains(&a)) || !care_leaver_by(c, ctx.at)
-        {
-            continue;
-        }
-        let latest = c
-            .care_leaver_contacts
-            .iter()
-            .filter(|k| k.at > since && k.at <= ctx.at && k.in_touch)
-            .max_by_key(|k| k.at);
-        match latest {
-            Some(k) => t.child(c, None, ctx.at, eet(k)),
-            None => t.leave(c, None, ctx.at, "not in touch in the last 12 months"),
-        }
+        ctx.each(t, |ctx, t| {
+            let since = months_before(ctx.at, 12);
+            if !age_on(c, ctx.at).is_some_and(|a| (19..=25).contains(&a))
+                || !care_leaver_by(c, ctx.at)
+            {
+                return;
+            }
+            let latest = c
+                .care_leaver_contacts
+                .iter()
+                .filter(|k| k.at > since && k.at <= ctx.at && k.in_touch)
+                .max_by_key(|k| k.at);
+            match latest {
+                Some(k) => t.child(c, None, ctx.at, eet(k)),
+                None => t.leave(c, None, ctx.at, "not in touch in the last 12 months"),
+            }
+        });
     }
 }
 
 pub fn pathway_plans(ctx: &Ctx, t: &mut Tally) {
-    let since = months_before(ctx.at, 6);
     for c in &ctx.ix.in_care {
-        if !age_on(c, ctx.at).is_some_and(|a| (18..=21).contains(&a)) || !care_leaver_by(c, ctx.at)
-        {
-            continue;
-        }
-        let reviewed = c
-            .care_leaver_contacts
-            .iter()
-            .any(|k| k.pathway_plan_reviewed && k.at > since && k.at <= ctx.at);
-        t.child(c, None, ctx.at, reviewed);
+        ctx.each(t, |ctx, t| {
+            let since = months_before(ctx.at, 6);
+            if !age_on(c, ctx.at).is_some_and(|a| (18..=21).contains(&a))
+                || !care_leaver_by(c, ctx.at)
+            {
+                return;
+            }
+            let reviewed = c
+                .care_leaver_contacts
+                .iter()
+                .any(|k| k.pathway_plan_reviewed && k.at > since && k.at <= ctx.at);
+            t.child(c, None, ctx.at, reviewed);
+        });
     }
 }
 
 pub fn neet_16_to_18(ctx: &Ctx, t: &mut Tally) {
-    let since = months_before(ctx.at, 6);
     for c in &ctx.ix.in_care {
-        if !age_on(c, ctx.at).is_some_and(|a| (16..=18).contains(&a)) {
-            continue;
-        }
-        if looked_after_on(c, ctx.at).is_none() && !care_leaver_by(c, ctx.at) {
-            continue;
-        }
-        let latest = c
-            .care_leaver_contacts
-            .iter()
-            .filter(|k| k.activity.is_some() && k.at > since && k.at <= ctx.at)
-            .max_by_key(|k| k.at);
-        match latest {
-            Some(k) => t.child(c, None, ctx.at, !eet(k)),
-            None => t.leave(
-                c,
-                None,
-                ctx.at,
-                "no activity recorded in the last six months",
-            ),
-        }
+        ctx.each(t, |ctx, t| {
+            let since = months_before(ctx.at, 6);
+            if !age_on(c, ctx.at).is_some_and(|a| (16..=18).contains(&a)) {
+                return;
+            }
+            if looked_after_on(c, ctx.at).is_none() && !care_leaver_by(c, ctx.at) {
+                return;
+            }
+            let latest = c
+                .care_leaver_contacts
+                .iter()
+                .filter(|k| k.activity.is_some() && k.at > since && k.at <= ctx.at)
+                .max_by_key(|k| k.at);
+            match latest {
+                Some(k) => t.child(c, None, ctx.at, !eet(k)),
+                None => t.leave(
+                    c,
+                    None,
+                    ctx.at,
+                    "no activity recorded in the last six months",
+                ),
+            }
+        });
     }
 }

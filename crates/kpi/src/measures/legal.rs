@@ -53,9 +53,11 @@ fn children(
     open: fn(&Child, chrono::NaiveDate) -> Option<domain::RecordId>,
 ) {
     for c in &ctx.ix.legal {
-        if let Some(r) = open(c, ctx.at) {
-            t.child(c, Some(r), ctx.at, true);
-        }
+        ctx.each(t, |ctx, t| {
+            if let Some(r) = open(c, ctx.at) {
+                t.child(c, Some(r), ctx.at, true);
+            }
+        });
     }
 }
 
@@ -65,15 +67,17 @@ fn families(
     t: &mut Tally,
     open: fn(&Child, chrono::NaiveDate) -> Option<domain::RecordId>,
 ) {
-    let mut seen = FxHashSet::default();
-    for c in &ctx.ix.legal {
-        if let Some(r) = open(c, ctx.at) {
-            let family = c.details.family.map_or(u64::MAX - c.id().0, |f| f.0);
-            if seen.insert(family) {
-                t.child(c, Some(r), ctx.at, true);
+    ctx.each(t, |ctx, t| {
+        let mut seen = FxHashSet::default();
+        for c in &ctx.ix.legal {
+            if let Some(r) = open(c, ctx.at) {
+                let family = c.details.family.map_or(u64::MAX - c.id().0, |f| f.0);
+                if seen.insert(family) {
+                    t.child(c, Some(r), ctx.at, true);
+                }
             }
         }
-    }
+    });
 }
 
 pub fn children_in_pre_proceedings(ctx: &Ctx, t: &mut Tally) {
@@ -94,17 +98,19 @@ pub fn families_in_proceedings(ctx: &Ctx, t: &mut Tally) {
 
 pub fn proceedings_beyond_26_weeks(ctx: &Ctx, t: &mut Tally) {
     for c in &ctx.ix.legal {
-        for p in &c.proceedings {
-            if p.issued <= ctx.at && p.concluded.as_ref().is_none_or(|(e, _)| *e > ctx.at) {
-                let days = (ctx.at - p.issued).num_days();
-                t.child_valued(
-                    c,
-                    Some(p.id),
-                    ctx.at,
-                    days > TWENTY_SIX_WEEKS,
-                    days as f64 / 7.0,
-                );
+        ctx.each(t, |ctx, t| {
+            for p in &c.proceedings {
+                if p.issued <= ctx.at && p.concluded.as_ref().is_none_or(|(e, _)| *e > ctx.at) {
+                    let days = (ctx.at - p.issued).num_days();
+                    t.child_valued(
+                        c,
+                        Some(p.id),
+                        ctx.at,
+                        days > TWENTY_SIX_WEEKS,
+                        days as f64 / 7.0,
+                    );
+                }
             }
-        }
+        });
     }
 }

@@ -52,9 +52,11 @@ pub fn interviews_held(ctx: &Ctx, t: &mut Tally) {
 
 pub fn children_missing(ctx: &Ctx, t: &mut Tally) {
     for c in &ctx.ix.missing {
-        if let Some(m) = c.missing.iter().find(|m| ctx.in_period(m.start.date())) {
-            t.child(c, Some(m.id), m.start.date(), true);
-        }
+        ctx.each(t, |ctx, t| {
+            if let Some(m) = c.missing.iter().find(|m| ctx.in_period(m.start.date())) {
+                t.child(c, Some(m.id), m.start.date(), true);
+            }
+        });
     }
 }
 
@@ -68,9 +70,11 @@ pub fn hub_referrals(ctx: &Ctx, t: &mut Tally) {
 
 pub fn children_screened(ctx: &Ctx, t: &mut Tally) {
     for c in &ctx.ix.exploitation {
-        if let Some(s) = c.screenings.iter().find(|s| ctx.in_period(s.date)) {
-            t.child(c, Some(s.id), s.date, true);
-        }
+        ctx.each(t, |ctx, t| {
+            if let Some(s) = c.screenings.iter().find(|s| ctx.in_period(s.date)) {
+                t.child(c, Some(s.id), s.date, true);
+            }
+        });
     }
 }
 

@@ -14,9 +14,20 @@ pub use protection::CORE_GROUP_INTERVAL;
 
 use crate::engine::{Ctx, Tally};
 use chrono::{Datelike, Months, NaiveDate};
-use domain::model::{CareEpisode, CarePeriod, Child};
+use domain::model::{CareEpisode, CarePeriod, Child, Referral};
 
 pub type Function = fn(&Ctx, &mut Tally);
+
+/// Measures whose functions read every period of a pass through `Ctx::each`: every measure
+/// read at a period's end, and those counting each child once in a period, so that a scorecard
+/// visits each child once for all its months.
+pub const READS_EACH_SPAN: &[&str] = &[
+    "AS-04", "CIN-01", "CIN-03", "CP-01", "CP-01n", "CP-04b", "CP-05", "CP-06a", "CP-06b",
+    "CP-08a", "CP-08b", "CLA-01", "CLA-01n", "CLA-03", "CLA-03b", "CLA-04", "CLA-06", "CLA-09a",
+    "CLA-09b", "CLA-09c", "CLA-09d", "CLA-10a", "CLA-10b", "CLA-12", "CLA-14", "LEG-02", "LEG-03",
+    "LEG-04", "LEG-05", "LEG-06", "CL-01b", "CL-05", "YP-01", "WF-01", "WF-02", "WF-03", "WF-03b",
+    "WF-07", "WF-08", "AL-01", "QA-01", "PM-01", "PM-02", "MIS-01", "MIS-03", "EX-02",
+];
 
 /// The function that computes a catalogue entry.
 pub fn function(id: &str) -> Option<Function> {
@@ -159,6 +170,14 @@ pub(crate) fn short_break(e: &CareEpisode) -> bool {
 }
 
 /// The period of care open on a date and its episode that day.
+/// The child's earliest referral open on a date: made by then, its episode not yet closed.
+pub fn open_referral_on(c: &Child, d: NaiveDate) -> Option<&Referral> {
+    c.referrals
+        .iter()
+        .filter(|r| r.date <= d && r.closed.as_ref().is_none_or(|(end, _)| *end > d))
+        .min_by_key(|r| r.date)
+}
+
 pub fn in_care_on(c: &Child, d: NaiveDate) -> Option<(&CarePeriod, &CareEpisode)> {
     c.care_periods
         .iter()

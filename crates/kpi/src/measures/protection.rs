@@ -74,10 +74,12 @@ fn open_on(c: &Child, d: chrono::NaiveDate) -> Option<&CpPlan> {
 }
 
 pub fn on_plan(ctx: &Ctx, t: &mut Tally) {
-    for c in ctx.ix.on_plan_between(ctx.at, ctx.at) {
-        if let Some(p) = open_on(c, ctx.at) {
-            t.child(c, Some(p.id), ctx.at, true);
-        }
+    for c in ctx.ix.on_plan_between(ctx.earliest(), ctx.latest()) {
+        ctx.each(t, |ctx, t| {
+            if let Some(p) = open_on(c, ctx.at) {
+                t.child(c, Some(p.id), ctx.at, true);
+            }
+        });
     }
 }
 
@@ -115,49 +117,55 @@ pub fn ended_two_years(ctx: &Ctx, t: &mut Tally) {
 }
 
 pub fn open_two_years(ctx: &Ctx, t: &mut Tally) {
-    for c in ctx.ix.on_plan_between(ctx.at, ctx.at) {
-        if let Some(p) = open_on(c, ctx.at) {
-            let days = days_inclusive(p.start, ctx.at);
-            t.child_valued(c, Some(p.id), ctx.at, days >= 730, days as f64);
-        }
+    for c in ctx.ix.on_plan_between(ctx.earliest(), ctx.latest()) {
+        ctx.each(t, |ctx, t| {
+            if let Some(p) = open_on(c, ctx.at) {
+                let days = days_inclusive(p.start, ctx.at);
+                t.child_valued(c, Some(p.id), ctx.at, days >= 730, days as f64);
+            }
+        });
     }
 }
 
 pub fn reviewed_on_time(ctx: &Ctx, t: &mut Tally) {
-    for c in ctx.ix.on_plan_between(ctx.at, ctx.at) {
-        let Some(p) = open_on(c, ctx.at) else {
-            continue;
-        };
-        if months_after(p.start, 3) > ctx.at {
-            t.leave(
-                c,
-                Some(p.id),
-                ctx.at,
-                "on a plan for less than three months",
-            );
-            continue;
-        }
-        let mut reviews: Vec<_> = p.reviews.iter().copied().filter(|r| *r <= ctx.at).collect();
-        reviews.sort_unstable();
-        let dues = schedule(months_after(p.start, 3), &reviews, ctx.at, None, |_, h| {
-            months_after(h, 6)
+    for c in ctx.ix.on_plan_between(ctx.earliest(), ctx.latest()) {
+        ctx.each(t, |ctx, t| {
+            let Some(p) = open_on(c, ctx.at) else {
+                return;
+            };
+            if months_after(p.start, 3) > ctx.at {
+                t.leave(
+                    c,
+                    Some(p.id),
+                    ctx.at,
+                    "on a plan for less than three months",
+                );
+                return;
+            }
+            let mut reviews: Vec<_> = p.reviews.iter().copied().filter(|r| *r <= ctx.at).collect();
+            reviews.sort_unstable();
+            let dues = schedule(months_after(p.start, 3), &reviews, ctx.at, None, |_, h| {
+                months_after(h, 6)
+            });
+            let on_time = dues
+                .iter()
+                .all(|d| d.held.is_some_and(|h| h <= d.due) || d.due >= ctx.today);
+            t.child(c, Some(p.id), ctx.at, on_time);
         });
-        let on_time = dues
-            .iter()
-            .all(|d| d.held.is_some_and(|h| h <= d.due) || d.due >= ctx.today);
-        t.child(c, Some(p.id), ctx.at, on_time);
     }
 }
 
 fn open_nine_months(ctx: &Ctx, t: &mut Tally, days_as_numerator: bool) {
-    for c in ctx.ix.on_plan_between(ctx.at, ctx.at) {
-        if let Some(p) = open_on(c, ctx.at)
-            && months_after(p.start, 9) <= ctx.at
-        {
-            let days = (ctx.at - p.start).num_days() as f64;
-            let num = if days_as_numerator { days } else { 1.0 };
-            t.push(c, Some(p.id), ctx.at, num, 1.0, Some(days));
-        }
+    for c in ctx.ix.on_plan_between(ctx.earliest(), ctx.latest()) {
+        ctx.each(t, |ctx, t| {
+            if let Some(p) = open_on(c, ctx.at)
+                && months_after(p.start, 9) <= ctx.at
+            {
+                let days = (ctx.at - p.start).num_days() as f64;
+                let num = if days_as_numerator { days } else { 1.0 };
+                t.push(c, Some(p.id), ctx.at, num, 1.0, Some(days));
+            }
+        });
     }
 }
 
@@ -191,40 +199,44 @@ pub fn core_groups_on_time(ctx: &Ctx, t: &mut Tally) {
 }
 
 pub fn visited_in_10(ctx: &Ctx, t: &mut Tally) {
-    for c in ctx.ix.on_plan_between(ctx.at, ctx.at) {
-        let Some(p) = open_on(c, ctx.at) else {
-            continue;
-        };
-        let last = c
-            .visits
-            .iter()
-            .filter(|v| v.kind == VisitKind::ChildProtection && v.seen)
-            .filter(|v| p.start <= v.date && v.date <= ctx.at)
-            .map(|v| v.date)
-            .max();
-        let from = last.unwrap_or(p.start);
-        let since = ctx.wd(from, ctx.at);
-        // Compare due dates, not counts: a snapshot on a weekend adds no working days.
-        let met = ctx.cal.add_working_days(from, 10) >= ctx.at;
-        t.child_valued(c, Some(p.id), ctx.at, met, since as f64);
+    for c in ctx.ix.on_plan_between(ctx.earliest(), ctx.latest()) {
+        ctx.each(t, |ctx, t| {
+            let Some(p) = open_on(c, ctx.at) else {
+                return;
+            };
+            let last = c
+                .visits
+                .iter()
+                .filter(|v| v.kind == VisitKind::ChildProtection && v.seen)
+                .filter(|v| p.start <= v.date && v.date <= ctx.at)
+                .map(|v| v.date)
+                .max();
+            let from = last.unwrap_or(p.start);
+            let since = ctx.wd(from, ctx.at);
+            // Compare due dates, not counts: a snapshot on a weekend adds no working days.
+            let met = ctx.cal.add_working_days(from, 10) >= ctx.at;
+            t.child_valued(c, Some(p.id), ctx.at, met, since as f64);
+        });
     }
 }
 
 pub fn seen_alone(ctx: &Ctx, t: &mut Tally) {
-    for c in ctx.ix.on_plan_between(ctx.at, ctx.at) {
-        let Some(p) = open_on(c, ctx.at) else {
-            continue;
-        };
-        let last = c
-            .visits
-            .iter()
-            .filter(|v| v.kind == VisitKind::ChildProtection)
-            .filter(|v| p.start <= v.date && v.date <= ctx.at)
-            .max_by_key(|v| v.date);
-        match last {
-            Some(v) => t.child(c, Some(v.id), ctx.at, v.seen_alone),
-            None => t.leave(c, Some(p.id), ctx.at, "no child protection visit yet"),
-        }
+    for c in ctx.ix.on_plan_between(ctx.earliest(), ctx.latest()) {
+        ctx.each(t, |ctx, t| {
+            let Some(p) = open_on(c, ctx.at) else {
+                return;
+            };
+            let last = c
+                .visits
+                .iter()
+                .filter(|v| v.kind == VisitKind::ChildProtection)
+                .filter(|v| p.start <= v.date && v.date <= ctx.at)
+                .max_by_key(|v| v.date);
+            match last {
+                Some(v) => t.child(c, Some(v.id), ctx.at, v.seen_alone),
+                None => t.leave(c, Some(p.id), ctx.at, "no child protection visit yet"),
+            }
+        });
     }
 }
 
