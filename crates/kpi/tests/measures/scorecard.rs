@@ -7,23 +7,29 @@ use domain::calendar::Calendar;
 use kpi::report::{self, Source};
 use kpi::{Index, Period, Scope};
 
-#[test]
-fn the_scorecard_agrees_with_every_figure_computed_alone() {
-    let cal = Calendar::england_and_wales();
-    let end = NaiveDate::from_ymd_opt(2025, 3, 31).unwrap();
+/// A synthetic council of `years` of history up to `end`.
+fn council(seed: u64, years: u32, end: NaiveDate) -> Model {
     let options = synth::Options {
-        seed: 7,
-        years: 2,
+        seed,
+        years,
         end,
         scale: 1,
     };
     let mut model = Model::new();
     synth::generate(
         &options,
-        cal,
+        Calendar::england_and_wales(),
         |e| model.apply(&e).expect("folds"),
         |_, _| {},
     );
+    model
+}
+
+#[test]
+fn the_scorecard_agrees_with_every_figure_computed_alone() {
+    let cal = Calendar::england_and_wales();
+    let end = NaiveDate::from_ymd_opt(2025, 3, 31).unwrap();
+    let model = council(7, 2, end);
     let ix = Index::new(&model);
     let src = Source {
         model: &model,
@@ -106,19 +112,7 @@ fn the_scorecard_agrees_with_every_figure_computed_alone() {
 fn periods_of_any_length_in_any_order_read_in_one_pass_agree_with_each_alone() {
     let cal = Calendar::england_and_wales();
     let end = NaiveDate::from_ymd_opt(2025, 3, 31).unwrap();
-    let options = synth::Options {
-        seed: 11,
-        years: 1,
-        end,
-        scale: 1,
-    };
-    let mut model = Model::new();
-    synth::generate(
-        &options,
-        cal,
-        |e| model.apply(&e).expect("folds"),
-        |_, _| {},
-    );
+    let model = council(11, 1, end);
     let ix = Index::new(&model);
     let src = Source {
         model: &model,
