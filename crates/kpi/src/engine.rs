@@ -62,6 +62,25 @@ pub struct Tally {
     pub left: Vec<Left>,
     /// The period items are being counted in, when several are read in one pass.
     slot: u16,
+    /// When set, items go straight into sums by period and team instead of being kept: a
+    /// scorecard needs the figures, not the lists behind them.
+    summing: Option<Summing>,
+}
+
+/// Sums by period and team, filled as a measure counts.
+#[derive(Debug, Clone)]
+struct Summing {
+    /// Which period an item is summed in: its slot in the pass, or the month its date falls
+    /// in (given by each month's last day).
+    by: Buckets,
+    keep_values: bool,
+    periods: Vec<TeamSums>,
+}
+
+#[derive(Debug, Clone)]
+enum Buckets {
+    Slot,
+    Date(Vec<NaiveDate>),
 }
 
 /// One period a measure is read over.
@@ -150,6 +169,34 @@ impl Ctx<'_> {
 }
 
 impl Tally {
+    /// A tally that sums what it is given by the slot of each period in the pass.
+    pub fn summing_by_slot(measure: &Measure, periods: usize) -> Self {
+        Self::summing(measure, Buckets::Slot, periods)
+    }
+
+    /// A tally that sums what it is given into consecutive periods by date, given their last
+    /// days; anything after the last is dropped.
+    pub fn summing_by_date(measure: &Measure, lasts: Vec<NaiveDate>) -> Self {
+        let n = lasts.len();
+        Self::summing(measure, Buckets::Date(lasts), n)
+    }
+
+    fn summing(measure: &Measure, by: Buckets, periods: usize) -> Self {
+        Tally {
+            summing: Some(Summing {
+                by,
+                keep_values: measure.aggregate == Aggregate::Median,
+                periods: vec![TeamSums::default(); periods],
+            }),
+            ..Tally::default()
+        }
+    }
+
+    /// The sums of a summing tally, a `TeamSums` per period.
+    pub fn into_sums(self) -> Vec<TeamSums> {
+        self.summing.map(|s| s.periods).unwrap_or_default()
+    }
+
     pub fn child(&mut self, c: &Child, record: Option<RecordId>, date: NaiveDate, met: bool) {
         self.push(c, record, date, f64::from(u8::from(met)), 1.0, None);
     }
@@ -175,9 +222,42 @@ impl Tally {
         den: f64,
         value: Option<f64>,
     ) {
-        let subject = Subject::Child(c.id());
         let (team, worker) = allocated_on(c, date);
+        if self.summed(date, team, num, den, value) {
+            return;
+        }
+        let subject = Subject::Child(c.id());
         self.add(subject, record, date, num, den, value, team, worker);
+    }
+
+    /// Adds straight into the sums of a summing tally, saying whether it did.
+    fn summed(
+        &mut self,
+        date: NaiveDate,
+        team: Option<TeamId>,
+        num: f64,
+        den: f64,
+        value: Option<f64>,
+    ) -> bool {
+        let Some(s) = &mut self.summing else {
+            return false;
+        };
+        let k = match &s.by {
+            Buckets::Slot => usize::from(self.slot),
+            Buckets::Date(lasts) => lasts.partition_point(|last| *last < date),
+        };
+        if let Some(sums) = s.periods.get_mut(k) {
+            let one = sums.0.entry(team).or_default();
+            one.num += num;
+            one.den += den;
+            one.n += 1;
+            if s.keep_values
+                && let Some(v) = value
+            {
+                one.values.push(v);
+            }
+        }
+        true
     }
 
     /// A child counted for an allocation the measure already holds, saving the look-up.
@@ -190,6 +270,9 @@ impl Tally {
     ) {
         let (team, worker) = (Some(allocation.team), Some(allocation.worker));
         let num = f64::from(u8::from(met));
+        if self.summed(date, team, num, 1.0, None) {
+            return;
+        }
         self.add(
             Subject::Child(c.id()),
             None,
@@ -213,6 +296,9 @@ impl Tally {
         value: Option<f64>,
     ) {
         let (team, worker) = (Some(terms.team), Some(w));
+        if self.summed(date, team, num, den, value) {
+            return;
+        }
         self.add(
             Subject::Worker(w),
             None,
@@ -257,6 +343,9 @@ impl Tally {
         date: NaiveDate,
         reason: &'static str,
     ) {
+        if self.summing.is_some() {
+            return;
+        }
         let (team, worker) = allocated_on(c, date);
         self.left.push(Left {
             subject: Subject::Child(c.id()),

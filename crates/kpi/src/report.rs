@@ -3,7 +3,7 @@
 
 use crate::benchmarks::{self, Comparison};
 use crate::catalogue::{Counting, Measure};
-use crate::engine::{self, Figure, Item, Left, Span, Subject, Sums};
+use crate::engine::{self, Figure, Item, Left, Span, Subject, Sums, Tally, TeamSums};
 use crate::index::Index;
 use crate::measures::age_on;
 use crate::period::Period;
@@ -173,8 +173,6 @@ pub fn scorecard(src: &Source, measures: &[&'static Measure], periods: &[Period]
         && periods
             .windows(2)
             .all(|w| w[0].last().succ_opt() == Some(w[1].first()));
-    // One buffer for every evaluation: growing a fresh one each time costs more than counting.
-    let mut tally = engine::Tally::default();
     let (model, cal, ix, today) = (src.model, src.cal, src.ix, src.today);
     let spans: Vec<Span> = periods
         .iter()
@@ -185,41 +183,40 @@ pub fn scorecard(src: &Source, measures: &[&'static Measure], periods: &[Period]
     order.sort_by_key(|k| (spans[*k].at, spans[*k].first));
     let ordered: Vec<Span> = order.iter().map(|k| spans[*k]).collect();
     for m in measures {
-        if engine::reads_each_span(m) {
+        let sums: Vec<TeamSums> = if engine::reads_each_span(m) {
+            let mut tally = Tally::summing_by_slot(m, periods.len());
             engine::evaluate_spans(model, cal, ix, m, &ordered, today, &mut tally);
-            let mut by_slot: Vec<Vec<&engine::Item>> = vec![Vec::new(); periods.len()];
-            for i in &tally.items {
-                by_slot[usize::from(i.slot)].push(i);
+            let mut by_period = vec![TeamSums::default(); periods.len()];
+            for (slot, sums) in tally.into_sums().into_iter().enumerate() {
+                by_period[order[slot]] = sums;
             }
-            let mut by_period: Vec<Vec<&engine::Item>> = vec![Vec::new(); periods.len()];
-            for (slot, items) in by_slot.into_iter().enumerate() {
-                by_period[order[slot]] = items;
-            }
-            for (p, items) in periods.iter().zip(by_period) {
-                let sums = engine::sums_of_items(model, m, items.into_iter());
-                push_rows(src, &mut rows, m, *p, sums);
-            }
+            by_period
         } else if months && m.counting == Counting::InPeriod && !periods.is_empty() {
             let (first, last) = (periods[0].first(), periods[periods.len() - 1].last());
+            let mut tally = Tally::summing_by_date(m, periods.iter().map(Period::last).collect());
             engine::evaluate_into(model, cal, ix, m, first, last, today, &mut tally);
-            let lasts: Vec<NaiveDate> = periods.iter().map(Period::last).collect();
-            let mut by_month: Vec<Vec<&engine::Item>> = vec![Vec::new(); periods.len()];
-            for i in &tally.items {
-                let k = lasts.partition_point(|last| *last < i.date);
-                if let Some(bucket) = by_month.get_mut(k) {
-                    bucket.push(i);
-                }
-            }
-            for (p, items) in periods.iter().zip(by_month) {
-                let sums = engine::sums_of_items(model, m, items.into_iter());
-                push_rows(src, &mut rows, m, *p, sums);
-            }
+            tally.into_sums()
         } else {
-            for &p in periods {
-                engine::evaluate_into(model, cal, ix, m, p.first(), p.last(), today, &mut tally);
-                let sums = engine::sums_by_scope(model, m, &tally);
-                push_rows(src, &mut rows, m, p, sums);
-            }
+            periods
+                .iter()
+                .map(|p| {
+                    let mut tally = Tally::summing_by_slot(m, 1);
+                    engine::evaluate_into(
+                        model,
+                        cal,
+                        ix,
+                        m,
+                        p.first(),
+                        p.last(),
+                        today,
+                        &mut tally,
+                    );
+                    tally.into_sums().pop().unwrap_or_default()
+                })
+                .collect()
+        };
+        for (p, team_sums) in periods.iter().zip(sums) {
+            push_rows(src, &mut rows, m, *p, team_sums.scopes(model, m));
         }
     }
     rows
