@@ -1,4 +1,4 @@
-//! The store: the event log and the access log, on SQLite (one file, the default) or PostgreSQL,
+//! The store: the event log, the access log and who may sign in, on SQLite (one file, the default) or PostgreSQL,
 //! from one set of migrations; and replay of the log into the case model.
 //!
 //! Every query is written once, in SQL both databases read (`$1` parameters, `RETURNING`), and
@@ -6,6 +6,7 @@
 //! the log's lock, how a bulk load is sent) are marked where they happen.
 
 mod access;
+mod accounts;
 mod connect;
 mod error;
 mod log;
@@ -14,6 +15,7 @@ mod scan;
 mod schema;
 
 pub use access::{AccessEntry, AccessRecord};
+pub use accounts::{NewUser, User};
 pub use connect::OpenMode;
 pub use error::StoreError;
 pub use log::{Appended, BulkEvent, ExpectedVersion, NewEvent, StoredEvent};

@@ -401,10 +401,10 @@ async fn newer_schema(db: &TestDb) {
         matches!(
             err,
             StoreError::NewerSchema {
-                found: 101,
+                found,
                 known: SCHEMA_VERSION,
                 ..
-            }
+            } if found == SCHEMA_VERSION + 100
         ),
         "{err:?}"
     );
@@ -587,4 +587,45 @@ async fn after_a_checkpoint_the_sqlite_file_alone_holds_everything() {
         store.last_seq().await.unwrap()
     );
     assert_eq!(copied.stream_version("child/49").await.unwrap(), 1);
+}
+
+contract!(users_sign_in_and_sessions_lapse_when_idle, accounts);
+async fn accounts(db: &TestDb) {
+    use store::NewUser;
+    let store = db.open().await;
+    let new = NewUser {
+        username: "asmith".into(),
+        name: "A Smith".into(),
+        role: "practitioner".into(),
+        password_hash: "$argon2id$stand-in".into(),
+        worker: Some(12),
+        team: Some(3),
+    };
+    store.add_user(&new).await.unwrap();
+    let taken = store.add_user(&new).await.unwrap_err().to_string();
+    assert!(taken.contains("already a user called asmith"), "{taken}");
+    let u = store.user("asmith").await.unwrap().unwrap();
+    assert_eq!((u.worker, u.team, u.disabled), (Some(12), Some(3), false));
+    assert!(store.user("nobody").await.unwrap().is_none());
+    assert_eq!(store.sign_in_failed("asmith").await.unwrap(), 1);
+    assert_eq!(store.sign_in_failed("asmith").await.unwrap(), 2);
+    assert_eq!(store.sign_in_failed("nobody").await.unwrap(), 0);
+    store.start_session("asmith", "hash-1").await.unwrap();
+    assert_eq!(
+        store.user("asmith").await.unwrap().unwrap().failed_sign_ins,
+        0
+    );
+    let hour = chrono::Duration::hours(1);
+    let who = store.session_user("hash-1", hour).await.unwrap().unwrap();
+    assert_eq!(who.username, "asmith");
+    assert!(store.session_user("hash-2", hour).await.unwrap().is_none());
+    // Idle for longer than allowed: the session is over, and stays over.
+    let zero = chrono::Duration::zero();
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    assert!(store.session_user("hash-1", zero).await.unwrap().is_none());
+    assert!(store.session_user("hash-1", hour).await.unwrap().is_none());
+    store.start_session("asmith", "hash-3").await.unwrap();
+    store.end_session("hash-3").await.unwrap();
+    assert!(store.session_user("hash-3", hour).await.unwrap().is_none());
+    assert_eq!(store.users().await.unwrap().len(), 1);
 }
