@@ -6,8 +6,9 @@ use std::path::Path;
 use store::{OpenMode, Store};
 
 pub async fn serve(db: &Db, addr: &str) -> anyhow::Result<()> {
+    let cal = crate::cli::calendar(db)?;
     let store = Store::open(&db.db, OpenMode::MustExist).await?;
-    run(store, addr).await
+    run(store, addr, cal, false).await
 }
 
 /// Seeds the demo council the first time, then serves it.
@@ -58,20 +59,101 @@ pub async fn demo(file: &Path, addr: &str) -> anyhow::Result<()> {
     println!(
         "The demo council's measures: hearth kpi --db {url}   (its worklists: hearth worklist --db {url} --team 3)"
     );
-    run(store, addr).await
+    let cal = domain::calendar::Calendar::england_and_wales();
+    run(store, addr, cal, true).await
 }
 
-async fn run(store: Store, addr: &str) -> anyhow::Result<()> {
+/// The password of every demonstration account.
+pub const DEMO_PASSWORD: &str = "hearth-demo";
+
+/// One account for each role on the demonstration council, made the first time: the social
+/// worker is the one holding most cases today, and the team manager leads that worker's team.
+pub async fn demo_users(
+    store: &Store,
+    model: &domain::Model,
+) -> anyhow::Result<Vec<(web::auth::Role, String)>> {
+    use web::auth::Role;
+    let today = chrono::Local::now().date_naive();
+    let mut cases: std::collections::BTreeMap<domain::WorkerId, usize> = Default::default();
+    for c in model.children.values() {
+        if let Some(a) = c.current_allocation() {
+            *cases.entry(a.worker).or_default() += 1;
+        }
+    }
+    let busiest = cases
+        .iter()
+        .filter(|(w, _)| {
+            model.workers[w]
+                .terms_on(today)
+                .is_some_and(|t| t.role.is_case_holding_social_worker())
+        })
+        .max_by_key(|(w, n)| (**n, std::cmp::Reverse(**w)))
+        .map(|(w, _)| *w);
+    let team = busiest.and_then(|w| model.workers[&w].terms_on(today).map(|t| t.team));
+    let hash = web::auth::hash_password(DEMO_PASSWORD);
+    let mut out = Vec::new();
+    for role in Role::ALL {
+        let username = format!("demo.{}", role.slug().replace('_', "."));
+        let (name, worker, team) = match role {
+            Role::Practitioner => (
+                busiest.map_or_else(
+                    || "Demo social worker".into(),
+                    |w| model.workers[&w].name.clone(),
+                ),
+                busiest.map(|w| i64::from(w.0)),
+                team.map(|t| i64::from(t.0)),
+            ),
+            Role::TeamManager => (
+                format!("Demo {}", role.label().to_lowercase()),
+                None,
+                team.map(|t| i64::from(t.0)),
+            ),
+            _ => (format!("Demo {}", role.label().to_lowercase()), None, None),
+        };
+        if store.user(&username).await?.is_none() {
+            store
+                .add_user(&store::NewUser {
+                    username: username.clone(),
+                    name,
+                    role: role.slug().into(),
+                    password_hash: hash.clone(),
+                    worker,
+                    team,
+                })
+                .await?;
+        }
+        out.push((role, username));
+    }
+    Ok(out)
+}
+
+async fn run(
+    store: Store,
+    addr: &str,
+    cal: &'static domain::calendar::Calendar,
+    demo: bool,
+) -> anyhow::Result<()> {
     let bar = crate::progress::bar(store.last_seq().await?.max(0) as u64, "replay");
     let loaded = store::load_model(&store, None, |n| bar.set_position(n)).await?;
     bar.finish_and_clear();
-    let state = web::AppState::new(store, loaded.model, loaded.last_seq);
+    let sign_ins = if demo {
+        demo_users(&store, &loaded.model).await?
+    } else {
+        Vec::new()
+    };
+    let state = web::AppState::new(store, loaded.model, loaded.last_seq, cal);
     web::spawn_follower(state.clone());
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
     println!("Hearth is running at http://{local}/ (Ctrl-C to stop)");
+    if !sign_ins.is_empty() {
+        println!("Sign in as any of these, each with the password {DEMO_PASSWORD}:");
+        for (role, username) in &sign_ins {
+            println!("  {username:<28} {}", role.label());
+        }
+    }
     axum::serve(listener, web::router(state))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -96,44 +96,56 @@ pub fn worklist(
     horizon: i64,
 ) -> Vec<Clock> {
     let mut out = Vec::new();
-    for c in model.children_sorted() {
+    for c in model.children.values() {
         let allocation = c.current_allocation();
-        let (team, worker) = (allocation.map(|a| a.team), allocation.map(|a| a.worker));
         let mine = match owner {
             Owner::All => true,
-            Owner::Team(t) => team == Some(t),
-            Owner::Worker(w) => worker == Some(w),
+            Owner::Team(t) => allocation.is_some_and(|a| a.team == t),
+            Owner::Worker(w) => allocation.is_some_and(|a| a.worker == w),
         };
-        if !mine {
-            continue;
+        if mine {
+            push_clocks(c, cal, today, horizon, &mut out);
         }
-        let mut push = |kind, record, started, due: NaiveDate| {
-            let left = cal.working_days_between(today, due);
-            let status = if due < today {
-                ClockStatus::Overdue
-            } else if due == today {
-                ClockStatus::DueToday
-            } else if left <= horizon {
-                ClockStatus::DueSoon
-            } else {
-                ClockStatus::Later
-            };
-            out.push(Clock {
-                child: c.id(),
-                record,
-                kind,
-                started,
-                due,
-                status,
-                working_days_left: left,
-                team,
-                worker,
-            });
-        };
-        clocks_of(c, cal, today, &mut push);
     }
     out.sort_by_key(|c| (c.due, c.child, c.kind));
     out
+}
+
+/// One child's running clocks, soonest first.
+pub fn child_clocks(c: &Child, cal: &Calendar, today: NaiveDate, horizon: i64) -> Vec<Clock> {
+    let mut out = Vec::new();
+    push_clocks(c, cal, today, horizon, &mut out);
+    out.sort_by_key(|c| (c.due, c.kind));
+    out
+}
+
+fn push_clocks(c: &Child, cal: &Calendar, today: NaiveDate, horizon: i64, out: &mut Vec<Clock>) {
+    let allocation = c.current_allocation();
+    let (team, worker) = (allocation.map(|a| a.team), allocation.map(|a| a.worker));
+    let mut push = |kind, record, started, due: NaiveDate| {
+        let left = cal.working_days_between(today, due);
+        let status = if due < today {
+            ClockStatus::Overdue
+        } else if due == today {
+            ClockStatus::DueToday
+        } else if left <= horizon {
+            ClockStatus::DueSoon
+        } else {
+            ClockStatus::Later
+        };
+        out.push(Clock {
+            child: c.id(),
+            record,
+            kind,
+            started,
+            due,
+            status,
+            working_days_left: left,
+            team,
+            worker,
+        });
+    };
+    clocks_of(c, cal, today, &mut push);
 }
 
 fn clocks_of(

@@ -1,38 +1,54 @@
 //! Hearth's web server: the pages and the JSON API over the live case model.
 //!
-//! The server holds the model in memory, rebuilt by replay at start, and follows the event log so
-//! that another server writing to the same PostgreSQL database is seen within a second.
+//! The server holds the model in memory, rebuilt by replay at start, with the index the measures
+//! read, and follows the event log so that another server writing to the same PostgreSQL
+//! database is seen within a second. Every page but signing in needs someone signed in.
+
+pub mod assets;
+pub mod chart;
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use chrono::NaiveDate;
 use domain::Model;
+use domain::calendar::Calendar;
+use live::{Card, Live};
 use serde::Serialize;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use store::Store;
+
+pub mod auth;
+pub mod live;
+pub mod pages;
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
     pub live: Arc<RwLock<Live>>,
-}
-
-/// The model and how far through the log it has read.
-pub struct Live {
-    pub model: Model,
-    pub last_seq: i64,
+    pub cal: &'static Calendar,
+    /// The date the pages treat as today, when it is not the real one (tests, demonstrations
+    /// of a past council).
+    pub today: Option<NaiveDate>,
 }
 
 impl AppState {
-    pub fn new(store: Store, model: Model, last_seq: i64) -> Self {
+    pub fn new(store: Store, model: Model, last_seq: i64, cal: &'static Calendar) -> Self {
         AppState {
             store,
-            live: Arc::new(RwLock::new(Live { model, last_seq })),
+            live: Arc::new(RwLock::new(Live::new(model, last_seq))),
+            cal,
+            today: None,
         }
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.today
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 
     /// Reads events appended since the model was last brought up to date (by this server or
@@ -43,21 +59,61 @@ impl AppState {
         if events.is_empty() {
             return Ok(0);
         }
-        let mut live = self.live.write().unwrap_or_else(|e| e.into_inner());
-        let mut applied = 0;
-        for stored in &events {
-            if stored.seq <= live.last_seq {
-                continue;
-            }
-            store::apply_stored(&mut live.model, stored)?;
-            live.last_seq = stored.seq;
-            applied += 1;
-        }
-        Ok(applied)
+        let live = Arc::clone(&self.live);
+        tokio::task::spawn_blocking(move || {
+            let mut live = live.write().unwrap_or_else(|e| e.into_inner());
+            let mut last_seq = live.last_seq;
+            let mut applied = 0;
+            let result = live.change(|model| {
+                for stored in &events {
+                    if stored.seq <= last_seq {
+                        continue;
+                    }
+                    store::apply_stored(model, stored)?;
+                    last_seq = stored.seq;
+                    applied += 1;
+                }
+                Ok(())
+            });
+            live.last_seq = last_seq;
+            result.map(|()| applied)
+        })
+        .await
+        .expect("folding events does not panic")
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, Live> {
+    pub fn read(&self) -> std::sync::RwLockReadGuard<'_, Live> {
         self.live.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs page work that reads the model on a thread where it may take its time, so that
+    /// other requests are not held up.
+    pub async fn with_live(&self, f: impl FnOnce(&Live) -> Response + Send + 'static) -> Response {
+        let live = Arc::clone(&self.live);
+        tokio::task::spawn_blocking(move || f(&live.read().unwrap_or_else(|e| e.into_inner())))
+            .await
+            .unwrap_or_else(|e| {
+                tracing::error!("a page's work failed: {e}");
+                pages::error_page(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Sorry, there is a problem with the service",
+                    "The page could not be shown. Try again later.",
+                )
+            })
+    }
+
+    /// The same, with the scorecard for the 13 periods to `period`.
+    pub async fn with_card(
+        &self,
+        period: kpi::Period,
+        f: impl FnOnce(&Live, &Card) -> Response + Send + 'static,
+    ) -> Response {
+        let (cal, today) = (self.cal, self.today());
+        self.with_live(move |live| {
+            let card = live.card(cal, today, period);
+            f(live, &card)
+        })
+        .await
     }
 }
 
@@ -77,8 +133,23 @@ pub fn spawn_follower(state: AppState) {
 
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/", get(home))
+        .route("/", get(pages::home::page))
+        .route(
+            "/sign-in",
+            get(pages::sign_in::form).post(pages::sign_in::submit),
+        )
+        .route("/sign-out", post(pages::sign_in::sign_out))
+        .route("/scorecard", get(pages::scorecard::page))
+        .route("/measures/{id}", get(pages::measure::page))
+        .route("/children/{id}", get(pages::child::page))
+        .route("/children/{id}/access", get(pages::child::access))
+        .route("/teams", get(pages::team::list))
+        .route("/teams/{id}", get(pages::team::page))
+        .route("/front-door", get(pages::front_door::page))
+        .route("/missing", get(pages::missing::page))
+        .route("/workforce", get(pages::workforce::page))
         .route("/health", get(health))
+        .merge(assets::routes())
         .fallback(not_found)
         .with_state(state)
 }
@@ -97,8 +168,8 @@ async fn health(State(state): State<AppState>) -> Response {
         let live = state.read();
         (
             live.last_seq,
-            live.model.events_applied,
-            live.model.children.len(),
+            live.model().events_applied,
+            live.model().children.len(),
         )
     };
     let database = match state.store.backend() {
@@ -125,93 +196,6 @@ async fn health(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Escapes text for HTML.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn page(title: &str, body: &str) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{} – Hearth</title>\n</head>\n<body>\n<header><p><a href=\"/\">Hearth</a></p></header>\n\
-         <main id=\"main-content\">\n{}\n</main>\n</body>\n</html>\n",
-        esc(title),
-        body
-    )
-}
-
-async fn home(State(state): State<AppState>) -> Html<String> {
-    let today = chrono::Local::now().date_naive();
-    let live = state.read();
-    let m = &live.model;
-    let counts = m.counts(today);
-    let council = if m.council.name.is_empty() {
-        "No council recorded yet".to_string()
-    } else {
-        m.council.name.clone()
-    };
-    let rows = [
-        ("Children known", counts.children),
-        ("Open cases", counts.open_cases),
-        (
-            "Children on a child protection plan today",
-            counts.open_cp_plans,
-        ),
-        ("Children looked after today", counts.looked_after_now),
-        ("Contacts recorded", counts.contacts),
-        ("Teams", counts.teams),
-        ("Staff (ever)", counts.workers),
-    ];
-    let mut table = String::from(
-        "<table>\n<caption>The council today</caption>\n<thead><tr><th scope=\"col\">Measure</th><th scope=\"col\">Number</th></tr></thead>\n<tbody>\n",
-    );
-    for (label, n) in rows {
-        table.push_str(&format!(
-            "<tr><th scope=\"row\">{}</th><td>{n}</td></tr>\n",
-            esc(label)
-        ));
-    }
-    table.push_str("</tbody>\n</table>\n");
-    let body = format!(
-        "<h1>{}</h1>\n<p>{} events recorded, read up to number {}.</p>\n{}",
-        esc(&council),
-        m.events_applied,
-        live.last_seq,
-        table
-    );
-    Html(page(&council, &body))
-}
-
 async fn not_found() -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        page(
-            "Page not found",
-            "<h1>Page not found</h1>\n<p>If you typed the web address, check it is correct.</p>\n<p><a href=\"/\">Go to the home page</a></p>",
-        ),
-    )
-        .into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::esc;
-
-    #[test]
-    fn html_is_escaped() {
-        assert_eq!(esc("<a href='x'>&"), "&lt;a href=&#39;x&#39;&gt;&amp;");
-    }
+    pages::not_found("There is no page at this address.")
 }

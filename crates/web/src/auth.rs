@@ -1,0 +1,253 @@
+//! Signing in: roles, password hashes, session tokens and the extractor every page uses to know
+//! who is asking. Passwords are checked against argon2 hashes; the session cookie carries a
+//! random token whose hash alone is stored.
+
+use crate::AppState;
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use axum::extract::{FromRequestParts, OriginalUri};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use blake2::{Blake2b256, Digest};
+
+/// The cookie that holds the session token.
+pub const SESSION_COOKIE: &str = "hearth_session";
+
+/// A session unused for this long is over.
+pub const IDLE: chrono::Duration = chrono::Duration::minutes(30);
+
+/// After this many wrong passwords in a row, an account is locked until an administrator
+/// resets it.
+pub const LOCK_AFTER: i64 = 5;
+
+/// What someone does in children's services, which decides their home page (and, with the
+/// recording issue, what they may read and record).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    Practitioner,
+    TeamManager,
+    ServiceManager,
+    Director,
+    Iro,
+    PerformanceOfficer,
+    PartnerAgency,
+    Administrator,
+    BoardMember,
+}
+
+impl Role {
+    pub const ALL: [Role; 9] = [
+        Role::Practitioner,
+        Role::TeamManager,
+        Role::ServiceManager,
+        Role::Director,
+        Role::Iro,
+        Role::PerformanceOfficer,
+        Role::PartnerAgency,
+        Role::Administrator,
+        Role::BoardMember,
+    ];
+
+    /// The name kept in the database.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Role::Practitioner => "practitioner",
+            Role::TeamManager => "team_manager",
+            Role::ServiceManager => "service_manager",
+            Role::Director => "director",
+            Role::Iro => "iro",
+            Role::PerformanceOfficer => "performance_officer",
+            Role::PartnerAgency => "partner_agency",
+            Role::Administrator => "administrator",
+            Role::BoardMember => "board_member",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Practitioner => "Social worker",
+            Role::TeamManager => "Team manager",
+            Role::ServiceManager => "Service manager",
+            Role::Director => "Head of service or director",
+            Role::Iro => "Independent reviewing officer",
+            Role::PerformanceOfficer => "Performance officer",
+            Role::PartnerAgency => "Partner agency",
+            Role::Administrator => "Administrator",
+            Role::BoardMember => "Improvement board member",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.slug() == s)
+    }
+}
+
+/// An argon2id hash of a password, with a fresh random salt, as a PHC string.
+pub fn hash_password(password: &str) -> String {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .expect("argon2 hashes any password with its default parameters")
+        .to_string()
+}
+
+/// Whether a password matches a stored hash. A malformed hash matches nothing.
+pub fn password_matches(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// A hash to check against when the user does not exist, made once.
+pub fn dummy_hash() -> String {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password("no such user")).clone()
+}
+
+/// A new session token for the cookie, and the hash the database keeps.
+pub fn new_token() -> (String, String) {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system gives random bytes");
+    let token = hex::encode(bytes);
+    let hash = token_hash(&token);
+    (token, hash)
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Blake2b256::digest(token.as_bytes()))
+}
+
+/// The session cookie for a token: not readable by scripts, sent only over HTTPS (browsers treat
+/// the loopback address as secure, so the demo works over plain HTTP), and not sent with requests
+/// other sites start.
+pub fn session_cookie(token: &str) -> String {
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; Secure; SameSite=Lax")
+}
+
+pub fn cleared_cookie() -> String {
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0")
+}
+
+/// The session token a request carries, if any.
+pub fn token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value)
+        .filter(|v| !v.is_empty())
+}
+
+/// Someone signed in. A handler that takes this cannot be reached without a live session:
+/// anyone else is sent to the sign-in page and brought back afterwards.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub user: store::User,
+    pub role: Role,
+}
+
+impl SignedIn {
+    pub fn worker(&self) -> Option<domain::WorkerId> {
+        self.user
+            .worker
+            .and_then(|w| u32::try_from(w).ok())
+            .map(domain::WorkerId)
+    }
+
+    pub fn team(&self) -> Option<domain::TeamId> {
+        self.user
+            .team
+            .and_then(|t| u32::try_from(t).ok())
+            .map(domain::TeamId)
+    }
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let uri = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or_else(|| parts.uri.clone(), |o| o.0.clone());
+        let back = uri.path_and_query().map_or("/", |p| p.as_str());
+        let to_sign_in = || {
+            let next = crate::pages::query_escape(back);
+            Redirect::to(&format!("/sign-in?next={next}")).into_response()
+        };
+        let Some(token) = token(&parts.headers) else {
+            return Err(to_sign_in());
+        };
+        match state.store.session_user(&token_hash(token), IDLE).await {
+            Ok(Some(user)) => match Role::from_slug(&user.role) {
+                Some(role) => Ok(SignedIn { user, role }),
+                None => {
+                    tracing::error!(user = %user.username, role = %user.role, "a user has a role this version does not know");
+                    Err(to_sign_in())
+                }
+            },
+            Ok(None) => Err(to_sign_in()),
+            Err(e) => {
+                tracing::error!("could not check a session: {e}");
+                Err(crate::pages::error_page(
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    "Sorry, there is a problem with the service",
+                    "Hearth cannot reach its database. Try again in a few minutes.",
+                ))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_matches_its_hash_and_nothing_else() {
+        let h = hash_password("correct horse");
+        assert!(h.starts_with("$argon2id$"));
+        assert!(password_matches("correct horse", &h));
+        assert!(!password_matches("correct horse ", &h));
+        assert!(!password_matches("correct horse", "not a hash"));
+        // Salted: the same password hashes differently each time.
+        assert_ne!(h, hash_password("correct horse"));
+    }
+
+    #[test]
+    fn tokens_are_random_and_only_their_hash_is_kept() {
+        let (a, ha) = new_token();
+        let (b, _) = new_token();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 64);
+        assert_eq!(ha, token_hash(&a));
+        assert_ne!(ha, a);
+    }
+
+    #[test]
+    fn the_session_token_is_read_from_among_other_cookies() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            "theme=dark; hearth_session=abc123; other=1"
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(token(&h), Some("abc123"));
+        h.insert(header::COOKIE, "hearth_session=".parse().unwrap());
+        assert_eq!(token(&h), None);
+    }
+
+    #[test]
+    fn every_role_reads_back_from_its_name() {
+        for r in Role::ALL {
+            assert_eq!(Role::from_slug(r.slug()), Some(r));
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! The pages, one module each, and what they share: the page's frame (header, menu, who is
+//! signed in), error pages, and reading a period or scope from a query string.
+
+pub mod child;
+pub mod front_door;
+pub mod home;
+pub mod measure;
+pub mod missing;
+pub mod scorecard;
+pub mod sign_in;
+pub mod team;
+pub mod workforce;
+
+use crate::auth::{Role, SignedIn};
+use crate::live::Live;
+use askama::Template;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use kpi::Period;
+
+/// A GOV.UK tag's colour class and its word, such as ("govuk-tag--red", "Red").
+pub type Tag = Option<(&'static str, &'static str)>;
+
+/// What every page's frame shows.
+pub struct Chrome {
+    pub css: &'static str,
+    pub council: Option<String>,
+    /// Who is signed in, as shown: "A Smith (Social worker)".
+    pub user: Option<String>,
+    pub nav: Vec<(&'static str, &'static str)>,
+    /// The menu entry this page is under.
+    pub here: &'static str,
+}
+
+impl Chrome {
+    pub fn new(who: Option<&SignedIn>, live: Option<&Live>, here: &'static str) -> Self {
+        let council = live
+            .map(|l| l.model().council.name.clone())
+            .filter(|n| !n.is_empty());
+        Chrome {
+            css: crate::assets::CSS_PATH,
+            council,
+            user: who.map(|w| format!("{} ({})", w.user.name, w.role.label())),
+            nav: who.map(|w| menu(w.role)).unwrap_or_default(),
+            here,
+        }
+    }
+}
+
+/// The menu: the same for everyone until roles limit what each may see.
+fn menu(_role: Role) -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("/", "Home"),
+        ("/scorecard", "Scorecard"),
+        ("/front-door", "Front door"),
+        ("/teams", "Teams"),
+        ("/missing", "Missing and exploitation"),
+        ("/workforce", "Workforce"),
+    ]
+}
+
+/// A page, or the error page if its template fails.
+pub fn render(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!("a page did not render: {e}");
+            error_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Sorry, there is a problem with the service",
+                "The page could not be shown. Try again later.",
+            )
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    chrome: Chrome,
+    title: &'a str,
+    message: &'a str,
+    error: bool,
+}
+
+pub fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
+    let page = ErrorPage {
+        chrome: Chrome::new(None, None, ""),
+        title,
+        message,
+        error: false,
+    };
+    let html = page.render().unwrap_or_else(|_| title.to_string());
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        html,
+    )
+        .into_response()
+}
+
+pub fn not_found(what: &str) -> Response {
+    error_page(
+        StatusCode::NOT_FOUND,
+        "Page not found",
+        &format!("{what} If you typed the web address, check it is correct."),
+    )
+}
+
+/// Percent-encodes text for a query string.
+pub fn query_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// The period a page asked for: the last whole month when none is given. A period that cannot
+/// be read, or has not begun, is a message for the page, not a failure.
+pub fn period_from(asked: Option<&str>, today: chrono::NaiveDate) -> (Period, Option<String>) {
+    let default = Period::last_whole_month_before(today);
+    match asked.map(str::trim).filter(|s| !s.is_empty()) {
+        None => (default, None),
+        Some(text) => match text.parse::<Period>() {
+            Ok(p) if p.first() > today => (
+                default,
+                Some(format!(
+                    "{text} has not begun yet: showing {} instead.",
+                    default.label()
+                )),
+            ),
+            Ok(p) => (p, None),
+            Err(e) => (
+                default,
+                Some(format!("{e}. Showing {} instead.", default.label())),
+            ),
+        },
+    }
+}
+
+/// A figure as shown: one decimal place where it has one, with its unit.
+pub fn figure(value: Option<f64>, unit: &str) -> String {
+    match value {
+        None => "–".to_string(),
+        Some(v) => {
+            let n = if v.fract() == 0.0 {
+                format!("{v:.0}")
+            } else {
+                format!("{v:.1}")
+            };
+            match unit {
+                "%" => format!("{n}%"),
+                "" | "count" | "children" => n,
+                u => format!("{n} {u}"),
+            }
+        }
+    }
+}
+
+/// A list as CSV, for the download link every list has.
+pub fn csv_download(filename: &str, header: &[&str], rows: Vec<Vec<String>>) -> Response {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let written = w
+        .write_record(header)
+        .and_then(|()| rows.iter().try_for_each(|r| w.write_record(r)));
+    match written
+        .map_err(|e| e.to_string())
+        .and_then(|()| w.into_inner().map_err(|e| e.to_string()))
+    {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{filename}\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!("could not write a CSV download: {e}");
+            error_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Sorry, there is a problem with the service",
+                "The download could not be made.",
+            )
+        }
+    }
+}
+
+/// A child's name as staff see it, or their council identifier when no name is recorded.
+pub fn child_name(c: &domain::model::Child) -> String {
+    let d = &c.details;
+    let name = format!("{} {}", d.given_name, d.family_name);
+    if name.trim().is_empty() {
+        format!("Child {}", d.la_child_id)
+    } else {
+        name.trim().to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_or_future_period_is_a_message_and_the_last_month_is_shown() {
+        let today = chrono::NaiveDate::from_ymd_opt(2025, 3, 12).unwrap();
+        let (p, msg) = period_from(Some("2025-13"), today);
+        assert_eq!(p.to_string(), "2025-02");
+        assert!(msg.unwrap().contains("2025-13"));
+        let (p, msg) = period_from(Some("2026-01"), today);
+        assert_eq!(p.to_string(), "2025-02");
+        assert!(msg.unwrap().contains("has not begun"));
+        assert_eq!(period_from(Some("2024-Q4"), today).0.to_string(), "2024-Q4");
+        assert_eq!(period_from(None, today), (p, None));
+    }
+
+    #[test]
+    fn figures_show_their_unit() {
+        assert_eq!(figure(Some(81.26), "%"), "81.3%");
+        assert_eq!(figure(Some(12.0), ""), "12");
+        assert_eq!(figure(None, "%"), "–");
+        assert_eq!(figure(Some(3.5), "days"), "3.5 days");
+    }
+
+    #[test]
+    fn query_text_is_escaped() {
+        assert_eq!(
+            query_escape("/measures/FD-01?period=2025-01&x=a b"),
+            "/measures/FD-01%3Fperiod%3D2025-01%26x%3Da%20b"
+        );
+    }
+}

@@ -1,0 +1,157 @@
+//! The sign-in page, signing in and signing out.
+
+use super::{Chrome, render};
+use crate::AppState;
+use crate::auth::{self, LOCK_AFTER};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage {
+    chrome: Chrome,
+    title: &'static str,
+    error: bool,
+    problem: Option<String>,
+    username: String,
+    next: String,
+}
+
+#[derive(Deserialize)]
+pub struct Next {
+    next: Option<String>,
+}
+
+/// Only a path on this site may be returned to after signing in.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+pub async fn form(Query(q): Query<Next>) -> Response {
+    render(&SignInPage {
+        chrome: Chrome::new(None, None, ""),
+        title: "Sign in",
+        error: false,
+        problem: None,
+        username: String::new(),
+        next: safe_next(q.next.as_deref()),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct Credentials {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn submit(State(state): State<AppState>, Form(c): Form<Credentials>) -> Response {
+    let username = c.username.trim().to_string();
+    let next = safe_next(c.next.as_deref());
+    let again = |problem: &str, status: StatusCode| {
+        let mut page = render(&SignInPage {
+            chrome: Chrome::new(None, None, ""),
+            title: "Sign in",
+            error: true,
+            problem: Some(problem.to_string()),
+            username: username.clone(),
+            next: next.clone(),
+        });
+        *page.status_mut() = status;
+        page
+    };
+    if username.is_empty() || c.password.is_empty() {
+        return again(
+            "Enter your user name and password",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    let user = match state.store.user(&username).await {
+        Ok(u) => u,
+        Err(e) => {
+            tracing::error!("could not read a user: {e}");
+            return super::error_page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Sorry, there is a problem with the service",
+                "Hearth cannot reach its database. Try again in a few minutes.",
+            );
+        }
+    };
+    let wrong = "The user name or password is not right";
+    let Some(user) = user else {
+        // Hash anyway, so that a name that does not exist takes as long as a wrong password.
+        let _ = auth::password_matches(&c.password, &auth::dummy_hash());
+        tracing::info!(username = %username, "sign-in refused: no such user");
+        return again(wrong, StatusCode::UNAUTHORIZED);
+    };
+    if user.disabled || user.failed_sign_ins >= LOCK_AFTER {
+        tracing::info!(username = %username, "sign-in refused: account locked or disabled");
+        return again(
+            "This account is locked. Ask an administrator to reset your password",
+            StatusCode::FORBIDDEN,
+        );
+    }
+    let hash = user.password_hash.clone();
+    let password = c.password;
+    let matches = tokio::task::spawn_blocking(move || auth::password_matches(&password, &hash))
+        .await
+        .unwrap_or(false);
+    if !matches {
+        let failures = state.store.sign_in_failed(&username).await.unwrap_or(0);
+        tracing::info!(username = %username, failures, "sign-in refused: wrong password");
+        if failures >= LOCK_AFTER {
+            return again(
+                "This account is now locked after too many wrong passwords. Ask an administrator to reset your password",
+                StatusCode::FORBIDDEN,
+            );
+        }
+        return again(wrong, StatusCode::UNAUTHORIZED);
+    }
+    let (token, token_hash) = auth::new_token();
+    if let Err(e) = state.store.start_session(&username, &token_hash).await {
+        tracing::error!("could not start a session: {e}");
+        return again(
+            "Hearth could not sign you in just now. Try again",
+            StatusCode::SERVICE_UNAVAILABLE,
+        );
+    }
+    tracing::info!(username = %username, "signed in");
+    (
+        [(header::SET_COOKIE, auth::session_cookie(&token))],
+        Redirect::to(&next),
+    )
+        .into_response()
+}
+
+pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = auth::token(&headers)
+        && let Err(e) = state.store.end_session(&auth::token_hash(token)).await
+    {
+        tracing::error!("could not end a session: {e}");
+    }
+    (
+        [(header::SET_COOKIE, auth::cleared_cookie())],
+        Redirect::to("/sign-in"),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_paths_on_this_site_are_returned_to() {
+        assert_eq!(safe_next(Some("/children/4")), "/children/4");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

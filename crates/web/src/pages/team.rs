@@ -1,0 +1,219 @@
+//! Teams: the list of teams, and each team's dashboard: its measures as of the last whole month,
+//! each worker's caseload, what is overdue, due and about to breach, and the children waiting to
+//! be allocated.
+
+use super::home::{ClockLine, clock_lines};
+use super::scorecard::rag_tag;
+use super::{Chrome, child_name, csv_download, figure, render};
+use crate::AppState;
+use crate::auth::SignedIn;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use domain::TeamId;
+use kpi::clocks::{self, ClockStatus, Owner};
+use kpi::{Period, Scope};
+use rustc_hash::FxHashMap;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "teams.html")]
+struct TeamsPage {
+    chrome: Chrome,
+    title: String,
+    error: bool,
+    teams: Vec<(String, String, &'static str, usize)>,
+}
+
+/// Open cases held by each worker today.
+pub fn caseloads(
+    live: &crate::live::Live,
+    today: chrono::NaiveDate,
+) -> FxHashMap<domain::WorkerId, usize> {
+    let mut cases = FxHashMap::default();
+    for (_, _, a) in kpi::index::running_after(&live.index().allocations_by_end, today) {
+        if a.from <= today {
+            *cases.entry(a.worker).or_default() += 1;
+        }
+    }
+    cases
+}
+
+pub async fn list(State(state): State<AppState>, who: SignedIn) -> Response {
+    let today = state.today();
+    state
+        .with_live(move |live| {
+            let m = live.model();
+            let mut held: FxHashMap<TeamId, usize> = FxHashMap::default();
+            for (_, _, a) in kpi::index::running_after(&live.index().allocations_by_end, today) {
+                if a.from <= today {
+                    *held.entry(a.team).or_default() += 1;
+                }
+            }
+            let teams = m
+                .teams
+                .values()
+                .filter(|t| t.closed.is_none())
+                .map(|t| {
+                    (
+                        format!("/teams/{}", t.id.0),
+                        t.name.clone(),
+                        t.service.label(),
+                        held.get(&t.id).copied().unwrap_or(0),
+                    )
+                })
+                .collect();
+            render(&TeamsPage {
+                chrome: Chrome::new(Some(&who), Some(live), "/teams"),
+                title: "Teams".into(),
+                error: false,
+                teams,
+            })
+        })
+        .await
+}
+
+pub struct WorkerLine {
+    pub name: String,
+    pub role: &'static str,
+    pub employment: &'static str,
+    pub fte: String,
+    pub cases: usize,
+}
+
+#[derive(Template)]
+#[template(path = "team.html")]
+struct TeamPage {
+    chrome: Chrome,
+    title: String,
+    error: bool,
+    id: u32,
+    service: &'static str,
+    period_label: String,
+    measures: Vec<(String, String, String, String, super::Tag)>,
+    workers: Vec<WorkerLine>,
+    clocks: Vec<ClockLine>,
+    overdue: usize,
+    waiting: Vec<(String, String, String)>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct Ask {
+    format: Option<String>,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+    Query(ask): Query<Ask>,
+) -> Response {
+    let team = match id.parse::<u32>().map(TeamId) {
+        Ok(t) if state.read().model().teams.contains_key(&t) => t,
+        _ => return super::not_found(&format!("There is no team with the number {id}.")),
+    };
+    let today = state.today();
+    let period = Period::last_whole_month_before(today);
+    let cal = state.cal;
+    let csv = ask.format.as_deref() == Some("csv");
+    state
+        .with_card(period, move |live, card| {
+            let m = live.model();
+            let t = &m.teams[&team];
+            let mut list = clocks::worklist(m, cal, today, Owner::Team(team), 5);
+            list.retain(|c| c.status != ClockStatus::Later);
+            if csv {
+                return csv_download(
+                    &format!("team-{}-worklist.csv", team.0),
+                    &[
+                        "child",
+                        "clock",
+                        "started",
+                        "due",
+                        "status",
+                        "working_days_left",
+                    ],
+                    list.iter()
+                        .map(|c| {
+                            vec![
+                                c.child.0.to_string(),
+                                c.kind.label().to_string(),
+                                c.started.to_string(),
+                                c.due.to_string(),
+                                c.status.label().to_string(),
+                                c.working_days_left.to_string(),
+                            ]
+                        })
+                        .collect(),
+                );
+            }
+            let scope = Scope::Team(team);
+            let measures = kpi::catalogue()
+                .iter()
+                .filter_map(|msr| {
+                    let r = card.row(&msr.id, scope, period)?;
+                    r.value?;
+                    Some((
+                        format!("/measures/{}?period={period}&scope={scope}", msr.id),
+                        msr.name.clone(),
+                        figure(r.value, &msr.unit),
+                        figure(r.trajectory.or(r.target), &msr.unit),
+                        rag_tag(r.rag),
+                    ))
+                })
+                .collect();
+            let cases = caseloads(live, today);
+            let mut workers: Vec<WorkerLine> = m
+                .workers
+                .values()
+                .filter_map(|w| {
+                    let terms = w.terms_on(today).filter(|x| x.team == team)?;
+                    Some(WorkerLine {
+                        name: w.name.clone(),
+                        role: terms.role.label(),
+                        employment: terms.employment.label(),
+                        fte: format!("{:.1}", terms.fte),
+                        cases: cases.get(&w.id).copied().unwrap_or(0),
+                    })
+                })
+                .collect();
+            workers.sort_by(|a, b| b.cases.cmp(&a.cases).then(a.name.cmp(&b.name)));
+            // Open (an open referral or looked after) with nobody allocated, last held here.
+            let mut waiting: Vec<(String, String, String)> = Vec::new();
+            let open = kpi::index::running_after(&live.index().referrals_by_end, today)
+                .iter()
+                .filter(|(_, _, r)| r.date <= today)
+                .map(|(_, c, _)| *c);
+            for c in kpi::index::distinct(open.collect()) {
+                let allocated = c.current_allocation().is_some();
+                let last = c.allocations.last();
+                if !allocated && last.is_some_and(|a| a.team == team) {
+                    let since = last.and_then(|a| a.to).unwrap_or(today);
+                    waiting.push((
+                        format!("/children/{}", c.id().0),
+                        child_name(c),
+                        since.format("%-d %b %Y").to_string(),
+                    ));
+                }
+            }
+            waiting.sort_by(|a, b| a.1.cmp(&b.1));
+            let overdue = list
+                .iter()
+                .filter(|c| c.status == ClockStatus::Overdue)
+                .count();
+            render(&TeamPage {
+                chrome: Chrome::new(Some(&who), Some(live), "/teams"),
+                title: t.name.clone(),
+                error: false,
+                id: team.0,
+                service: t.service.label(),
+                period_label: period.label(),
+                measures,
+                workers,
+                clocks: clock_lines(live, &list),
+                overdue,
+                waiting,
+            })
+        })
+        .await
+}
