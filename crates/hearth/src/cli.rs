@@ -43,6 +43,9 @@ pub enum Command {
         #[arg(long, default_value = "hearth-demo.db")]
         file: PathBuf,
     },
+    /// Who may sign in.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Count children, events and records of each kind.
     Stats {
         #[command(flatten)]
@@ -143,6 +146,35 @@ pub enum ListFormat {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add someone who may sign in. The password is read from the first line of standard input.
+    Add {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        username: String,
+        /// Their name as others see it.
+        #[arg(long)]
+        name: String,
+        /// practitioner, team_manager, service_manager, director, iro, performance_officer,
+        /// partner_agency, administrator or board_member.
+        #[arg(long)]
+        role: String,
+        /// Their worker record, for staff who hold cases.
+        #[arg(long)]
+        worker: Option<u32>,
+        /// The team they lead or belong to.
+        #[arg(long)]
+        team: Option<u32>,
+    },
+    /// List who may sign in.
+    List {
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum BenchCommand {
     /// Replay the whole log into the model: events per second and peak memory, against reading
     /// the rows alone.
@@ -184,6 +216,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { db, addr } => crate::serve::serve(&db, &addr).await,
         Command::Demo { addr, file } => crate::serve::demo(&file, &addr).await,
         Command::Stats { db, format } => crate::stats::run(&db, format).await,
+        Command::User(c) => crate::users::run(c).await,
         Command::Kpi(args) => crate::kpi::run(args).await,
         Command::Worklist(args) => crate::kpi::worklist(args).await,
         Command::Bench(BenchCommand::Replay { db }) => crate::bench::replay(&db).await,

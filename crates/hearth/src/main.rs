@@ -8,6 +8,7 @@ mod progress;
 mod seed;
 mod serve;
 mod stats;
+mod users;
 
 use clap::Parser;
 use std::process::ExitCode;
