@@ -190,6 +190,17 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 5)]
         rounds: usize,
     },
+    /// Every page type's server time on a copy of a SQLite database, and 64 users browsing
+    /// the pages over loopback, beside the same load on /health.
+    Pages {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+        /// How long the load test runs.
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+    },
     /// Durable single-event appends: latency percentiles, on each database given.
     Append {
         /// Databases to measure, one after another in the same run.
@@ -223,6 +234,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(BenchCommand::Kpi { db, rounds }) => {
             crate::bench::kpi::run(&db, rounds.max(1)).await
         }
+        Command::Bench(BenchCommand::Pages {
+            db,
+            rounds,
+            seconds,
+        }) => crate::bench::pages::run(&db.db, rounds.max(1), seconds.max(1)).await,
         Command::Bench(BenchCommand::Append {
             dbs,
             count,

@@ -5,28 +5,13 @@
 //! Needs Debian's chromium and chromium-driver. Without them the test says so and stops, unless
 //! HEARTH_REQUIRE_BROWSER is set (as CI sets it), when it fails.
 
+mod common;
+
+use common::{PASSWORD, Running, USER, serve};
 use fantoccini::{Client, ClientBuilder, Locator};
-use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-const USER: &str = "browser.director";
-const PASSWORD: &str = "a long test password";
-
-/// A child process stopped when the test ends, however it ends.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn hearth() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_hearth"))
-}
 
 fn chromedriver() -> Option<PathBuf> {
     ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
@@ -41,45 +26,6 @@ fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
-}
-
-/// A seeded council served on a free port, with a director who may sign in.
-fn serve(dir: &Path) -> (Running, String) {
-    let db = format!("sqlite://{}", dir.join("browser.db").display());
-    let seeded = hearth()
-        .args(["seed", "--db", &db, "--years", "1"])
-        .stdout(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(seeded.success());
-    let mut add = hearth()
-        .args(["user", "add", "--db", &db, "--username", USER])
-        .args(["--name", "Browser Test", "--role", "director"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    writeln!(add.stdin.take().unwrap(), "{PASSWORD}").unwrap();
-    assert!(add.wait().unwrap().success());
-    let mut server = hearth()
-        .args(["serve", "--db", &db, "--addr", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let out = BufReader::new(server.stdout.take().unwrap());
-    let running = Running(server);
-    for line in out.lines() {
-        let line = line.unwrap();
-        if let Some(rest) = line.strip_prefix("Hearth is running at ") {
-            let base = rest
-                .split_whitespace()
-                .next()
-                .unwrap()
-                .trim_end_matches('/');
-            return (running, base.to_string());
-        }
-    }
-    panic!("hearth serve stopped before saying where it runs");
 }
 
 async fn browser() -> (Running, Client) {

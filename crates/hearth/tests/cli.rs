@@ -265,7 +265,7 @@ fn bad_urls_missing_files_and_newer_schemas_are_one_line_errors() {
 }
 
 #[test]
-fn serve_answers_health_and_its_first_page() {
+fn serve_answers_health_and_sends_a_stranger_to_sign_in() {
     let dir = tempfile::tempdir().unwrap();
     let db = sqlite(dir.path(), "serve.db");
     ok(&["bench", "append", "--db", &db, "--count", "20"]);
@@ -295,9 +295,13 @@ fn serve_answers_health_and_its_first_page() {
     assert!(health.starts_with("HTTP/1.0 200"), "{health}");
     assert!(health.contains("\"status\":\"ok\""), "{health}");
     assert!(health.contains("\"events_applied\":20"), "{health}");
+    // Every page needs someone signed in.
     let home = get("/");
-    assert!(home.starts_with("HTTP/1.0 200"), "{home}");
-    assert!(home.contains("<html lang=\"en-GB\">"), "{home}");
+    assert!(home.starts_with("HTTP/1.0 303"), "{home}");
+    assert!(home.contains("location: /sign-in?next=/"), "{home}");
+    let sign_in = get("/sign-in");
+    assert!(sign_in.starts_with("HTTP/1.0 200"), "{sign_in}");
+    assert!(sign_in.contains("<html lang=\"en-GB\""), "{sign_in}");
     let missing = get("/no-such-page");
     assert!(missing.starts_with("HTTP/1.0 404"), "{missing}");
     server.kill().unwrap();

@@ -86,6 +86,19 @@ impl AppState {
         self.live.read().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Computes the scorecard most pages read: the 13 months to the last whole month.
+    pub async fn warm(&self) {
+        let (cal, today) = (self.cal, self.today());
+        let live = Arc::clone(&self.live);
+        let period = kpi::Period::last_whole_month_before(today);
+        let _ = tokio::task::spawn_blocking(move || {
+            live.read()
+                .unwrap_or_else(|e| e.into_inner())
+                .card(cal, today, period);
+        })
+        .await;
+    }
+
     /// Runs page work that reads the model on a thread where it may take its time, so that
     /// other requests are not held up.
     pub async fn with_live(&self, f: impl FnOnce(&Live) -> Response + Send + 'static) -> Response {
@@ -117,12 +130,17 @@ impl AppState {
     }
 }
 
-/// Follows the log for as long as the server runs.
+/// Follows the log for as long as the server runs, working out the current period's scorecard
+/// after every change so that the next page to need it finds it ready.
 pub fn spawn_follower(state: AppState) {
     tokio::spawn(async move {
+        state.warm().await;
         loop {
             match state.catch_up().await {
-                Ok(n) if n > 0 => continue,
+                Ok(n) if n > 0 => {
+                    state.warm().await;
+                    continue;
+                }
                 Ok(_) => {}
                 Err(e) => tracing::warn!("could not read new events: {e}"),
             }

@@ -11,6 +11,7 @@ use std::io::Write;
 use std::time::Instant;
 
 pub mod kpi;
+pub mod pages;
 use store::{ExpectedVersion, NewEvent, OpenMode, Store};
 
 /// A memory figure of this process from `/proc/self/status` (Linux), in MiB: `VmHWM` is the peak

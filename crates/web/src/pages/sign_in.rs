@@ -87,7 +87,11 @@ pub async fn submit(State(state): State<AppState>, Form(c): Form<Credentials>) -
     let wrong = "The user name or password is not right";
     let Some(user) = user else {
         // Hash anyway, so that a name that does not exist takes as long as a wrong password.
-        let _ = auth::password_matches(&c.password, &auth::dummy_hash());
+        let password = c.password;
+        let _ = tokio::task::spawn_blocking(move || {
+            auth::password_matches(&password, &auth::dummy_hash())
+        })
+        .await;
         tracing::info!(username = %username, "sign-in refused: no such user");
         return again(wrong, StatusCode::UNAUTHORIZED);
     };

@@ -1,0 +1,65 @@
+//! What the tests that start a server share: a seeded council served on a free loopback port,
+//! with someone who may sign in.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+pub const USER: &str = "test.director";
+pub const PASSWORD: &str = "a long test password";
+
+/// A child process stopped when the test ends, however it ends.
+pub struct Running(pub Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn hearth() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_hearth"))
+}
+
+/// A one-year council ending today, with a director who may sign in, served on a free port.
+/// Returns the server and its address (`http://127.0.0.1:PORT`).
+pub fn serve(dir: &Path) -> (Running, String) {
+    let db = format!("sqlite://{}", dir.join("served.db").display());
+    let seeded = hearth()
+        .args(["seed", "--db", &db, "--years", "1"])
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(seeded.success());
+    let mut add = hearth()
+        .args(["user", "add", "--db", &db, "--username", USER])
+        .args(["--name", "Test Director", "--role", "director"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    writeln!(add.stdin.take().unwrap(), "{PASSWORD}").unwrap();
+    assert!(add.wait().unwrap().success());
+    let mut server = hearth()
+        .args(["serve", "--db", &db, "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = BufReader::new(server.stdout.take().unwrap());
+    let running = Running(server);
+    for line in out.lines() {
+        let line = line.unwrap();
+        if let Some(rest) = line.strip_prefix("Hearth is running at ") {
+            let base = rest
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .trim_end_matches('/');
+            return (running, base.to_string());
+        }
+    }
+    panic!("hearth serve stopped before saying where it runs");
+}

@@ -1,0 +1,207 @@
+//! The pages over HTTP, as a browser without JavaScript sees them: signing in and out, locking,
+//! redirects, error pages, messages for bad input, the access log and the CSV downloads.
+
+mod common;
+
+use common::{PASSWORD, USER, serve};
+use http_body_util::BodyExt;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+
+type Http = Client<HttpConnector, String>;
+
+struct Answer {
+    status: u16,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+async fn send(
+    http: &Http,
+    method: &str,
+    url: &str,
+    cookie: Option<&str>,
+    form: Option<String>,
+) -> Answer {
+    let mut req = axum::http::Request::builder().method(method).uri(url);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    if form.is_some() {
+        req = req.header("content-type", "application/x-www-form-urlencoded");
+    }
+    let res = http
+        .request(req.body(form.unwrap_or_default()).unwrap())
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    Answer {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+fn sign_in_form(user: &str, password: &str, next: &str) -> String {
+    format!(
+        "username={user}&password={}&next={next}",
+        password.replace(' ', "+")
+    )
+}
+
+/// The session cookie's `name=value` from a sign-in's answer.
+fn session(a: &Answer) -> String {
+    let set = a.headers["set-cookie"].to_str().unwrap();
+    set.split(';').next().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pages_need_a_session_and_answer_bad_input_with_a_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, base) = serve(dir.path());
+    let http: Http = Client::builder(TokioExecutor::new()).build(HttpConnector::new());
+    let get = |path: &str, cookie: Option<&str>| {
+        let (http, url) = (http.clone(), format!("{base}{path}"));
+        let cookie = cookie.map(str::to_string);
+        async move { send(&http, "GET", &url, cookie.as_deref(), None).await }
+    };
+
+    // Signed out: every page sends you to sign in, and says where to come back to.
+    for path in ["/", "/scorecard", "/children/1", "/workforce"] {
+        let a = get(path, None).await;
+        assert_eq!(a.status, 303, "{path}");
+        let to = a.headers["location"].to_str().unwrap();
+        assert!(to.starts_with("/sign-in?next="), "{path} -> {to}");
+    }
+    let a = get("/sign-in", None).await;
+    assert_eq!(a.status, 200);
+    assert!(
+        a.body
+            .contains("<label class=\"govuk-label\" for=\"password\">")
+    );
+
+    // A wrong password is a message, not a session; the returning address must be on this site.
+    let post = |form: String| {
+        let (http, url) = (http.clone(), format!("{base}/sign-in"));
+        async move { send(&http, "POST", &url, None, Some(form)).await }
+    };
+    let a = post(sign_in_form(USER, "not it", "/")).await;
+    assert_eq!(a.status, 401);
+    assert!(a.body.contains("govuk-error-summary"));
+    assert!(a.body.contains("The user name or password is not right"));
+    assert!(!a.headers.contains_key("set-cookie"));
+    let a = post(sign_in_form(USER, PASSWORD, "//evil.example/")).await;
+    assert_eq!(a.status, 303);
+    assert_eq!(a.headers["location"], "/");
+    let cookie = a.headers["set-cookie"].to_str().unwrap();
+    for part in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(part), "{cookie}");
+    }
+    let me = session(&a);
+
+    // Unknown things are proper 404 pages; a bad period is a message on the page.
+    for path in [
+        "/children/99999999",
+        "/children/abc",
+        "/measures/NO-SUCH",
+        "/teams/999",
+        "/nowhere",
+    ] {
+        let a = get(path, Some(&me)).await;
+        assert_eq!(a.status, 404, "{path}");
+        assert!(a.body.contains("Page not found"), "{path}");
+    }
+    for (path, said) in [
+        ("/scorecard?period=2025-13", "2025-13"),
+        ("/scorecard?period=2030-01", "has not begun"),
+        ("/measures/FD-01?period=rubbish", "rubbish"),
+        ("/scorecard?scope=team:999", "no scope called team:999"),
+        ("/missing?period=1999-99", "1999-99"),
+    ] {
+        let a = get(path, Some(&me)).await;
+        assert_eq!(a.status, 200, "{path}");
+        assert!(a.body.contains("govuk-notification-banner"), "{path}");
+        assert!(a.body.contains(said), "{path} does not say {said}");
+    }
+
+    // A child from the scorecard's measure page, and the view in the record's access log.
+    let a = get("/measures/FD-01", Some(&me)).await;
+    assert_eq!(a.status, 200);
+    assert!(a.body.contains("<svg class=\"hearth-chart\""));
+    let at = a.body.find("href=\"/children/").expect("a child is listed");
+    let id: String = a.body[at + 16..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let before = get(&format!("/children/{id}/access"), Some(&me)).await;
+    let views = |body: &str| body.matches("child&#39;s record page").count();
+    let a = get(&format!("/children/{id}"), Some(&me)).await;
+    assert_eq!(a.status, 200);
+    assert!(a.body.contains("Chronology"));
+    let after = get(&format!("/children/{id}/access"), Some(&me)).await;
+    assert_eq!(views(&after.body), views(&before.body) + 1);
+    assert!(after.body.contains(USER));
+
+    // Every list downloads as CSV.
+    for (path, header) in [
+        ("/scorecard?format=csv", "measure,name,value,target"),
+        ("/measures/FD-01?format=csv", "subject,name,record,date"),
+        ("/front-door?format=csv", "child,received,source,rag"),
+        ("/workforce?format=csv", "worker,team,employment"),
+        ("/teams/1?format=csv", "child,clock,started,due"),
+        ("/missing?format=csv", "child,kind,start,end"),
+        (&format!("/children/{id}?format=csv"), "date,event,detail"),
+        (&format!("/children/{id}/access?format=csv"), "at,who,why"),
+    ] {
+        let a = get(path, Some(&me)).await;
+        assert_eq!(a.status, 200, "{path}");
+        assert!(
+            a.headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/csv"),
+            "{path}"
+        );
+        assert!(
+            a.body.starts_with(header),
+            "{path}: {}",
+            &a.body[..a.body.len().min(80)]
+        );
+    }
+
+    // The stylesheet is served from the binary, with the free font and no GDS Transport.
+    let page = get("/", Some(&me)).await.body;
+    let css_at = page.find("href=\"/assets/").unwrap();
+    let css_path: String = page[css_at + 6..]
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    let css = get(&css_path, None).await;
+    assert_eq!(css.status, 200);
+    assert!(css.body.contains(".govuk-table"));
+    assert!(!css.body.contains("GDS Transport\""));
+
+    // Signed out, the session is over.
+    let http2 = http.clone();
+    let out = send(
+        &http2,
+        "POST",
+        &format!("{base}/sign-out"),
+        Some(&me),
+        Some(String::new()),
+    )
+    .await;
+    assert_eq!(out.status, 303);
+    assert_eq!(get("/", Some(&me)).await.status, 303);
+
+    // Five wrong passwords lock the account, even against the right one.
+    for _ in 0..5 {
+        post(sign_in_form(USER, "wrong again", "/")).await;
+    }
+    let a = post(sign_in_form(USER, PASSWORD, "/")).await;
+    assert_eq!(a.status, 403);
+    assert!(a.body.contains("locked"));
+}
