@@ -94,17 +94,22 @@ async fn axe(c: &Client) -> Result<Vec<String>, String> {
         .unwrap_or_default())
 }
 
+/// Checks the page as it stands has no accessibility violation.
+async fn no_violations(c: &Client, page: &str) -> Result<(), String> {
+    let found = axe(c).await?;
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{page}: {}", found.join("; ")))
+    }
+}
+
 /// Opens a page and checks it has no accessibility violation.
 async fn accessible(c: &Client, base: &str, path: &str) -> Result<(), String> {
     c.goto(&format!("{base}{path}"))
         .await
         .map_err(|e| e.to_string())?;
-    let found = axe(c).await?;
-    if found.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("{path}: {}", found.join("; ")))
-    }
+    no_violations(c, path).await
 }
 
 async fn text(c: &Client, css: &str) -> Result<String, String> {
@@ -132,9 +137,7 @@ async fn journey(c: &Client, base: &str) -> Result<(), String> {
     c.goto(&format!("{base}/scorecard"))
         .await
         .map_err(|e| e.to_string())?;
-    if !axe(c).await?.is_empty() {
-        return Err(format!("sign-in page: {:?}", axe(c).await?));
-    }
+    no_violations(c, "sign-in page").await?;
     let form = c
         .form(Locator::Css("form[action='/sign-in']"))
         .await
@@ -154,10 +157,7 @@ async fn journey(c: &Client, base: &str) -> Result<(), String> {
     if !h1.starts_with("Scorecard") {
         return Err(format!("the scorecard's heading is {h1:?}"));
     }
-    let found = axe(c).await?;
-    if !found.is_empty() {
-        return Err(format!("/scorecard: {}", found.join("; ")));
-    }
+    no_violations(c, "/scorecard").await?;
     // A measure, from its link on the scorecard.
     c.find(Locator::Css("a[href^='/measures/FD-01']"))
         .await
@@ -172,10 +172,7 @@ async fn journey(c: &Client, base: &str) -> Result<(), String> {
     if c.find(Locator::Css("svg.hearth-chart")).await.is_err() {
         return Err("the measure page has no chart".into());
     }
-    let found = axe(c).await?;
-    if !found.is_empty() {
-        return Err(format!("measure page: {}", found.join("; ")));
-    }
+    no_violations(c, "measure page").await?;
     // A child from the measure's list, to the record.
     let link = c
         .find(Locator::Css("#children ~ div a[href^='/children/']"))
@@ -199,10 +196,7 @@ async fn journey(c: &Client, base: &str) -> Result<(), String> {
     if text(c, "#chronology").await? != "Chronology" {
         return Err("the child's record has no chronology".into());
     }
-    let found = axe(c).await?;
-    if !found.is_empty() {
-        return Err(format!("child's record: {}", found.join("; ")));
-    }
+    no_violations(c, "child's record").await?;
     // The view is in the record's access log.
     c.goto(&format!("{base}{href}/access"))
         .await
@@ -211,10 +205,7 @@ async fn journey(c: &Client, base: &str) -> Result<(), String> {
     if !log.contains(USER) || !log.contains("child's record page") {
         return Err(format!("the access log does not show the view: {log}"));
     }
-    let found = axe(c).await?;
-    if !found.is_empty() {
-        return Err(format!("access log: {}", found.join("; ")));
-    }
+    no_violations(c, "access log").await?;
     // Every other page type, and the error pages.
     for path in [
         "/",

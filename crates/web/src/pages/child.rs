@@ -90,20 +90,26 @@ fn detail(body: &serde_json::Value) -> String {
         .join("; ")
 }
 
+/// The child a path names, and their name, or what to say when there is no such child.
+fn known_child(state: &AppState, id: &str) -> Result<(ChildId, String), String> {
+    let missing = || format!("There is no child with the number {id}.");
+    let child = ChildId(id.parse().map_err(|_| missing())?);
+    let live = state.read();
+    let c = live.model().children.get(&child).ok_or_else(missing)?;
+    Ok((child, child_name(c)))
+}
+
 pub async fn page(
     State(state): State<AppState>,
     who: SignedIn,
     Path(id): Path<String>,
     Query(ask): Query<Ask>,
 ) -> Response {
-    let Ok(id) = id.parse::<u64>() else {
-        return super::not_found(&format!("There is no child with the number {id}."));
+    let (child, _) = match known_child(&state, &id) {
+        Ok(found) => found,
+        Err(missing) => return super::not_found(&missing),
     };
-    let child = ChildId(id);
-    let exists = state.read().model().children.contains_key(&child);
-    if !exists {
-        return super::not_found(&format!("There is no child with the number {id}."));
-    }
+    let id = child.0;
     // Logged before anything is read for the page.
     let entry = store::AccessEntry {
         actor: who.user.username.clone(),
@@ -279,14 +285,11 @@ pub async fn access(
     Path(id): Path<String>,
     Query(ask): Query<Ask>,
 ) -> Response {
-    let Ok(id) = id.parse::<u64>() else {
-        return super::not_found(&format!("There is no child with the number {id}."));
+    let (child, name) = match known_child(&state, &id) {
+        Ok(found) => found,
+        Err(missing) => return super::not_found(&missing),
     };
-    let child = ChildId(id);
-    let name = match state.read().model().children.get(&child) {
-        Some(c) => child_name(c),
-        None => return super::not_found(&format!("There is no child with the number {id}.")),
-    };
+    let id = child.0;
     let log = match state.store.access_log_for(&child.to_string()).await {
         Ok(l) => l,
         Err(e) => {
