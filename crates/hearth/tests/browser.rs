@@ -220,6 +220,44 @@ async fn journey(c: &Client, base: &str) -> Result<(), String> {
     ] {
         accessible(c, base, path).await?;
     }
+    // On a phone's screen nothing makes the page itself scroll sideways: wide tables scroll
+    // inside their own box.
+    c.set_window_size(375, 812)
+        .await
+        .map_err(|e| e.to_string())?;
+    for path in [
+        "/scorecard",
+        "/measures/FD-01",
+        &href,
+        "/front-door",
+        "/missing",
+    ] {
+        c.goto(&format!("{base}{path}"))
+            .await
+            .map_err(|e| e.to_string())?;
+        // The page itself must not scroll sideways; if it does, say which elements reach past
+        // the screen's right edge.
+        let wide = c
+            .execute(
+                "const w = window.innerWidth;
+                 if (document.documentElement.scrollWidth <= w + 1) return [];
+                 const out = [];
+                 for (const e of document.querySelectorAll('body *')) {
+                   if (e.getBoundingClientRect().right > w + 1) out.push(e.tagName + '.' + e.className);
+                 }
+                 return out.length ? out.slice(-5) : ['(no element: the page is ' + document.documentElement.scrollWidth + ' px wide)'];",
+                vec![],
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        if wide.as_array().is_some_and(|a| !a.is_empty()) {
+            return Err(format!("{path} is wider than a phone's screen: {wide}"));
+        }
+        no_violations(c, &format!("{path} on a phone")).await?;
+    }
+    c.set_window_size(1280, 1024)
+        .await
+        .map_err(|e| e.to_string())?;
     // A bad period is a message on the page.
     c.goto(&format!("{base}/scorecard?period=2025-13"))
         .await
