@@ -111,6 +111,38 @@ pub fn worklist(
     out
 }
 
+/// The same as [`worklist`], finding a team's or worker's children through the index's open
+/// allocations rather than visiting every child.
+pub fn worklist_indexed(
+    model: &Model,
+    ix: &crate::Index<'_>,
+    cal: &Calendar,
+    today: NaiveDate,
+    owner: Owner,
+    horizon: i64,
+) -> Vec<Clock> {
+    let held = |a: &domain::model::Allocation| match owner {
+        Owner::All => true,
+        Owner::Team(t) => a.team == t,
+        Owner::Worker(w) => a.worker == w,
+    };
+    if owner == Owner::All {
+        return worklist(model, cal, today, owner, horizon);
+    }
+    let open = &ix.allocations_by_end;
+    let from = open.partition_point(|(end, _, _)| *end < crate::index::OPEN);
+    let mut out = Vec::new();
+    for (_, c, a) in &open[from..] {
+        // Only then the child's current allocation, as `worklist` reads it: reading the child
+        // is the costly part.
+        if held(a) && c.current_allocation().is_some_and(|x| std::ptr::eq(x, *a)) {
+            push_clocks(c, cal, today, horizon, &mut out);
+        }
+    }
+    out.sort_by_key(|c| (c.due, c.child, c.kind));
+    out
+}
+
 /// One child's running clocks, soonest first.
 pub fn child_clocks(c: &Child, cal: &Calendar, today: NaiveDate, horizon: i64) -> Vec<Clock> {
     let mut out = Vec::new();

@@ -120,3 +120,28 @@ fn clocks_fall_due_in_working_days_and_worklists_belong_to_teams() {
     // Everyone's clocks: both children's, soonest first.
     assert_eq!(worklist(&h.model, cal, today, Owner::All, 5).len(), 8);
 }
+
+#[test]
+fn a_teams_worklist_through_the_index_is_the_same_as_visiting_every_child() {
+    use kpi::clocks::{Owner, worklist, worklist_indexed};
+    let end = chrono::NaiveDate::from_ymd_opt(2025, 3, 31).unwrap();
+    let model = crate::history::council(5, 1, end);
+    let ix = kpi::Index::new(&model);
+    let cal = domain::calendar::Calendar::england_and_wales();
+    let mut compared = 0;
+    let owners = model
+        .teams
+        .keys()
+        .map(|t| Owner::Team(*t))
+        .chain(model.workers.keys().map(|w| Owner::Worker(*w)));
+    for owner in owners {
+        let alone = worklist(&model, cal, end, owner, 5);
+        assert_eq!(
+            worklist_indexed(&model, &ix, cal, end, owner, 5),
+            alone,
+            "{owner:?}"
+        );
+        compared += alone.len();
+    }
+    assert!(compared > 500, "{compared} clocks compared");
+}

@@ -273,3 +273,21 @@ pub fn met_records(o: &Outcome) -> Vec<(u64, u32, bool)> {
 pub fn ndv(f: &Figure) -> (Option<f64>, Option<f64>, Option<f64>) {
     (f.numerator, f.denominator, f.value)
 }
+
+/// A synthetic council of `years` of history up to `end`.
+pub fn council(seed: u64, years: u32, end: NaiveDate) -> Model {
+    let options = synth::Options {
+        seed,
+        years,
+        end,
+        scale: 1,
+    };
+    let mut model = Model::new();
+    synth::generate(
+        &options,
+        Calendar::england_and_wales(),
+        |e| model.apply(&e).expect("folds"),
+        |_, _| {},
+    );
+    model
+}

@@ -1,29 +1,11 @@
 //! The scorecard cuts every measure to every scope in one pass, and deals a whole year's items
 //! into months: it must give exactly what each figure computed on its own gives.
 
+use crate::history::council;
 use chrono::NaiveDate;
-use domain::Model;
 use domain::calendar::Calendar;
 use kpi::report::{self, Source};
 use kpi::{Index, Period, Scope};
-
-/// A synthetic council of `years` of history up to `end`.
-fn council(seed: u64, years: u32, end: NaiveDate) -> Model {
-    let options = synth::Options {
-        seed,
-        years,
-        end,
-        scale: 1,
-    };
-    let mut model = Model::new();
-    synth::generate(
-        &options,
-        Calendar::england_and_wales(),
-        |e| model.apply(&e).expect("folds"),
-        |_, _| {},
-    );
-    model
-}
 
 #[test]
 fn the_scorecard_agrees_with_every_figure_computed_alone() {

@@ -77,7 +77,7 @@ pub async fn page(State(state): State<AppState>, who: SignedIn) -> Response {
                 Role::Practitioner => match who.worker() {
                     Some(w) => {
                         clocks_title = "Your worklist".into();
-                        list = clocks::worklist(m, cal, today, Owner::Worker(w), 5);
+                        list = clocks::worklist_indexed(m, live.index(), cal, today, Owner::Worker(w), 5);
                         list.retain(|c| c.status != ClockStatus::Later);
                         "What is overdue and due in the next five working days for the children you hold.".into()
                     }
@@ -86,7 +86,7 @@ pub async fn page(State(state): State<AppState>, who: SignedIn) -> Response {
                 Role::TeamManager => match who.team() {
                     Some(t) => {
                         clocks_title = "Your team's overdue and due work".into();
-                        list = clocks::worklist(m, cal, today, Owner::Team(t), 2);
+                        list = clocks::worklist_indexed(m, live.index(), cal, today, Owner::Team(t), 2);
                         list.retain(|c| c.status != ClockStatus::Later);
                         links.insert(0, (format!("/teams/{}", t.0), "Your team's dashboard".into()));
                         "Your team's clocks that are overdue or due within two working days.".into()

@@ -120,7 +120,8 @@ pub async fn page(
         .with_card(period, move |live, card| {
             let m = live.model();
             let t = &m.teams[&team];
-            let mut list = clocks::worklist(m, cal, today, Owner::Team(team), 5);
+            let mut list =
+                clocks::worklist_indexed(m, live.index(), cal, today, Owner::Team(team), 5);
             list.retain(|c| c.status != ClockStatus::Later);
             if csv {
                 return csv_download(
