@@ -86,15 +86,15 @@ impl AppState {
         self.live.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Computes the scorecard most pages read: the 13 months to the last whole month.
+    /// Computes the scorecards most pages read: the 13 months to the last whole month, and today.
     pub async fn warm(&self) {
         let (cal, today) = (self.cal, self.today());
         let live = Arc::clone(&self.live);
         let period = kpi::Period::last_whole_month_before(today);
         let _ = tokio::task::spawn_blocking(move || {
-            live.read()
-                .unwrap_or_else(|e| e.into_inner())
-                .card(cal, today, period);
+            let live = live.read().unwrap_or_else(|e| e.into_inner());
+            live.card(cal, today, period);
+            live.card_today(cal, today);
         })
         .await;
     }

@@ -72,6 +72,8 @@ impl Card {
     }
 }
 
+type Cards = HashMap<(Period, usize), Arc<Card>>;
+
 /// How many periods a card and a measure's chart show.
 pub const TREND: usize = 13;
 
@@ -81,7 +83,8 @@ pub struct Live {
     pub last_seq: i64,
     /// Counts changes, so that figures computed before one are not served after it.
     pub version: u64,
-    cards: Mutex<(u64, HashMap<Period, Arc<Card>>)>,
+    /// Cards by their last period and how many periods they hold, for one version.
+    cards: Mutex<(u64, Cards)>,
 }
 
 impl Live {
@@ -125,21 +128,37 @@ impl Live {
     /// The card for the 13 periods to `last`, computed the first time it is asked for after a
     /// change. A handful are kept: the periods people look at are few.
     pub fn card(&self, cal: &Calendar, today: chrono::NaiveDate, last: Period) -> Arc<Card> {
+        self.card_of(cal, today, last, TREND)
+    }
+
+    /// The card for today alone: measures read at a date as they stand today, and those of
+    /// what happened over the 12 months to today.
+    pub fn card_today(&self, cal: &Calendar, today: chrono::NaiveDate) -> Arc<Card> {
+        self.card_of(cal, today, Period::At(today), 1)
+    }
+
+    fn card_of(
+        &self,
+        cal: &Calendar,
+        today: chrono::NaiveDate,
+        last: Period,
+        n: usize,
+    ) -> Arc<Card> {
         let mut cards = self.cards.lock().unwrap_or_else(|e| e.into_inner());
         if cards.0 != self.version {
             *cards = (self.version, HashMap::new());
         }
-        if let Some(card) = cards.1.get(&last) {
+        if let Some(card) = cards.1.get(&(last, n)) {
             return Arc::clone(card);
         }
-        let periods = last.trend(TREND);
+        let periods = last.trend(n);
         let all: Vec<_> = kpi::catalogue().iter().collect();
         let rows = report::scorecard(&self.source(cal, today), &all, &periods);
         let card = Arc::new(Card::new(periods, rows));
         if cards.1.len() >= 8 {
             cards.1.clear();
         }
-        cards.1.insert(last, Arc::clone(&card));
+        cards.1.insert((last, n), Arc::clone(&card));
         card
     }
 }

@@ -73,6 +73,16 @@ pub async fn list(State(state): State<AppState>, who: SignedIn) -> Response {
         .await
 }
 
+/// One of the team's measures: as it stands today, and for the last whole month with its aim.
+pub struct TeamMeasure {
+    pub href: String,
+    pub name: String,
+    pub now: String,
+    pub month: String,
+    pub aim: String,
+    pub rag: super::Tag,
+}
+
 pub struct WorkerLine {
     pub name: String,
     pub role: &'static str,
@@ -90,7 +100,7 @@ struct TeamPage {
     id: u32,
     service: &'static str,
     period_label: String,
-    measures: Vec<(String, String, String, String, super::Tag)>,
+    measures: Vec<TeamMeasure>,
     workers: Vec<WorkerLine>,
     clocks: Vec<ClockLine>,
     overdue: usize,
@@ -149,18 +159,23 @@ pub async fn page(
                 );
             }
             let scope = Scope::Team(team);
+            let now = live.card_today(cal, today);
             let measures = kpi::catalogue()
                 .iter()
                 .filter_map(|msr| {
-                    let r = card.row(&msr.id, scope, period)?;
-                    r.value?;
-                    Some((
-                        format!("/measures/{}?period={period}&scope={scope}", msr.id),
-                        msr.name.clone(),
-                        figure(r.value, &msr.unit),
-                        figure(r.trajectory.or(r.target), &msr.unit),
-                        rag_tag(r.rag),
-                    ))
+                    let month = card.row(&msr.id, scope, period);
+                    let today_row = now.row(&msr.id, scope, Period::At(today));
+                    month
+                        .and_then(|r| r.value)
+                        .or(today_row.and_then(|r| r.value))?;
+                    Some(TeamMeasure {
+                        href: format!("/measures/{}?period={period}&scope={scope}", msr.id),
+                        name: msr.name.clone(),
+                        now: figure(today_row.and_then(|r| r.value), &msr.unit),
+                        month: figure(month.and_then(|r| r.value), &msr.unit),
+                        aim: figure(month.and_then(|r| r.trajectory.or(r.target)), &msr.unit),
+                        rag: rag_tag(month.and_then(|r| r.rag)),
+                    })
                 })
                 .collect();
             let cases = caseloads(live, today);
