@@ -1,8 +1,35 @@
 //! The access log: every read of a child's record, who read it, when and why. It is written
 //! before the record is shown, so a record never reaches a screen without a line here.
+//!
+//! Lines are committed in groups: whoever asks while a commit is under way waits for the next,
+//! which takes every line that arrived meanwhile in one transaction. Each caller still returns
+//! only once its own line is durable, but many views at once share one wait for the disk.
 
 use crate::{Store, StoreError, on_pool};
 use chrono::{DateTime, Utc};
+use tokio::sync::{mpsc, oneshot};
+
+/// Takes the lines waiting, as many as have arrived up to `GROUP`, writes them together, and tells
+/// each waiter; then the next group. Runs as long as the store is open somewhere.
+async fn write_groups(store: Store, mut queue: mpsc::UnboundedReceiver<Waiting>) {
+    while let Some(first) = queue.recv().await {
+        let mut group = vec![first];
+        while group.len() < GROUP {
+            match queue.try_recv() {
+                Ok(next) => group.push(next),
+                Err(_) => break,
+            }
+        }
+        let result = store
+            .write_access_lines(&group)
+            .await
+            .map_err(|e| e.to_string());
+        for (_, _, reply) in group {
+            // A caller that has gone away no longer needs telling.
+            let _ = reply.send(result.clone());
+        }
+    }
+}
 
 /// A read about to happen.
 #[derive(Debug, Clone)]
@@ -31,22 +58,60 @@ pub struct AccessRecord {
 /// A row of `access_log` as the database returns it.
 type AccessRow = (i64, DateTime<Utc>, String, String, Option<String>, String);
 
+/// A line waiting to be written, its time, and who waits for it (told the error, if any).
+type Waiting = (
+    AccessEntry,
+    DateTime<Utc>,
+    oneshot::Sender<Result<(), String>>,
+);
+
+/// Where lines wait for the writer.
+pub(crate) type Queue = mpsc::UnboundedSender<Waiting>;
+
+/// The most lines one transaction takes.
+const GROUP: usize = 512;
+
 impl Store {
-    /// Writes a line to the access log.
+    /// Writes a line to the access log, returning once it is durable.
     pub async fn log_access(&self, entry: &AccessEntry) -> Result<(), StoreError> {
+        let queue = self.access_writer.get_or_init(|| {
+            let (tx, rx) = mpsc::unbounded_channel();
+            tokio::spawn(write_groups(self.clone(), rx));
+            tx
+        });
+        let (reply, written) = oneshot::channel();
+        let failed = |message: String| StoreError::Database {
+            target: self.target.clone(),
+            message,
+        };
+        queue
+            .send((entry.clone(), Utc::now(), reply))
+            .map_err(|_| failed("the access log's writer has stopped".into()))?;
+        match written.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(message)) => Err(failed(message)),
+            Err(_) => Err(failed("the access log's writer has stopped".into())),
+        }
+    }
+
+    /// Writes lines in one transaction.
+    async fn write_access_lines(&self, lines: &[Waiting]) -> Result<(), StoreError> {
         on_pool!(self, pool => {
-            sqlx::query(
-                "INSERT INTO access_log (at, actor, stream, record, reason) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(Utc::now())
-            .bind(&entry.actor)
-            .bind(&entry.stream)
-            .bind(&entry.record)
-            .bind(&entry.reason)
-            .execute(pool)
-            .await
-            .map_err(|e| self.db_error(e))?;
-            Ok(())
+            let mut tx = pool.begin().await.map_err(|e| self.db_error(e))?;
+            for (entry, at, _) in lines {
+                sqlx::query(
+                    "INSERT INTO access_log (at, actor, stream, record, reason) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(at)
+                .bind(&entry.actor)
+                .bind(&entry.stream)
+                .bind(&entry.record)
+                .bind(&entry.reason)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.db_error(e))?;
+            }
+            tx.commit().await.map_err(|e| self.db_error(e))
         })
     }
 

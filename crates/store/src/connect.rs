@@ -94,6 +94,7 @@ async fn open_sqlite(url: &str, path: &str, mode: OpenMode) -> Result<Store, Sto
         pool: Pool::Sqlite(pool),
         target,
         file: Some(file.to_path_buf()),
+        access_writer: Default::default(),
     })
 }
 
@@ -143,6 +144,7 @@ async fn open_postgres(url: &str) -> Result<Store, StoreError> {
         pool: Pool::Postgres(pool),
         target,
         file: None,
+        access_writer: Default::default(),
     })
 }
 

@@ -39,6 +39,8 @@ pub struct Store {
     target: String,
     /// The SQLite file, which replay reads on a thread of its own.
     file: Option<std::path::PathBuf>,
+    /// Where access-log lines wait to be written together (see `access.rs`).
+    access_writer: std::sync::Arc<std::sync::OnceLock<access::Queue>>,
 }
 
 #[derive(Clone)]

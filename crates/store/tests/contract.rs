@@ -355,6 +355,35 @@ async fn access_log(db: &TestDb) {
     assert!(log[0].at <= log[1].at);
     assert!((Utc::now() - log[1].at).num_seconds().abs() < 60);
     assert!(store.access_log_for("child/6").await.unwrap().is_empty());
+    // Many views at once: each returns once its own line is written, and none is lost.
+    let views: Vec<_> = (0..60)
+        .map(|k| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .log_access(&AccessEntry {
+                        actor: format!("user{k}"),
+                        stream: "child/7".into(),
+                        record: None,
+                        reason: "child record page".into(),
+                    })
+                    .await
+                    .unwrap();
+                // Written before the call returned.
+                let log = store.access_log_for("child/7").await.unwrap();
+                assert!(log.iter().any(|l| l.actor == format!("user{k}")));
+            })
+        })
+        .collect();
+    for v in views {
+        v.await.unwrap();
+    }
+    let log = store.access_log_for("child/7").await.unwrap();
+    assert_eq!(log.len(), 60);
+    let mut who: Vec<_> = log.iter().map(|l| l.actor.clone()).collect();
+    who.sort();
+    who.dedup();
+    assert_eq!(who.len(), 60);
 }
 
 contract!(a_reopened_store_holds_what_was_written, reopened);
