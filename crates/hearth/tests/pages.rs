@@ -120,6 +120,12 @@ async fn the_pages_need_a_session_and_answer_bad_input_with_a_page() {
         ("/measures/FD-01?period=rubbish", "rubbish"),
         ("/scorecard?scope=team:999", "no scope called team:999"),
         ("/missing?period=1999-99", "1999-99"),
+        // Two faults at once: both are said.
+        ("/measures/FD-01?period=2025-13&scope=team:999", "2025-13"),
+        (
+            "/measures/FD-01?period=2025-13&scope=team:999",
+            "no scope called team:999",
+        ),
     ] {
         let a = get(path, Some(&me)).await;
         assert_eq!(a.status, 200, "{path}");

@@ -67,6 +67,17 @@ pub struct Tally {
     summing: Option<Summing>,
 }
 
+/// One counted thing: its shares, and the date, team and worker that place it.
+struct Counted {
+    record: Option<RecordId>,
+    date: NaiveDate,
+    num: f64,
+    den: f64,
+    value: Option<f64>,
+    team: Option<TeamId>,
+    worker: Option<WorkerId>,
+}
+
 /// Sums by period and team, filled as a measure counts.
 #[derive(Debug, Clone)]
 struct Summing {
@@ -223,41 +234,16 @@ impl Tally {
         value: Option<f64>,
     ) {
         let (team, worker) = allocated_on(c, date);
-        if self.summed(date, team, num, den, value) {
-            return;
-        }
-        let subject = Subject::Child(c.id());
-        self.add(subject, record, date, num, den, value, team, worker);
-    }
-
-    /// Adds straight into the sums of a summing tally, saying whether it did.
-    fn summed(
-        &mut self,
-        date: NaiveDate,
-        team: Option<TeamId>,
-        num: f64,
-        den: f64,
-        value: Option<f64>,
-    ) -> bool {
-        let Some(s) = &mut self.summing else {
-            return false;
+        let counted = Counted {
+            record,
+            date,
+            num,
+            den,
+            value,
+            team,
+            worker,
         };
-        let k = match &s.by {
-            Buckets::Slot => usize::from(self.slot),
-            Buckets::Date(lasts) => lasts.partition_point(|last| *last < date),
-        };
-        if let Some(sums) = s.periods.get_mut(k) {
-            let one = sums.0.entry(team).or_default();
-            one.num += num;
-            one.den += den;
-            one.n += 1;
-            if s.keep_values
-                && let Some(v) = value
-            {
-                one.values.push(v);
-            }
-        }
-        true
+        self.add(|| Subject::Child(c.id()), counted);
     }
 
     /// A child counted for an allocation the measure already holds, saving the look-up.
@@ -268,21 +254,16 @@ impl Tally {
         met: bool,
         allocation: &domain::model::Allocation,
     ) {
-        let (team, worker) = (Some(allocation.team), Some(allocation.worker));
-        let num = f64::from(u8::from(met));
-        if self.summed(date, team, num, 1.0, None) {
-            return;
-        }
-        self.add(
-            Subject::Child(c.id()),
-            None,
+        let counted = Counted {
+            record: None,
             date,
-            num,
-            1.0,
-            None,
-            team,
-            worker,
-        );
+            num: f64::from(u8::from(met)),
+            den: 1.0,
+            value: None,
+            team: Some(allocation.team),
+            worker: Some(allocation.worker),
+        };
+        self.add(|| Subject::Child(c.id()), counted);
     }
 
     /// A worker counted in the team of their terms on `date`.
@@ -295,45 +276,51 @@ impl Tally {
         den: f64,
         value: Option<f64>,
     ) {
-        let (team, worker) = (Some(terms.team), Some(w));
-        if self.summed(date, team, num, den, value) {
-            return;
-        }
-        self.add(
-            Subject::Worker(w),
-            None,
+        let counted = Counted {
+            record: None,
             date,
             num,
             den,
             value,
-            team,
-            worker,
-        );
+            team: Some(terms.team),
+            worker: Some(w),
+        };
+        self.add(|| Subject::Worker(w), counted);
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn add(
-        &mut self,
-        subject: Subject,
-        record: Option<RecordId>,
-        date: NaiveDate,
-        num: f64,
-        den: f64,
-        value: Option<f64>,
-        team: Option<TeamId>,
-        worker: Option<WorkerId>,
-    ) {
-        self.items.push(Item {
-            subject,
-            record,
-            date,
-            num,
-            den,
-            value,
-            team,
-            worker,
-            slot: self.slot,
-        });
+    /// Adds a counted thing to the sums of a summing tally, or else to its items. Who it is
+    /// about is worked out only for an item: for a child that is a read of its record, which
+    /// summing does without.
+    fn add(&mut self, subject: impl FnOnce() -> Subject, k: Counted) {
+        let Some(s) = &mut self.summing else {
+            self.items.push(Item {
+                subject: subject(),
+                record: k.record,
+                date: k.date,
+                num: k.num,
+                den: k.den,
+                value: k.value,
+                team: k.team,
+                worker: k.worker,
+                slot: self.slot,
+            });
+            return;
+        };
+        let period = match &s.by {
+            Buckets::Slot => usize::from(self.slot),
+            Buckets::Date(lasts) => lasts.partition_point(|last| *last < k.date),
+        };
+        if let Some(sums) = s.periods.get_mut(period) {
+            let one = sums.0.entry(k.team).or_default();
+            one.num += k.num;
+            one.den += k.den;
+            one.n += 1;
+            if s.keep_values
+                && let Some(v) = k.value
+            {
+                one.values.push(v);
+            }
+        }
     }
 
     pub fn leave(

@@ -2,6 +2,7 @@
 //! clock, and the chronology of everything recorded. Every view is written to the access log
 //! before anything of the record is sent; if the log cannot be written, the record is not shown.
 
+use super::Ask;
 use super::home::{ClockLine, clock_lines};
 use super::{Chrome, child_name, csv_download, render};
 use crate::AppState;
@@ -11,7 +12,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::ChildId;
-use serde::Deserialize;
 
 pub struct Event {
     pub date: String,
@@ -34,12 +34,6 @@ struct Page {
     kinds: Vec<(String, String)>,
     kind: String,
     events: Vec<Event>,
-}
-
-#[derive(Deserialize, Default)]
-pub struct Ask {
-    kind: Option<String>,
-    format: Option<String>,
 }
 
 fn unavailable() -> Response {
@@ -151,11 +145,11 @@ pub async fn page(
         .collect();
     kinds.sort();
     kinds.dedup();
-    let kind = ask.kind.unwrap_or_default();
+    let kind = ask.kind.clone().unwrap_or_default();
     if !kind.is_empty() {
         events.retain(|e| e.kind == kind);
     }
-    if ask.format.as_deref() == Some("csv") {
+    if ask.csv() {
         return csv_download(
             &format!("child-{id}-chronology.csv"),
             &["date", "event", "detail", "recorded", "recorded_by"],
@@ -308,7 +302,7 @@ pub async fn access(
             )
         })
         .collect();
-    if ask.format.as_deref() == Some("csv") {
+    if ask.csv() {
         return csv_download(
             &format!("child-{id}-access-log.csv"),
             &["at", "who", "why"],

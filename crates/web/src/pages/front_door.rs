@@ -1,6 +1,7 @@
 //! The front door queue: every contact awaiting a decision, red first and then oldest first,
 //! each with its clock to the one-working-day deadline.
 
+use super::Ask;
 use super::{Chrome, child_name, csv_download, render};
 use crate::AppState;
 use crate::auth::SignedIn;
@@ -8,7 +9,6 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use domain::codes::Rag;
-use serde::Deserialize;
 
 pub struct Waiting {
     pub href: String,
@@ -32,11 +32,6 @@ struct Page {
     overdue: usize,
 }
 
-#[derive(Deserialize, Default)]
-pub struct Ask {
-    format: Option<String>,
-}
-
 /// The order of the queue: red, amber, green, then not yet rated.
 fn rank(rag: Option<Rag>) -> u8 {
     match rag {
@@ -58,7 +53,7 @@ pub async fn page(
     } else {
         chrono::Local::now().naive_local()
     };
-    let csv = ask.format.as_deref() == Some("csv");
+    let csv = ask.csv();
     state
         .with_live(move |live| {
             let mut open: Vec<_> = live

@@ -103,7 +103,6 @@ pub async fn page(State(state): State<AppState>, who: SignedIn) -> Response {
                     "Child protection conferences and looked-after reviews coming up.".into()
                 }
                 Role::PartnerAgency => {
-                    links.clear();
                     "Partner agencies will submit contacts to the front door here and follow their progress.".into()
                 }
                 Role::Administrator => {
@@ -112,6 +111,10 @@ pub async fn page(State(state): State<AppState>, who: SignedIn) -> Response {
                 _ => "How the council is doing against its improvement plan.".into(),
             };
             links.push(("/front-door".into(), "The front door queue".into()));
+            // Partner agencies see only their own submissions, never the council's lists.
+            if role == Role::PartnerAgency {
+                links.clear();
+            }
             let exceptions = if wants_card {
                 let card = live.card(cal, today, period);
                 let mut out: Vec<_> = kpi::catalogue()
@@ -143,9 +146,6 @@ pub async fn page(State(state): State<AppState>, who: SignedIn) -> Response {
             } else {
                 Vec::new()
             };
-            if role == Role::PartnerAgency {
-                links.clear();
-            }
             let role_label = role.label();
             render(&Page {
                 chrome: Chrome::new(Some(&who), Some(live), "/"),

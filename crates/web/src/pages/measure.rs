@@ -1,7 +1,7 @@
 //! A measure's page: 13 periods charted against the trajectory and the benchmarks, the same
 //! figures as a table, the figure by team and by worker, and the children behind it.
 
-use super::scorecard::{in_model, rag_tag};
+use super::scorecard::rag_tag;
 use super::{Chrome, child_name, csv_download, figure, period_from, render};
 use crate::AppState;
 use crate::auth::SignedIn;
@@ -54,27 +54,18 @@ pub async fn page(
     State(state): State<AppState>,
     who: SignedIn,
     Path(id): Path<String>,
-    Query(ask): Query<super::scorecard::Ask>,
+    Query(ask): Query<super::Ask>,
 ) -> Response {
     let Some(measure) = kpi::catalogue::measure(&id) else {
         return super::not_found(&format!("There is no measure {id}."));
     };
     let today = state.today();
     let (period, mut message) = period_from(ask.period.as_deref(), today);
-    let (cal, csv) = (state.cal, ask.format.as_deref() == Some("csv"));
-    let scope_text = ask.scope.unwrap_or_else(|| "la".into());
+    let (cal, csv) = (state.cal, ask.csv());
     state
         .with_card(period, move |live, card| {
             let m = live.model();
-            let scope = match scope_text.parse::<Scope>() {
-                Ok(s) if in_model(m, s) => s,
-                _ => {
-                    message = Some(format!(
-                        "There is no scope called {scope_text}: showing the whole council."
-                    ));
-                    Scope::Council
-                }
-            };
+            let scope = super::scope_from(m, ask.scope.as_deref(), &mut message);
             let src = live.source(cal, today);
             let drilled = report::row(&src, measure, period, scope, true);
             let unit = measure.unit.as_str();

@@ -2,6 +2,7 @@
 //! exploitation hub's referrals, and where and when children go missing or are screened for
 //! exploitation, as heat maps by area and month.
 
+use super::Ask;
 use super::{Chrome, child_name, csv_download, period_from, render};
 use crate::AppState;
 use crate::auth::SignedIn;
@@ -10,7 +11,6 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use kpi::Period;
-use serde::Deserialize;
 use std::collections::BTreeMap;
 
 pub struct Episode {
@@ -40,12 +40,6 @@ struct Page {
     screening_table: String,
 }
 
-#[derive(Deserialize, Default)]
-pub struct Ask {
-    period: Option<String>,
-    format: Option<String>,
-}
-
 /// Counts by area (rows) and period (columns) of the dates given for each child's area.
 fn by_area_and_month(
     dates: impl Iterator<Item = (Option<String>, chrono::NaiveDate)>,
@@ -70,7 +64,7 @@ pub async fn page(
 ) -> Response {
     let today = state.today();
     let (period, message) = period_from(ask.period.as_deref(), today);
-    let csv = ask.format.as_deref() == Some("csv");
+    let csv = ask.csv();
     state
         .with_live(move |live| {
             let ix = live.index();

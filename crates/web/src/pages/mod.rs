@@ -121,6 +121,65 @@ pub fn query_escape(s: &str) -> String {
     out
 }
 
+/// What a page's query string may ask: a period, a scope, how to group, a kind of event, or the
+/// list as CSV (`format=csv`). Each page reads the parts it knows.
+#[derive(serde::Deserialize, Default)]
+pub struct Ask {
+    pub period: Option<String>,
+    pub scope: Option<String>,
+    pub group: Option<String>,
+    pub kind: Option<String>,
+    pub format: Option<String>,
+}
+
+impl Ask {
+    pub fn csv(&self) -> bool {
+        self.format.as_deref() == Some("csv")
+    }
+}
+
+/// Adds a message for the page to show, after any already there.
+pub fn tell(message: &mut Option<String>, more: String) {
+    *message = Some(match message.take() {
+        Some(m) => format!("{m} {more}"),
+        None => more,
+    });
+}
+
+/// The scope a page asked for: the whole council when none is given, or when it names no
+/// service, team or worker the council has (with a message saying so).
+pub fn scope_from(
+    model: &domain::Model,
+    asked: Option<&str>,
+    message: &mut Option<String>,
+) -> kpi::Scope {
+    let text = asked
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or("la");
+    match text.parse::<kpi::Scope>() {
+        Ok(s) if in_model(model, s) => s,
+        _ => {
+            tell(
+                message,
+                format!("There is no scope called {text}: showing the whole council."),
+            );
+            kpi::Scope::Council
+        }
+    }
+}
+
+/// Whether a scope names a team, service or worker the council has.
+pub fn in_model(model: &domain::Model, scope: kpi::Scope) -> bool {
+    use kpi::Scope;
+    match scope {
+        Scope::Council => true,
+        Scope::Team(t) => model.teams.contains_key(&t),
+        Scope::Service(s) => model.teams.values().any(|t| t.service == s),
+        Scope::Worker(w) => model.workers.contains_key(&w),
+    }
+}
+
 /// The period a page asked for: the last whole month when none is given. A period that cannot
 /// be read, or has not begun, is a message for the page, not a failure.
 pub fn period_from(asked: Option<&str>, today: chrono::NaiveDate) -> (Period, Option<String>) {

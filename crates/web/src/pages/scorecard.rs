@@ -2,6 +2,7 @@
 //! the published benchmarks, with its direction of travel and trend, grouped by the plan's
 //! priorities or by Ofsted's judgement areas, for the council, a service or a team.
 
+use super::Ask;
 use super::{Chrome, csv_download, figure, period_from, render};
 use crate::AppState;
 use crate::auth::SignedIn;
@@ -12,15 +13,6 @@ use axum::response::Response;
 use kpi::catalogue::{OFSTED_AREAS, PRIORITIES, Polarity};
 use kpi::report::Row;
 use kpi::{Period, Scope};
-use serde::Deserialize;
-
-#[derive(Deserialize, Default)]
-pub struct Ask {
-    pub period: Option<String>,
-    pub scope: Option<String>,
-    pub group: Option<String>,
-    pub format: Option<String>,
-}
 
 /// One measure's line on the scorecard.
 pub struct Line {
@@ -145,20 +137,11 @@ pub async fn page(
 ) -> Response {
     let today = state.today();
     let (period, mut message) = period_from(ask.period.as_deref(), today);
-    let scope_text = ask.scope.clone().unwrap_or_else(|| "la".to_string());
     let by_ofsted = ask.group.as_deref() == Some("ofsted");
-    let csv = ask.format.as_deref() == Some("csv");
+    let csv = ask.csv();
     state
         .with_card(period, move |l, card| {
-            let scope = match scope_text.parse::<Scope>() {
-                Ok(s) if in_model(l.model(), s) => s,
-                Ok(_) | Err(_) => {
-                    message = Some(format!(
-                        "There is no scope called {scope_text}: showing the whole council."
-                    ));
-                    Scope::Council
-                }
-            };
+            let scope = super::scope_from(l.model(), ask.scope.as_deref(), &mut message);
             let query = format!("period={period}&scope={scope}");
             let mut lines = lines(card, scope, period, &query);
             if csv {
@@ -246,14 +229,4 @@ fn extract<T>(lines: &mut Vec<(&'static str, T)>, wanted: impl Fn(&str) -> bool)
     }
     *lines = kept;
     taken
-}
-
-/// Whether a scope names a team or service the council has.
-pub fn in_model(model: &domain::Model, scope: Scope) -> bool {
-    match scope {
-        Scope::Council => true,
-        Scope::Team(t) => model.teams.contains_key(&t),
-        Scope::Service(s) => model.teams.values().any(|t| t.service == s),
-        Scope::Worker(w) => model.workers.contains_key(&w),
-    }
 }

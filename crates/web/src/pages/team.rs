@@ -2,6 +2,7 @@
 //! each worker's caseload, what is overdue, due and about to breach, and the children waiting to
 //! be allocated.
 
+use super::Ask;
 use super::home::{ClockLine, clock_lines};
 use super::scorecard::rag_tag;
 use super::{Chrome, child_name, csv_download, figure, render};
@@ -14,7 +15,6 @@ use domain::TeamId;
 use kpi::clocks::{self, ClockStatus, Owner};
 use kpi::{Period, Scope};
 use rustc_hash::FxHashMap;
-use serde::Deserialize;
 
 #[derive(Template)]
 #[template(path = "teams.html")]
@@ -25,15 +25,17 @@ struct TeamsPage {
     teams: Vec<(String, String, &'static str, usize)>,
 }
 
-/// Open cases held by each worker today.
-pub fn caseloads(
+/// Open cases held today, counted by whatever `by` says of each allocation (its worker, its
+/// team).
+pub fn caseloads<K: std::hash::Hash + Eq>(
     live: &crate::live::Live,
     today: chrono::NaiveDate,
-) -> FxHashMap<domain::WorkerId, usize> {
+    by: impl Fn(&domain::model::Allocation) -> K,
+) -> FxHashMap<K, usize> {
     let mut cases = FxHashMap::default();
     for (_, _, a) in kpi::index::running_after(&live.index().allocations_by_end, today) {
         if a.from <= today {
-            *cases.entry(a.worker).or_default() += 1;
+            *cases.entry(by(a)).or_default() += 1;
         }
     }
     cases
@@ -44,12 +46,7 @@ pub async fn list(State(state): State<AppState>, who: SignedIn) -> Response {
     state
         .with_live(move |live| {
             let m = live.model();
-            let mut held: FxHashMap<TeamId, usize> = FxHashMap::default();
-            for (_, _, a) in kpi::index::running_after(&live.index().allocations_by_end, today) {
-                if a.from <= today {
-                    *held.entry(a.team).or_default() += 1;
-                }
-            }
+            let held = caseloads(live, today, |a| a.team);
             let teams = m
                 .teams
                 .values()
@@ -107,11 +104,6 @@ struct TeamPage {
     waiting: Vec<(String, String, String)>,
 }
 
-#[derive(Deserialize, Default)]
-pub struct Ask {
-    format: Option<String>,
-}
-
 pub async fn page(
     State(state): State<AppState>,
     who: SignedIn,
@@ -125,7 +117,7 @@ pub async fn page(
     let today = state.today();
     let period = Period::last_whole_month_before(today);
     let cal = state.cal;
-    let csv = ask.format.as_deref() == Some("csv");
+    let csv = ask.csv();
     state
         .with_card(period, move |live, card| {
             let m = live.model();
@@ -178,7 +170,7 @@ pub async fn page(
                     })
                 })
                 .collect();
-            let cases = caseloads(live, today);
+            let cases = caseloads(live, today, |a| a.worker);
             let mut workers: Vec<WorkerLine> = m
                 .workers
                 .values()

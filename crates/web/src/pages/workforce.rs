@@ -1,6 +1,7 @@
 //! The workforce: by team, social workers, permanent and agency staff, caseloads and turnover,
 //! from the same measures as the scorecard; and every social worker's caseload today.
 
+use super::Ask;
 use super::team::caseloads;
 use super::{Chrome, csv_download, figure, render};
 use crate::AppState;
@@ -10,7 +11,6 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use domain::codes::Employment;
 use kpi::{Period, Scope};
-use serde::Deserialize;
 
 pub struct TeamLine {
     pub href: String,
@@ -34,11 +34,6 @@ struct Page {
     workers: Vec<(String, String, &'static str, String, usize)>,
 }
 
-#[derive(Deserialize, Default)]
-pub struct Ask {
-    format: Option<String>,
-}
-
 pub async fn page(
     State(state): State<AppState>,
     who: SignedIn,
@@ -46,7 +41,7 @@ pub async fn page(
 ) -> Response {
     let today = state.today();
     let period = Period::last_whole_month_before(today);
-    let csv = ask.format.as_deref() == Some("csv");
+    let csv = ask.csv();
     state
         .with_card(period, move |live, card| {
             let m = live.model();
@@ -86,7 +81,7 @@ pub async fn page(
                 "The whole council".into(),
                 Scope::Council,
             );
-            let cases = caseloads(live, today);
+            let cases = caseloads(live, today, |a| a.worker);
             let mut workers: Vec<_> = m
                 .workers
                 .values()
