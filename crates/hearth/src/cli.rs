@@ -189,6 +189,9 @@ pub enum BenchCommand {
         db: Db,
         #[arg(long, default_value_t = 5)]
         rounds: usize,
+        /// Also print every measure's time, slowest first.
+        #[arg(long)]
+        by_measure: bool,
     },
     /// Every page type's server time on a copy of a SQLite database, and 64 users browsing
     /// the pages over loopback, beside the same load on /health.
@@ -231,9 +234,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Kpi(args) => crate::kpi::run(args).await,
         Command::Worklist(args) => crate::kpi::worklist(args).await,
         Command::Bench(BenchCommand::Replay { db }) => crate::bench::replay(&db).await,
-        Command::Bench(BenchCommand::Kpi { db, rounds }) => {
-            crate::bench::kpi::run(&db, rounds.max(1)).await
-        }
+        Command::Bench(BenchCommand::Kpi {
+            db,
+            rounds,
+            by_measure,
+        }) => crate::bench::kpi::run(&db, rounds.max(1), by_measure).await,
         Command::Bench(BenchCommand::Pages {
             db,
             rounds,

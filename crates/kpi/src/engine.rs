@@ -233,7 +233,22 @@ impl Tally {
         den: f64,
         value: Option<f64>,
     ) {
-        let (team, worker) = allocated_on(c, date);
+        self.push_placed(c, allocated_on(c, date), record, date, num, den, value);
+    }
+
+    /// The same, placed by the index: the team and worker the child was allocated to on
+    /// `date`, found once when the index was built rather than by each measure.
+    #[allow(clippy::too_many_arguments)]
+    pub fn push_placed(
+        &mut self,
+        c: &Child,
+        (team, worker): Placed,
+        record: Option<RecordId>,
+        date: NaiveDate,
+        num: f64,
+        den: f64,
+        value: Option<f64>,
+    ) {
         let counted = Counted {
             record,
             date,
@@ -311,7 +326,7 @@ impl Tally {
             Buckets::Date(lasts) => lasts.partition_point(|last| *last < k.date),
         };
         if let Some(sums) = s.periods.get_mut(period) {
-            let one = sums.0.entry(k.team).or_default();
+            let one = sums.of(k.team);
             one.num += k.num;
             one.den += k.den;
             one.n += 1;
@@ -345,9 +360,12 @@ impl Tally {
     }
 }
 
+/// The team and worker a child was allocated to on a date.
+pub type Placed = (Option<TeamId>, Option<WorkerId>);
+
 /// The team and worker a child was allocated to on a date. Work done on the day a case closed
 /// belongs to whoever held it that day.
-pub fn allocated_on(c: &Child, date: NaiveDate) -> (Option<TeamId>, Option<WorkerId>) {
+pub fn allocated_on(c: &Child, date: NaiveDate) -> Placed {
     let all = &c.allocations;
     all.iter()
         .rev()
@@ -642,27 +660,64 @@ pub fn sums_of_items<'a>(
 }
 
 /// Sums by team (and for no team), to be folded into every scope once all items are in.
+///
+/// Teams numbered below [`DENSE_TEAMS`] are kept by number, so that adding an item is an
+/// array step rather than a hash look-up (a scorecard adds millions); teams numbered higher,
+/// as a council's own numbering may be, are kept in a map.
 #[derive(Debug, Clone, Default)]
-pub struct TeamSums(FxHashMap<Option<TeamId>, Sums>);
+pub struct TeamSums {
+    /// Slot 0 is for no team, slot `n + 1` for team `n`.
+    dense: Vec<Option<Sums>>,
+    sparse: FxHashMap<TeamId, Sums>,
+}
+
+const DENSE_TEAMS: u32 = 4096;
 
 impl TeamSums {
     pub fn add<'a>(&mut self, measure: &Measure, items: impl Iterator<Item = &'a Item>) {
         let keep = measure.aggregate == Aggregate::Median;
         for i in items {
-            self.0.entry(i.team).or_default().add(i, keep);
+            self.of(i.team).add(i, keep);
         }
+    }
+
+    /// The sums of a team, or of no team, started at nought if new.
+    fn of(&mut self, team: Option<TeamId>) -> &mut Sums {
+        let slot = match team {
+            None => 0,
+            Some(TeamId(n)) if n < DENSE_TEAMS => n as usize + 1,
+            Some(t) => return self.sparse.entry(t).or_default(),
+        };
+        if slot >= self.dense.len() {
+            self.dense.resize(slot + 1, None);
+        }
+        self.dense[slot].get_or_insert_with(Sums::default)
+    }
+
+    /// Each team's sums (`None` for no team): dense ones in team order, then the rest.
+    fn into_teams(self) -> impl Iterator<Item = (Option<TeamId>, Sums)> {
+        let dense = self.dense.into_iter().enumerate().filter_map(|(slot, s)| {
+            let team = slot
+                .checked_sub(1)
+                .map(|n| TeamId(u32::try_from(n).expect("below DENSE_TEAMS")));
+            s.map(|s| (team, s))
+        });
+        let mut sparse: Vec<(TeamId, Sums)> = self.sparse.into_iter().collect();
+        sparse.sort_by_key(|(t, _)| *t);
+        dense.chain(sparse.into_iter().map(|(t, s)| (Some(t), s)))
     }
 
     /// The council's, each service's and each team's sums.
     pub fn scopes(self, model: &Model, measure: &Measure) -> FxHashMap<Scope, Sums> {
         let mut out: FxHashMap<Scope, Sums> = FxHashMap::default();
-        for (team, sums) in &self.0 {
+        let teams: Vec<(Option<TeamId>, Sums)> = self.into_teams().collect();
+        for (team, sums) in &teams {
             out.entry(Scope::Council).or_default().merge(sums);
             if let Some(s) = service_of(model, measure, *team) {
                 out.entry(Scope::Service(s)).or_default().merge(sums);
             }
         }
-        for (team, sums) in self.0 {
+        for (team, sums) in teams {
             if let Some(t) = team {
                 out.insert(Scope::Team(t), sums);
             }
@@ -679,4 +734,48 @@ pub fn find_measure(id: &str) -> Result<&'static Measure, String> {
             catalogue::catalogue().len()
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(team: Option<u32>, num: f64) -> Item {
+        Item {
+            subject: Subject::Worker(WorkerId(1)),
+            record: None,
+            date: NaiveDate::from_ymd_opt(2024, 4, 1).expect("a date"),
+            num,
+            den: 1.0,
+            value: None,
+            team: team.map(TeamId),
+            worker: None,
+            slot: 0,
+        }
+    }
+
+    #[test]
+    fn team_sums_keep_low_and_high_team_numbers_and_no_team_apart() {
+        let measure = find_measure("FD-01").expect("in the catalogue");
+        let items = [
+            item(Some(3), 1.0),
+            item(Some(3), 0.0),
+            item(None, 1.0),
+            item(Some(DENSE_TEAMS + 7), 1.0),
+            item(Some(0), 0.0),
+        ];
+        let mut sums = TeamSums::default();
+        sums.add(measure, items.iter());
+        let teams: Vec<(Option<TeamId>, f64, f64)> =
+            sums.into_teams().map(|(t, s)| (t, s.num, s.den)).collect();
+        assert_eq!(
+            teams,
+            vec![
+                (None, 1.0, 1.0),
+                (Some(TeamId(0)), 0.0, 1.0),
+                (Some(TeamId(3)), 1.0, 2.0),
+                (Some(TeamId(DENSE_TEAMS + 7)), 1.0, 1.0),
+            ]
+        );
+    }
 }

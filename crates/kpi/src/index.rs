@@ -1,7 +1,8 @@
 //! Lists built once per model so that a measure over a month touches that month's records, not
 //! every child: the busiest records sorted by date, and for the rest the children who have any.
 
-use chrono::NaiveDate;
+use crate::engine::{Placed, allocated_on};
+use chrono::{Datelike, NaiveDate};
 use domain::Model;
 use domain::RecordId;
 use domain::model::{
@@ -11,15 +12,18 @@ use domain::model::{
 /// Ends of open things sort after every real date.
 pub const OPEN: NaiveDate = NaiveDate::MAX;
 
+/// The lists of what happened on a day carry the child's team and worker that day: placing
+/// each record while its child is in the cache is much cheaper than placing it in every
+/// measure that counts it.
 pub struct Index<'m> {
-    /// Contacts by the time received.
-    pub contacts: Vec<(&'m Child, &'m Contact)>,
-    /// Contacts by the time decided.
-    pub decisions: Vec<(&'m Child, &'m Contact)>,
-    /// Referrals by date.
-    pub referrals: Vec<(&'m Child, &'m Referral)>,
-    /// Authorised assessments by the date authorised.
-    pub authorised: Vec<(&'m Child, &'m Assessment)>,
+    /// Contacts by the time received, placed on the day received.
+    pub contacts: Vec<(&'m Child, &'m Contact, Placed)>,
+    /// Contacts by the time decided, placed on the day decided.
+    pub decisions: Vec<(&'m Child, &'m Contact, Placed)>,
+    /// Referrals by date, placed on that day.
+    pub referrals: Vec<(&'m Child, &'m Referral, Placed)>,
+    /// Authorised assessments by the date authorised, placed on that day.
+    pub authorised: Vec<(&'m Child, &'m Assessment, Placed)>,
     /// Every assessment by the day it was authorised (`OPEN` until then): those still running
     /// on a date are a short suffix.
     pub assessments_by_end: Vec<(NaiveDate, &'m Child, &'m Assessment)>,
@@ -86,15 +90,20 @@ impl<'m> Index<'m> {
             disputes: Vec::new(),
             transfers: Vec::new(),
         };
+        let mut days = Days::default();
         for c in children {
             for k in &c.contacts {
-                ix.contacts.push((c, k));
-                if k.decision.is_some() {
-                    ix.decisions.push((c, k));
+                let received = k.received.date();
+                ix.contacts.push((c, k, allocated_on(c, received)));
+                days.contacts.push(received);
+                if let Some((_, at)) = &k.decision {
+                    ix.decisions.push((c, k, allocated_on(c, at.date())));
+                    days.decisions.push(at.date());
                 }
             }
             for r in &c.referrals {
-                ix.referrals.push((c, r));
+                ix.referrals.push((c, r, allocated_on(c, r.date)));
+                days.referrals.push(r.date);
                 ix.referrals_by_end
                     .push((r.closed.as_ref().map_or(OPEN, |(d, _)| *d), c, r));
             }
@@ -122,8 +131,9 @@ impl<'m> Index<'m> {
             for a in &c.assessments {
                 ix.assessments_by_end
                     .push((a.authorised.unwrap_or(OPEN), c, a));
-                if a.authorised.is_some() {
-                    ix.authorised.push((c, a));
+                if let Some(done) = a.authorised {
+                    ix.authorised.push((c, a, allocated_on(c, done)));
+                    days.authorised.push(done);
                 }
             }
             let add = |cond: bool, list: &mut Vec<&'m Child>| {
@@ -157,25 +167,88 @@ impl<'m> Index<'m> {
             add(!c.disputes.is_empty(), &mut ix.disputes);
             add(!c.transfers.is_empty(), &mut ix.transfers);
         }
-        // Cached keys: each record is read once, not at every comparison.
         // Sibling groups are represented by their first child by id.
         ix.legal.sort_unstable_by_key(|c| c.id());
-        ix.contacts.sort_by_cached_key(|(_, k)| k.received);
-        ix.decisions
-            .sort_by_cached_key(|(_, k)| k.decision.as_ref().map(|d| d.1));
-        ix.referrals.sort_by_cached_key(|(_, r)| r.date);
-        // Stable sorts: ties stay in child order, as pushed.
-        ix.referrals_by_end.sort_by_key(|(end, _, _)| *end);
-        ix.allocations_by_end.sort_by_key(|(end, _, _)| *end);
-        ix.cp_by_end.sort_by_key(|(end, _, _)| *end);
-        ix.care_by_end.sort_by_key(|(end, _, _)| *end);
-        ix.plan_starts.sort_by_key(|(d, _, _)| *d);
-        ix.audits.sort_by_key(|(d, _, _)| *d);
-        ix.cla_reviews.sort_by_key(|(d, _, _)| *d);
-        ix.authorised.sort_by_cached_key(|(_, a)| a.authorised);
-        ix.assessments_by_end.sort_by_key(|(end, _, _)| *end);
+        // Each list in day order, ties in child order as pushed. The days of the lists that
+        // hold only pointers were noted as they were pushed, while each record was in the cache.
+        order_by_day(&mut ix.contacts, &days.contacts);
+        order_by_day(&mut ix.decisions, &days.decisions);
+        order_by_day(&mut ix.referrals, &days.referrals);
+        order_by_day(&mut ix.authorised, &days.authorised);
+        for_days(&mut ix.referrals_by_end);
+        for_days(&mut ix.allocations_by_end);
+        for_days(&mut ix.cp_by_end);
+        for_days(&mut ix.care_by_end);
+        for_days(&mut ix.plan_starts);
+        for_days(&mut ix.audits);
+        for_days(&mut ix.cla_reviews);
+        for_days(&mut ix.assessments_by_end);
         ix
     }
+}
+
+/// The day of each entry of the lists that do not hold it, in the order pushed.
+#[derive(Default)]
+struct Days {
+    contacts: Vec<NaiveDate>,
+    decisions: Vec<NaiveDate>,
+    referrals: Vec<NaiveDate>,
+    authorised: Vec<NaiveDate>,
+}
+
+/// Orders a list of dated entries by their day, ties kept in the order given.
+fn for_days<A: Copy, B: Copy>(list: &mut Vec<(NaiveDate, A, B)>) {
+    let days: Vec<NaiveDate> = list.iter().map(|(d, _, _)| *d).collect();
+    order_by_day(list, &days);
+}
+
+/// Orders `list` by `days` (the day of each entry), ties kept in the order given. A counting
+/// sort: the lists run to hundreds of thousands of entries over a few thousand days, and
+/// sorting by comparison cost more than all the rest of building the index. `OPEN` sorts last.
+fn order_by_day<T: Copy>(list: &mut Vec<T>, days: &[NaiveDate]) {
+    debug_assert_eq!(list.len(), days.len());
+    let number = |d: NaiveDate| i64::from(d.num_days_from_ce());
+    let real = || days.iter().copied().filter(|d| *d != OPEN).map(number);
+    let (Some(low), Some(high)) = (real().min(), real().max()) else {
+        return; // empty, or every entry open: nothing to order
+    };
+    // One bucket per day, and one after them for open entries.
+    let open = usize::try_from(high - low + 1).expect("high is at least low");
+    if open > 1_000_000 {
+        // Days spread over thousands of years: a mistake in the records, but still ordered.
+        let mut keyed: Vec<(NaiveDate, T)> =
+            days.iter().copied().zip(list.iter().copied()).collect();
+        keyed.sort_by_key(|(d, _)| *d);
+        list.clear();
+        list.extend(keyed.into_iter().map(|(_, x)| x));
+        return;
+    }
+    let bucket = |d: NaiveDate| {
+        if d == OPEN {
+            open
+        } else {
+            usize::try_from(number(d) - low).expect("no day before the earliest")
+        }
+    };
+    let mut starts = vec![0usize; open + 2];
+    for d in days {
+        starts[bucket(*d) + 1] += 1;
+    }
+    for k in 1..starts.len() {
+        starts[k] += starts[k - 1];
+    }
+    let mut sorted: Vec<Option<T>> = vec![None; list.len()];
+    for (d, x) in days.iter().zip(list.iter()) {
+        let slot = &mut starts[bucket(*d)];
+        sorted[*slot] = Some(*x);
+        *slot += 1;
+    }
+    list.clear();
+    list.extend(
+        sorted
+            .into_iter()
+            .map(|x| x.expect("every place filled once")),
+    );
 }
 
 /// The entries of a date-sorted list whose date falls in `first..=last`.
@@ -235,4 +308,50 @@ pub fn ending_after<T>(list: &[(NaiveDate, T)], at: NaiveDate) -> &[(NaiveDate, 
 /// The same for lists of three.
 pub fn running_after<A, B>(list: &[(NaiveDate, A, B)], at: NaiveDate) -> &[(NaiveDate, A, B)] {
     &list[list.partition_point(|(end, _, _)| *end <= at)..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().expect("a date")
+    }
+
+    #[test]
+    fn ordering_by_day_keeps_ties_in_order_and_open_last() {
+        let days = [
+            day("2024-03-02"),
+            OPEN,
+            day("2024-02-29"),
+            day("2024-03-02"),
+            day("2023-12-31"),
+            OPEN,
+        ];
+        let mut list: Vec<usize> = (0..days.len()).collect();
+        order_by_day(&mut list, &days);
+        assert_eq!(list, vec![4, 2, 0, 3, 1, 5]);
+    }
+
+    #[test]
+    fn ordering_by_day_copes_with_nothing_all_open_and_wild_dates() {
+        let mut empty: Vec<u8> = Vec::new();
+        order_by_day(&mut empty, &[]);
+        assert!(empty.is_empty());
+
+        let mut open = vec![1, 2];
+        order_by_day(&mut open, &[OPEN, OPEN]);
+        assert_eq!(open, vec![1, 2]);
+
+        // A year mistyped thousands of years out still sorts, ties in order.
+        let days = [
+            day("9999-01-01"),
+            day("2024-01-01"),
+            day("0001-01-01"),
+            day("2024-01-01"),
+        ];
+        let mut wild = vec!['a', 'b', 'c', 'd'];
+        order_by_day(&mut wild, &days);
+        assert_eq!(wild, vec!['c', 'b', 'd', 'a']);
+    }
 }

@@ -24,7 +24,7 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-pub async fn run(db: &Db, rounds: usize) -> anyhow::Result<()> {
+pub async fn run(db: &Db, rounds: usize, by_measure: bool) -> anyhow::Result<()> {
     let cal = crate::cli::calendar(db)?;
     let store = store::Store::open(&db.db, store::OpenMode::MustExist).await?;
     println!("Scorecard of {}", store.describe());
@@ -154,6 +154,12 @@ pub async fn run(db: &Db, rounds: usize) -> anyhow::Result<()> {
         }
     );
     println!("Median of {rounds} rounds, one thread.");
+    if by_measure {
+        println!("Each measure over the 13 months and every scope, once:");
+        for (d, id) in &each {
+            println!("  {id:<8} {:>7.1} ms", ms(*d));
+        }
+    }
     if !agree {
         anyhow::bail!("the SQL peer and the engine disagree");
     }

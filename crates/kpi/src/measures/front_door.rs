@@ -1,14 +1,14 @@
 //! Contacts, referrals, assessments and children in need.
 
 use super::{months_before, open_referral_on};
-use crate::engine::{Ctx, Tally};
+use crate::engine::{Ctx, Placed, Tally};
 use crate::index::{between, distinct, running_after};
 use domain::codes::{AssessmentKind, ContactDecision};
 
 pub fn contacts_decided_in_a_day(ctx: &Ctx, t: &mut Tally) {
-    for (c, k) in between(
+    for (c, k, placed) in between(
         &ctx.ix.contacts,
-        |(_, k)| k.received.date(),
+        |(_, k, _)| k.received.date(),
         ctx.first,
         ctx.last,
     ) {
@@ -20,9 +20,20 @@ pub fn contacts_decided_in_a_day(ctx: &Ctx, t: &mut Tally) {
         match &k.decision {
             Some((_, at)) => {
                 let days = ctx.wd(received, at.date());
-                t.child_valued(c, Some(k.id), received, at.date() <= deadline, days as f64);
+                let met = f64::from(u8::from(at.date() <= deadline));
+                t.push_placed(
+                    c,
+                    *placed,
+                    Some(k.id),
+                    received,
+                    met,
+                    1.0,
+                    Some(days as f64),
+                );
             }
-            None if deadline < ctx.today => t.child(c, Some(k.id), received, false),
+            None if deadline < ctx.today => {
+                t.push_placed(c, *placed, Some(k.id), received, 0.0, 1.0, None);
+            }
             None => t.leave(
                 c,
                 Some(k.id),
@@ -34,8 +45,9 @@ pub fn contacts_decided_in_a_day(ctx: &Ctx, t: &mut Tally) {
 }
 
 pub fn appropriate_contacts(ctx: &Ctx, t: &mut Tally) {
-    let decided = |(_, k): &(_, &domain::model::Contact)| k.decision.as_ref().map(|d| d.1.date());
-    for (c, k) in between(
+    let decided =
+        |(_, k, _): &(_, &domain::model::Contact, _)| k.decision.as_ref().map(|d| d.1.date());
+    for (c, k, placed) in between(
         &ctx.ix.decisions,
         |e| decided(e).expect("decided"),
         ctx.first,
@@ -55,29 +67,37 @@ pub fn appropriate_contacts(ctx: &Ctx, t: &mut Tally) {
             );
             continue;
         }
-        t.child(c, Some(k.id), at.date(), progressed);
+        let met = f64::from(u8::from(progressed));
+        t.push_placed(c, *placed, Some(k.id), at.date(), met, 1.0, None);
     }
 }
 
 pub fn contacts_received(ctx: &Ctx, t: &mut Tally) {
-    for (c, k) in between(
+    for (c, k, placed) in between(
         &ctx.ix.contacts,
-        |(_, k)| k.received.date(),
+        |(_, k, _)| k.received.date(),
         ctx.first,
         ctx.last,
     ) {
         if k.received.date() <= ctx.today {
-            t.child(c, Some(k.id), k.received.date(), true);
+            t.push_placed(c, *placed, Some(k.id), k.received.date(), 1.0, 1.0, None);
         }
     }
 }
 
+/// Referrals made in the period, each with its child's team and worker on the day.
 fn referrals_in_period<'a>(
     ctx: &'a Ctx,
-) -> impl Iterator<Item = &'a (&'a domain::model::Child, &'a domain::model::Referral)> {
+) -> impl Iterator<
+    Item = &'a (
+        &'a domain::model::Child,
+        &'a domain::model::Referral,
+        Placed,
+    ),
+> {
     between(
         &ctx.ix.referrals,
-        |(_, r)| r.date,
+        |(_, r, _)| r.date,
         ctx.first,
         ctx.last.min(ctx.today),
     )
@@ -85,32 +105,34 @@ fn referrals_in_period<'a>(
 }
 
 pub fn referrals(ctx: &Ctx, t: &mut Tally) {
-    for (c, r) in referrals_in_period(ctx) {
-        t.child(c, Some(r.id), r.date, true);
+    for (c, r, placed) in referrals_in_period(ctx) {
+        t.push_placed(c, *placed, Some(r.id), r.date, 1.0, 1.0, None);
     }
 }
 
 pub fn re_referrals(ctx: &Ctx, t: &mut Tally) {
-    for (c, r) in referrals_in_period(ctx) {
+    for (c, r, placed) in referrals_in_period(ctx) {
         let since = months_before(r.date, 12);
         let again = c
             .referrals
             .iter()
             .any(|p| p.id != r.id && p.date < r.date && p.date >= since);
-        t.child(c, Some(r.id), r.date, again);
+        let met = f64::from(u8::from(again));
+        t.push_placed(c, *placed, Some(r.id), r.date, met, 1.0, None);
     }
 }
 
 pub fn referrals_nfa(ctx: &Ctx, t: &mut Tally) {
-    for (c, r) in referrals_in_period(ctx) {
+    for (c, r, placed) in referrals_in_period(ctx) {
         let assessed = c.assessments.iter().any(|a| a.referral == r.id);
         let closed = r.closed.as_ref().is_some_and(|(d, _)| *d <= ctx.today);
-        t.child(c, Some(r.id), r.date, closed && !assessed);
+        let met = f64::from(u8::from(closed && !assessed));
+        t.push_placed(c, *placed, Some(r.id), r.date, met, 1.0, None);
     }
 }
 
 pub fn referrals_not_in_need(ctx: &Ctx, t: &mut Tally) {
-    for (c, r) in referrals_in_period(ctx) {
+    for (c, r, placed) in referrals_in_period(ctx) {
         let assessed = c.assessments.iter().any(|a| a.referral == r.id);
         // RC8: closed after assessment with no further action; RC9: closed after assessment and
         // referred to early help. The DfE counts both as assessed not in need.
@@ -118,14 +140,15 @@ pub fn referrals_not_in_need(ctx: &Ctx, t: &mut Tally) {
             .closed
             .as_ref()
             .is_some_and(|(d, why)| *d <= ctx.today && matches!(why.0.as_str(), "RC8" | "RC9"));
-        t.child(c, Some(r.id), r.date, assessed && not_in_need);
+        let met = f64::from(u8::from(assessed && not_in_need));
+        t.push_placed(c, *placed, Some(r.id), r.date, met, 1.0, None);
     }
 }
 
 fn authorised_in_45(ctx: &Ctx, t: &mut Tally, kind: Option<AssessmentKind>) {
-    for (c, a) in between(
+    for (c, a, placed) in between(
         &ctx.ix.authorised,
-        |(_, a)| a.authorised.expect("authorised"),
+        |(_, a, _)| a.authorised.expect("authorised"),
         ctx.first,
         ctx.last.min(ctx.today),
     ) {
@@ -134,7 +157,8 @@ fn authorised_in_45(ctx: &Ctx, t: &mut Tally, kind: Option<AssessmentKind>) {
         }
         let done = a.authorised.expect("authorised");
         let days = ctx.wd(a.start, done);
-        t.child_valued(c, Some(a.id), done, days <= 45, days as f64);
+        let met = f64::from(u8::from(days <= 45));
+        t.push_placed(c, *placed, Some(a.id), done, met, 1.0, Some(days as f64));
     }
 }
 
@@ -158,9 +182,9 @@ pub fn assessment_duration(ctx: &Ctx, t: &mut Tally) {
 }
 
 pub fn child_seen_in_assessment(ctx: &Ctx, t: &mut Tally) {
-    for (c, a) in between(
+    for (c, a, placed) in between(
         &ctx.ix.authorised,
-        |(_, a)| a.authorised.expect("authorised"),
+        |(_, a, _)| a.authorised.expect("authorised"),
         ctx.first,
         ctx.last.min(ctx.today),
     ) {
@@ -169,7 +193,8 @@ pub fn child_seen_in_assessment(ctx: &Ctx, t: &mut Tally) {
             .visits
             .iter()
             .any(|v| v.seen && a.start <= v.date && v.date <= done);
-        t.child(c, Some(a.id), done, seen);
+        let met = f64::from(u8::from(seen));
+        t.push_placed(c, *placed, Some(a.id), done, met, 1.0, None);
     }
 }
 

@@ -60,13 +60,13 @@ pub async fn page(
                 .index()
                 .contacts
                 .iter()
-                .filter(|(_, k)| k.decision.is_none() && k.received <= now)
+                .filter(|(_, k, _)| k.decision.is_none() && k.received <= now)
                 .collect();
-            open.sort_by_key(|(_, k)| (rank(k.rag), k.received));
+            open.sort_by_key(|(_, k, _)| (rank(k.rag), k.received));
             let mut overdue = 0;
             let waiting: Vec<Waiting> = open
                 .iter()
-                .map(|(c, k)| {
+                .map(|(c, k, _)| {
                     let due = cal.add_working_days(k.received.date(), 1);
                     let (clock, clock_tag) = if due < today {
                         overdue += 1;
