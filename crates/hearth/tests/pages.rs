@@ -150,6 +150,24 @@ async fn the_pages_need_a_session_and_answer_bad_input_with_a_page() {
     let after = get(&format!("/children/{id}/access"), Some(&me)).await;
     assert_eq!(views(&after.body), views(&before.body) + 1);
     assert!(after.body.contains(USER));
+    let counted = |body: &str| {
+        let at = body
+            .find(" views.")
+            .or_else(|| body.find(" view."))
+            .expect("a count of views");
+        let digits: String = body[..at]
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits
+            .chars()
+            .rev()
+            .collect::<String>()
+            .parse::<usize>()
+            .expect("a number")
+    };
+    assert_eq!(counted(&after.body), counted(&before.body) + 1);
 
     // Every list downloads as CSV.
     for (path, header) in [

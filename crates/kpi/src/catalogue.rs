@@ -3,7 +3,8 @@
 
 use domain::codes::Service;
 use serde::Serialize;
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{LazyLock, OnceLock};
 
 /// How a measure's items combine into its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -77,7 +78,13 @@ pub fn catalogue() -> &'static [Measure] {
 }
 
 pub fn measure(id: &str) -> Option<&'static Measure> {
-    catalogue().iter().find(|m| m.id.eq_ignore_ascii_case(id))
+    // Pages look measures up thousands of times a second: by id first, then in any case.
+    static BY_ID: LazyLock<HashMap<&'static str, &'static Measure>> =
+        LazyLock::new(|| catalogue().iter().map(|m| (m.id.as_str(), m)).collect());
+    BY_ID
+        .get(id)
+        .copied()
+        .or_else(|| catalogue().iter().find(|m| m.id.eq_ignore_ascii_case(id)))
 }
 
 /// Ofsted's judgement areas, in the order inspection reports give them.

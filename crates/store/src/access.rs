@@ -58,6 +58,17 @@ pub struct AccessRecord {
 /// A row of `access_log` as the database returns it.
 type AccessRow = (i64, DateTime<Utc>, String, String, Option<String>, String);
 
+/// A row of the access log with the count of all rows for its stream.
+type CountedRow = (
+    i64,
+    DateTime<Utc>,
+    String,
+    String,
+    Option<String>,
+    String,
+    i64,
+);
+
 /// A line waiting to be written, its time, and who waits for it (told the error, if any).
 type Waiting = (
     AccessEntry,
@@ -94,28 +105,62 @@ impl Store {
         }
     }
 
-    /// Writes lines in one transaction.
+    /// Writes lines in one statement: one trip to the database however many are waiting.
     async fn write_access_lines(&self, lines: &[Waiting]) -> Result<(), StoreError> {
+        if lines.is_empty() {
+            return Ok(());
+        }
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await.map_err(|e| self.db_error(e))?;
-            for (entry, at, _) in lines {
-                sqlx::query(
-                    "INSERT INTO access_log (at, actor, stream, record, reason) VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(at)
-                .bind(&entry.actor)
-                .bind(&entry.stream)
-                .bind(&entry.record)
-                .bind(&entry.reason)
-                .execute(&mut *tx)
+            let mut insert =
+                sqlx::QueryBuilder::new("INSERT INTO access_log (at, actor, stream, record, reason) ");
+            insert.push_values(lines, |mut row, (entry, at, _)| {
+                row.push_bind(*at)
+                    .push_bind(&entry.actor)
+                    .push_bind(&entry.stream)
+                    .push_bind(&entry.record)
+                    .push_bind(&entry.reason);
+            });
+            insert
+                .build()
+                .execute(pool)
                 .await
-                .map_err(|e| self.db_error(e))?;
-            }
-            tx.commit().await.map_err(|e| self.db_error(e))
+                .map(|_| ())
+                .map_err(|e| self.db_error(e))
         })
     }
 
     /// Who has read a stream, oldest first.
+    /// The latest `limit` views of a stream, newest first, and how many there are in all: a
+    /// record opened thousands of times is shown a page at a time.
+    pub async fn access_log_latest(
+        &self,
+        stream: &str,
+        limit: u32,
+    ) -> Result<(Vec<AccessRecord>, u64), StoreError> {
+        on_pool!(self, pool => {
+            // The count rides along on every row: one query, not two.
+            let rows: Vec<CountedRow> =
+                sqlx::query_as(
+                    "SELECT id, at, actor, stream, record, reason, COUNT(*) OVER () FROM access_log \
+                     WHERE stream = $1 ORDER BY id DESC LIMIT $2",
+                )
+                .bind(stream)
+                .bind(i64::from(limit))
+                .fetch_all(pool)
+                .await
+                .map_err(|e| self.db_error(e))?;
+            let total = rows.first().map_or(0, |r| u64::try_from(r.6).unwrap_or(0));
+            Ok((
+                rows.into_iter()
+                    .map(|(id, at, actor, stream, record, reason, _)| {
+                        AccessRecord::from((id, at, actor, stream, record, reason))
+                    })
+                    .collect(),
+                total,
+            ))
+        })
+    }
+
     pub async fn access_log_for(&self, stream: &str) -> Result<Vec<AccessRecord>, StoreError> {
         on_pool!(self, pool => {
             let rows: Vec<AccessRow> = sqlx::query_as(
@@ -125,17 +170,20 @@ impl Store {
             .fetch_all(pool)
             .await
             .map_err(|e| self.db_error(e))?;
-            Ok(rows
-                .into_iter()
-                .map(|(id, at, actor, stream, record, reason)| AccessRecord {
-                    id,
-                    at,
-                    actor,
-                    stream,
-                    record,
-                    reason,
-                })
-                .collect())
+            Ok(rows.into_iter().map(AccessRecord::from).collect())
         })
+    }
+}
+
+impl From<AccessRow> for AccessRecord {
+    fn from((id, at, actor, stream, record, reason): AccessRow) -> Self {
+        AccessRecord {
+            id,
+            at,
+            actor,
+            stream,
+            record,
+            reason,
+        }
     }
 }

@@ -76,8 +76,9 @@ async fn open_sqlite(url: &str, path: &str, mode: OpenMode) -> Result<Store, Sto
         .synchronous(SqliteSynchronous::Full)
         .busy_timeout(Duration::from_secs(10))
         .foreign_keys(true);
+    // Readers run side by side under WAL; each connection is a thread of its own.
     let pool = SqlitePoolOptions::new()
-        .max_connections(4)
+        .max_connections(8)
         .connect_with(options)
         .await
         .map_err(|e| match e {

@@ -380,6 +380,13 @@ async fn access_log(db: &TestDb) {
     }
     let log = store.access_log_for("child/7").await.unwrap();
     assert_eq!(log.len(), 60);
+    // The latest few, newest first, with the count of all.
+    let (latest, total) = store.access_log_latest("child/7", 5).await.unwrap();
+    assert_eq!(total, 60);
+    let newest: Vec<i64> = log.iter().rev().take(5).map(|l| l.id).collect();
+    assert_eq!(latest.iter().map(|l| l.id).collect::<Vec<_>>(), newest);
+    let (none, zero) = store.access_log_latest("child/6", 5).await.unwrap();
+    assert!(none.is_empty() && zero == 0);
     let mut who: Vec<_> = log.iter().map(|l| l.actor.clone()).collect();
     who.sort();
     who.dedup();

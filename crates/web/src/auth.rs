@@ -168,6 +168,47 @@ impl SignedIn {
     }
 }
 
+/// Sessions checked against the database in the last few seconds, so that a page does not
+/// wait for the database to learn who is asking. A session ended here is forgotten at once; a
+/// session ended or an account disabled by another process stops working within
+/// [`SessionCache::RECHECK`]. Idle time is still judged by the database: a session is only
+/// remembered straight after the database has found it in use.
+#[derive(Default)]
+pub struct SessionCache {
+    checked: std::sync::Mutex<rustc_hash::FxHashMap<String, (store::User, std::time::Instant)>>,
+}
+
+impl SessionCache {
+    pub const RECHECK: std::time::Duration = std::time::Duration::from_secs(10);
+    /// More sessions than a council has staff signed in at once: past it, start again.
+    const MOST: usize = 20_000;
+
+    fn recent(&self, hash: &str) -> Option<store::User> {
+        let checked = self.checked.lock().unwrap_or_else(|e| e.into_inner());
+        checked
+            .get(hash)
+            .filter(|(_, at)| at.elapsed() < Self::RECHECK)
+            .map(|(user, _)| user.clone())
+    }
+
+    fn remember(&self, hash: String, user: store::User) {
+        let mut checked = self.checked.lock().unwrap_or_else(|e| e.into_inner());
+        if checked.len() >= Self::MOST {
+            checked.retain(|_, (_, at)| at.elapsed() < Self::RECHECK);
+            if checked.len() >= Self::MOST {
+                checked.clear();
+            }
+        }
+        checked.insert(hash, (user, std::time::Instant::now()));
+    }
+
+    /// Forgets a session as it ends.
+    pub fn forget(&self, hash: &str) {
+        let mut checked = self.checked.lock().unwrap_or_else(|e| e.into_inner());
+        checked.remove(hash);
+    }
+}
+
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = Response;
 
@@ -184,7 +225,17 @@ impl FromRequestParts<AppState> for SignedIn {
         let Some(token) = token(&parts.headers) else {
             return Err(to_sign_in());
         };
-        match state.store.session_user(&token_hash(token), IDLE).await {
+        let hash = token_hash(token);
+        if let Some(user) = state.sessions.recent(&hash)
+            && let Some(role) = Role::from_slug(&user.role)
+        {
+            return Ok(SignedIn { user, role });
+        }
+        let checked = state.store.session_user(&hash, IDLE).await;
+        if let Ok(Some(user)) = &checked {
+            state.sessions.remember(hash, user.clone());
+        }
+        match checked {
             Ok(Some(user)) => match Role::from_slug(&user.role) {
                 Some(role) => Ok(SignedIn { user, role }),
                 None => {

@@ -34,6 +34,8 @@ pub struct AppState {
     /// The date the pages treat as today, when it is not the real one (tests, demonstrations
     /// of a past council).
     pub today: Option<NaiveDate>,
+    /// Sessions lately checked against the database.
+    pub sessions: Arc<auth::SessionCache>,
 }
 
 impl AppState {
@@ -43,6 +45,7 @@ impl AppState {
             live: Arc::new(RwLock::new(Live::new(model, last_seq))),
             cal,
             today: None,
+            sessions: Arc::default(),
         }
     }
 

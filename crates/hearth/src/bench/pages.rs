@@ -190,15 +190,15 @@ pub async fn run(db: &str, rounds: usize, seconds: u64) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
-    let browse: Vec<String> = kinds
+    let browse: Vec<(&str, String)> = kinds
         .iter()
         .filter(|(kind, _)| *kind != "not found" && *kind != "sign-in page")
-        .flat_map(|(_, paths)| paths.iter().take(12).cloned())
+        .flat_map(|(kind, paths)| paths.iter().take(12).map(|p| (*kind, p.clone())))
         .collect();
     let peer = load(
         addr,
         &cookie,
-        &["/health".to_string()],
+        &[("health", "/health".to_string())],
         Duration::from_secs(5),
     )
     .await;
@@ -219,6 +219,16 @@ pub async fn run(db: &str, rounds: usize, seconds: u64) -> anyhow::Result<()> {
             r.errors
         );
     }
+    println!("Under load, by page type: p50 and p99");
+    for (kind, mut times) in pages.by_kind {
+        times.sort();
+        println!(
+            "  {kind:<26} {:>6.1} ms {:>6.1} ms {:>7}",
+            ms(percentile(&times, 0.5)),
+            ms(percentile(&times, 0.99)),
+            times.len()
+        );
+    }
     if pages.errors > 0 {
         bail!("{} requests failed under load", pages.errors);
     }
@@ -227,13 +237,20 @@ pub async fn run(db: &str, rounds: usize, seconds: u64) -> anyhow::Result<()> {
 
 struct Load {
     latencies: Vec<Duration>,
+    /// The same latencies by page type, in the order the types were given.
+    by_kind: Vec<(&'static str, Vec<Duration>)>,
     errors: usize,
     elapsed: Duration,
 }
 
 /// `USERS` users each asking for the paths in turn, from a different starting place, until the
 /// time is up.
-async fn load(addr: std::net::SocketAddr, cookie: &str, paths: &[String], time: Duration) -> Load {
+async fn load(
+    addr: std::net::SocketAddr,
+    cookie: &str,
+    paths: &[(&'static str, String)],
+    time: Duration,
+) -> Load {
     use hyper_util::client::legacy::Client;
     use hyper_util::rt::TokioExecutor;
     let client: Client<_, Body> = Client::builder(TokioExecutor::new())
@@ -248,7 +265,7 @@ async fn load(addr: std::net::SocketAddr, cookie: &str, paths: &[String], time: 
             let mut errors = 0;
             let mut k = user * 7;
             while Instant::now() < deadline {
-                let path = &paths[k % paths.len()];
+                let (kind, path) = &paths[k % paths.len()];
                 k += 1;
                 let req = Request::get(format!("http://{addr}{path}"))
                     .header(header::COOKIE, &cookie)
@@ -259,7 +276,7 @@ async fn load(addr: std::net::SocketAddr, cookie: &str, paths: &[String], time: 
                     Ok(res) => {
                         let ok = res.status().is_success();
                         let read = res.into_body().collect().await.is_ok();
-                        latencies.push(t.elapsed());
+                        latencies.push((*kind, t.elapsed()));
                         if !ok || !read {
                             errors += 1;
                         }
@@ -271,15 +288,27 @@ async fn load(addr: std::net::SocketAddr, cookie: &str, paths: &[String], time: 
         }));
     }
     let mut latencies = Vec::new();
+    let mut by_kind: Vec<(&'static str, Vec<Duration>)> = Vec::new();
+    for (kind, _) in paths {
+        if !by_kind.iter().any(|(k, _)| k == kind) {
+            by_kind.push((kind, Vec::new()));
+        }
+    }
     let mut errors = 0;
     for t in tasks {
         let (l, e) = t.await.unwrap_or_default();
-        latencies.extend(l);
+        for (kind, d) in l {
+            latencies.push(d);
+            if let Some((_, times)) = by_kind.iter_mut().find(|(k, _)| *k == kind) {
+                times.push(d);
+            }
+        }
         errors += e;
     }
     latencies.sort();
     Load {
         latencies,
+        by_kind,
         errors,
         elapsed: started.elapsed(),
     }

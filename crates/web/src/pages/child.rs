@@ -104,18 +104,24 @@ pub async fn page(
         Err(missing) => return super::not_found(&missing),
     };
     let id = child.0;
-    // Logged before anything is read for the page.
     let entry = store::AccessEntry {
         actor: who.user.username.clone(),
         stream: child.to_string(),
         record: None,
         reason: "child's record page".into(),
     };
-    if let Err(e) = state.store.log_access(&entry).await {
+    // The events are read while the view is written to the log, but nothing of them is used
+    // or sent unless the log has it.
+    let stream = child.to_string();
+    let (logged, stored) = tokio::join!(
+        state.store.log_access(&entry),
+        state.store.read_stream(&stream)
+    );
+    if let Err(e) = logged {
         tracing::error!("could not write to the access log: {e}");
         return unavailable();
     }
-    let stored = match state.store.read_stream(&child.to_string()).await {
+    let stored = match stored {
         Ok(s) => s,
         Err(e) => {
             tracing::error!("could not read a child's events: {e}");
@@ -262,6 +268,9 @@ pub async fn page(
         .await
 }
 
+/// How many views of a record its access page lists; the CSV holds them all.
+const ACCESS_SHOWN: u32 = 200;
+
 #[derive(Template)]
 #[template(path = "access.html")]
 struct AccessPage {
@@ -270,6 +279,16 @@ struct AccessPage {
     error: bool,
     id: u64,
     entries: Vec<(String, String, String)>,
+    total: u64,
+}
+
+/// One line of the access log as the page and its CSV show it.
+fn access_line(a: store::AccessRecord) -> (String, String, String) {
+    (
+        a.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+        a.actor,
+        a.reason,
+    )
 }
 
 /// Who has opened a child's record, when and why, newest first.
@@ -284,38 +303,41 @@ pub async fn access(
         Err(missing) => return super::not_found(&missing),
     };
     let id = child.0;
-    let log = match state.store.access_log_for(&child.to_string()).await {
-        Ok(l) => l,
+    let stream = child.to_string();
+    if ask.csv() {
+        return match state.store.access_log_for(&stream).await {
+            Ok(log) => csv_download(
+                &format!("child-{id}-access-log.csv"),
+                &["at", "who", "why"],
+                log.into_iter()
+                    .rev()
+                    .map(|a| {
+                        let (at, who, why) = access_line(a);
+                        vec![at, who, why]
+                    })
+                    .collect(),
+            ),
+            Err(e) => {
+                tracing::error!("could not read the access log: {e}");
+                unavailable()
+            }
+        };
+    }
+    let (latest, total) = match state.store.access_log_latest(&stream, ACCESS_SHOWN).await {
+        Ok(found) => found,
         Err(e) => {
             tracing::error!("could not read the access log: {e}");
             return unavailable();
         }
     };
-    let entries: Vec<(String, String, String)> = log
-        .into_iter()
-        .rev()
-        .map(|a| {
-            (
-                a.at.format("%Y-%m-%d %H:%M:%S").to_string(),
-                a.actor,
-                a.reason,
-            )
-        })
-        .collect();
-    if ask.csv() {
-        return csv_download(
-            &format!("child-{id}-access-log.csv"),
-            &["at", "who", "why"],
-            entries.into_iter().map(|(a, b, c)| vec![a, b, c]).collect(),
-        );
-    }
     let live = state.read();
     render(&AccessPage {
         chrome: Chrome::new(Some(&who), Some(&live), ""),
         title: format!("Who has opened {name}'s record"),
         error: false,
         id,
-        entries,
+        entries: latest.into_iter().map(access_line).collect(),
+        total,
     })
 }
 

@@ -135,10 +135,13 @@ pub async fn submit(State(state): State<AppState>, Form(c): Form<Credentials>) -
 }
 
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(token) = auth::token(&headers)
-        && let Err(e) = state.store.end_session(&auth::token_hash(token)).await
-    {
-        tracing::error!("could not end a session: {e}");
+    if let Some(token) = auth::token(&headers) {
+        let hash = auth::token_hash(token);
+        if let Err(e) = state.store.end_session(&hash).await {
+            tracing::error!("could not end a session: {e}");
+        }
+        // After the database: a page checked just before it ended may have remembered it.
+        state.sessions.forget(&hash);
     }
     (
         [(header::SET_COOKIE, auth::cleared_cookie())],
