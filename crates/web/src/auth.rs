@@ -173,9 +173,18 @@ impl SignedIn {
 /// session ended or an account disabled by another process stops working within
 /// [`SessionCache::RECHECK`]. Idle time is still judged by the database: a session is only
 /// remembered straight after the database has found it in use.
-#[derive(Default)]
 pub struct SessionCache {
     checked: std::sync::Mutex<rustc_hash::FxHashMap<String, (store::User, std::time::Instant)>>,
+    recheck: std::time::Duration,
+}
+
+impl Default for SessionCache {
+    fn default() -> Self {
+        SessionCache {
+            checked: Default::default(),
+            recheck: Self::RECHECK,
+        }
+    }
 }
 
 impl SessionCache {
@@ -187,14 +196,15 @@ impl SessionCache {
         let checked = self.checked.lock().unwrap_or_else(|e| e.into_inner());
         checked
             .get(hash)
-            .filter(|(_, at)| at.elapsed() < Self::RECHECK)
+            .filter(|(_, at)| at.elapsed() < self.recheck)
             .map(|(user, _)| user.clone())
     }
 
     fn remember(&self, hash: String, user: store::User) {
         let mut checked = self.checked.lock().unwrap_or_else(|e| e.into_inner());
         if checked.len() >= Self::MOST {
-            checked.retain(|_, (_, at)| at.elapsed() < Self::RECHECK);
+            let recheck = self.recheck;
+            checked.retain(|_, (_, at)| at.elapsed() < recheck);
             if checked.len() >= Self::MOST {
                 checked.clear();
             }
@@ -259,6 +269,40 @@ impl FromRequestParts<AppState> for SignedIn {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn someone() -> store::User {
+        store::User {
+            username: "a.worker".into(),
+            name: "A Worker".into(),
+            role: "practitioner".into(),
+            password_hash: String::new(),
+            worker: None,
+            team: None,
+            disabled: false,
+            failed_sign_ins: 0,
+        }
+    }
+
+    #[test]
+    fn a_session_is_remembered_briefly_and_forgotten_when_it_ends() {
+        let cache = SessionCache::default();
+        assert!(cache.recent("h").is_none());
+        cache.remember("h".into(), someone());
+        assert_eq!(
+            cache.recent("h").map(|u| u.username),
+            Some("a.worker".into())
+        );
+        assert!(cache.recent("other").is_none());
+        cache.forget("h");
+        assert!(cache.recent("h").is_none());
+        // Past the recheck time, the database is asked again.
+        let stale = SessionCache {
+            recheck: std::time::Duration::ZERO,
+            ..SessionCache::default()
+        };
+        stale.remember("h".into(), someone());
+        assert!(stale.recent("h").is_none());
+    }
 
     #[test]
     fn a_password_matches_its_hash_and_nothing_else() {
