@@ -5,6 +5,7 @@
 //! which takes every line that arrived meanwhile in one transaction. Each caller still returns
 //! only once its own line is durable, but many views at once share one wait for the disk.
 
+use crate::readers::{ReadError, time_of};
 use crate::{Store, StoreError, on_pool};
 use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, oneshot};
@@ -137,13 +138,35 @@ impl Store {
         stream: &str,
         limit: u32,
     ) -> Result<(Vec<AccessRecord>, u64), StoreError> {
+        // The count rides along on every row: one query, not two.
+        let sql = "SELECT id, at, actor, stream, record, reason, COUNT(*) OVER () FROM access_log \
+                   WHERE stream = $1 ORDER BY id DESC LIMIT $2";
+        let (wanted, plain) = (stream.to_string(), sql.replace('$', "?"));
+        let read = move |conn: &rusqlite::Connection| -> Result<_, ReadError> {
+            let mut statement = conn.prepare_cached(&plain)?;
+            let mut rows = statement.query(rusqlite::params![wanted, i64::from(limit)])?;
+            let (mut out, mut total) = (Vec::new(), 0);
+            while let Some(row) = rows.next()? {
+                let id: i64 = row.get(0)?;
+                let at: String = row.get(1)?;
+                total = row.get(6)?;
+                out.push(AccessRecord {
+                    id,
+                    at: time_of(&at, || format!("access-log line {id}"))?,
+                    actor: row.get(2)?,
+                    stream: row.get(3)?,
+                    record: row.get(4)?,
+                    reason: row.get(5)?,
+                });
+            }
+            Ok((out, u64::try_from(total).unwrap_or(0)))
+        };
+        if let Some(read) = self.on_sqlite_reader(read).await {
+            return read;
+        }
         on_pool!(self, pool => {
-            // The count rides along on every row: one query, not two.
             let rows: Vec<CountedRow> =
-                sqlx::query_as(
-                    "SELECT id, at, actor, stream, record, reason, COUNT(*) OVER () FROM access_log \
-                     WHERE stream = $1 ORDER BY id DESC LIMIT $2",
-                )
+                sqlx::query_as(sql)
                 .bind(stream)
                 .bind(i64::from(limit))
                 .fetch_all(pool)

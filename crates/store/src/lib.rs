@@ -10,6 +10,7 @@ mod accounts;
 mod connect;
 mod error;
 mod log;
+mod readers;
 mod replay;
 mod scan;
 mod schema;
@@ -41,6 +42,8 @@ pub struct Store {
     file: Option<std::path::PathBuf>,
     /// Where access-log lines wait to be written together (see `access.rs`).
     access_writer: std::sync::Arc<std::sync::OnceLock<access::Queue>>,
+    /// Plain connections for the short reads pages make on SQLite (see `readers.rs`).
+    readers: readers::Readers,
 }
 
 #[derive(Clone)]

@@ -1,5 +1,6 @@
 //! The event log: appending (naming the version expected), bulk loading, and reading back.
 
+use crate::readers::{ReadError, time_of};
 use crate::{BeginWrite, Store, StoreError, on_pool};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -217,6 +218,30 @@ impl Store {
     /// One stream's events in version order.
     pub async fn read_stream(&self, stream: &str) -> Result<Vec<StoredEvent>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM events WHERE stream = $1 ORDER BY version");
+        let wanted = stream.to_string();
+        let plain = sql.replace("$1", "?1");
+        let read = move |conn: &rusqlite::Connection| -> Result<_, ReadError> {
+            let mut statement = conn.prepare_cached(&plain)?;
+            let mut rows = statement.query([&wanted])?;
+            let mut out = Vec::new();
+            while let Some(row) = rows.next()? {
+                let seq: i64 = row.get(0)?;
+                let time: String = row.get(6)?;
+                out.push(StoredEvent {
+                    seq,
+                    stream: row.get(1)?,
+                    version: row.get(2)?,
+                    kind: row.get(3)?,
+                    body: row.get(4)?,
+                    actor: row.get(5)?,
+                    recorded_at: time_of(&time, || format!("event {seq}"))?,
+                });
+            }
+            Ok(out)
+        };
+        if let Some(read) = self.on_sqlite_reader(read).await {
+            return read;
+        }
         on_pool!(self, pool => {
             let rows = sqlx::query(&sql)
                 .bind(stream)
