@@ -161,7 +161,7 @@ impl Store {
             }
             Ok((out, u64::try_from(total).unwrap_or(0)))
         };
-        if let Some(read) = self.on_sqlite_reader(read).await {
+        if let Some(read) = self.on_sqlite_reader(read) {
             return read;
         }
         on_pool!(self, pool => {

@@ -239,7 +239,7 @@ impl Store {
             }
             Ok(out)
         };
-        if let Some(read) = self.on_sqlite_reader(read).await {
+        if let Some(read) = self.on_sqlite_reader(read) {
             return read;
         }
         on_pool!(self, pool => {
