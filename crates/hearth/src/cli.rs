@@ -172,6 +172,28 @@ pub enum UserCommand {
         #[command(flatten)]
         db: Db,
     },
+    /// Stop someone signing in, and end their sessions.
+    Disable {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        username: String,
+    },
+    /// Let someone who was disabled sign in again.
+    Enable {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        username: String,
+    },
+    /// Give someone a new password (read from the first line of standard input), unlock their
+    /// account and end their sessions.
+    ResetPassword {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        username: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

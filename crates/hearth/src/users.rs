@@ -10,6 +10,7 @@ use web::auth::Role;
 const SHORTEST_PASSWORD: usize = 10;
 
 pub async fn run(command: UserCommand) -> anyhow::Result<()> {
+    let disable = matches!(command, UserCommand::Disable { .. });
     match command {
         UserCommand::Add {
             db,
@@ -27,17 +28,7 @@ pub async fn run(command: UserCommand) -> anyhow::Result<()> {
             if username.is_empty() || username.chars().any(char::is_whitespace) {
                 bail!("a user name must not be empty or contain spaces");
             }
-            let mut password = String::new();
-            std::io::stdin()
-                .lock()
-                .read_line(&mut password)
-                .context("cannot read the password from standard input")?;
-            let password = password.trim_end_matches(['\r', '\n']);
-            if password.chars().count() < SHORTEST_PASSWORD {
-                bail!(
-                    "the password on standard input must have at least {SHORTEST_PASSWORD} characters"
-                );
-            }
+            let password = password_from_stdin()?;
             let store = Store::open(&db.db, OpenMode::MustExist).await?;
             if let Some(w) = worker {
                 let stream = domain::WorkerId(w).to_string();
@@ -50,7 +41,7 @@ pub async fn run(command: UserCommand) -> anyhow::Result<()> {
                     username: username.clone(),
                     name,
                     role: role.slug().into(),
-                    password_hash: web::auth::hash_password(password),
+                    password_hash: web::auth::hash_password(&password),
                     worker: worker.map(i64::from),
                     team: team.map(i64::from),
                 })
@@ -70,5 +61,47 @@ pub async fn run(command: UserCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        UserCommand::Disable { db, username } | UserCommand::Enable { db, username } => {
+            let store = Store::open(&db.db, OpenMode::MustExist).await?;
+            if !store.set_disabled(&username, disable).await? {
+                bail!("there is no user called {username} in {}", store.describe());
+            }
+            if disable {
+                println!(
+                    "Disabled {username}: their sessions are ended, and a server that saw them \
+                     in the last {} seconds refuses them from then on.",
+                    web::auth::SessionCache::RECHECK.as_secs()
+                );
+            } else {
+                println!("Enabled {username}.");
+            }
+            Ok(())
+        }
+        UserCommand::ResetPassword { db, username } => {
+            let password = password_from_stdin()?;
+            let store = Store::open(&db.db, OpenMode::MustExist).await?;
+            let hash = web::auth::hash_password(&password);
+            if !store.set_password(&username, &hash).await? {
+                bail!("there is no user called {username} in {}", store.describe());
+            }
+            println!(
+                "Set a new password for {username}, unlocked the account and ended its sessions."
+            );
+            Ok(())
+        }
     }
+}
+
+/// The first line of standard input, as a password long enough to use.
+fn password_from_stdin() -> anyhow::Result<String> {
+    let mut password = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut password)
+        .context("cannot read the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    if password.chars().count() < SHORTEST_PASSWORD {
+        bail!("the password on standard input must have at least {SHORTEST_PASSWORD} characters");
+    }
+    Ok(password.to_string())
 }

@@ -228,4 +228,64 @@ async fn the_pages_need_a_session_and_answer_bad_input_with_a_page() {
     let a = post(sign_in_form(USER, PASSWORD, "/")).await;
     assert_eq!(a.status, 403);
     assert!(a.body.contains("locked"));
+
+    // An administrator resets the password: the account is unlocked, for the new one only.
+    let db = format!("sqlite://{}", dir.path().join("served.db").display());
+    let user = |action: &str, password: Option<&str>| {
+        let mut run = common::hearth()
+            .args(["user", action, "--db", &db, "--username", USER])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = run.stdin.take().unwrap();
+        if let Some(p) = password {
+            use std::io::Write;
+            writeln!(stdin, "{p}").unwrap();
+        }
+        drop(stdin);
+        let out = run.wait_with_output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).to_string()
+                + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    let (ok, said) = user("reset-password", Some("short"));
+    assert!(!ok && said.contains("at least 10 characters"), "{said}");
+    let (ok, said) = user("reset-password", Some("a-new-password-1"));
+    assert!(ok, "{said}");
+    assert_eq!(post(sign_in_form(USER, PASSWORD, "/")).await.status, 401);
+    let a = post(sign_in_form(USER, "a-new-password-1", "/")).await;
+    assert_eq!(a.status, 303);
+    let me = session(&a);
+    assert_eq!(get("/", Some(&me)).await.status, 200);
+    // Disabled: no new sign-in, and the session ends (within the server's recheck time).
+    let (ok, said) = user("disable", None);
+    assert!(ok, "{said}");
+    let a = post(sign_in_form(USER, "a-new-password-1", "/")).await;
+    assert_eq!(a.status, 403);
+    assert!(a.body.contains("disabled"));
+    tokio::time::sleep(web::auth::SessionCache::RECHECK).await;
+    assert_eq!(get("/", Some(&me)).await.status, 303);
+    let (ok, _) = user("enable", None);
+    assert!(ok);
+    assert_eq!(
+        post(sign_in_form(USER, "a-new-password-1", "/"))
+            .await
+            .status,
+        303
+    );
+    let (ok, said) = common::hearth()
+        .args(["user", "disable", "--db", &db, "--username", "nobody"])
+        .output()
+        .map(|o| {
+            (
+                o.status.success(),
+                String::from_utf8_lossy(&o.stderr).to_string(),
+            )
+        })
+        .unwrap();
+    assert!(!ok && said.contains("no user called nobody"), "{said}");
 }

@@ -111,6 +111,58 @@ impl Store {
         })
     }
 
+    /// Disables a user or enables them again; disabling ends their sessions. False if there
+    /// is no such user. A disabled user's sessions are refused even before they are ended.
+    pub async fn set_disabled(&self, username: &str, disabled: bool) -> Result<bool, StoreError> {
+        let changed = on_pool!(self, pool => {
+            sqlx::query("UPDATE users SET disabled = $1 WHERE username = $2")
+                .bind(disabled)
+                .bind(username)
+                .execute(pool)
+                .await
+                .map_err(|e| self.db_error(e))?
+                .rows_affected()
+        });
+        if disabled {
+            self.end_sessions_of(username).await?;
+        }
+        Ok(changed > 0)
+    }
+
+    /// Gives a user a new password hash, clears their failed sign-ins (unlocking them) and ends
+    /// their sessions, so whoever knew the old password is signed out. False if there is no
+    /// such user. The sessions are ended after the password changes, so that none started
+    /// with the old one in between survives.
+    pub async fn set_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+    ) -> Result<bool, StoreError> {
+        let changed = on_pool!(self, pool => {
+            sqlx::query("UPDATE users SET password_hash = $1, failed_sign_ins = 0 WHERE username = $2")
+                .bind(password_hash)
+                .bind(username)
+                .execute(pool)
+                .await
+                .map_err(|e| self.db_error(e))?
+                .rows_affected()
+        });
+        self.end_sessions_of(username).await?;
+        Ok(changed > 0)
+    }
+
+    /// Ends every session a user has.
+    pub async fn end_sessions_of(&self, username: &str) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("DELETE FROM sessions WHERE username = $1")
+                .bind(username)
+                .execute(pool)
+                .await
+                .map_err(|e| self.db_error(e))?;
+            Ok(())
+        })
+    }
+
     /// Counts a failed sign-in, returning how many there have been in a row.
     pub async fn sign_in_failed(&self, username: &str) -> Result<i64, StoreError> {
         on_pool!(self, pool => {

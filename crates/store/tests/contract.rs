@@ -664,4 +664,32 @@ async fn accounts(db: &TestDb) {
     store.end_session("hash-3").await.unwrap();
     assert!(store.session_user("hash-3", hour).await.unwrap().is_none());
     assert_eq!(store.users().await.unwrap().len(), 1);
+
+    // Disabling ends the user's sessions and refuses new ones until enabled again.
+    store.start_session("asmith", "hash-4").await.unwrap();
+    assert!(store.set_disabled("asmith", true).await.unwrap());
+    assert!(store.user("asmith").await.unwrap().unwrap().disabled);
+    assert!(store.session_user("hash-4", hour).await.unwrap().is_none());
+    store.start_session("asmith", "hash-5").await.unwrap();
+    assert!(store.session_user("hash-5", hour).await.unwrap().is_none());
+    assert!(store.set_disabled("asmith", false).await.unwrap());
+    assert!(!store.set_disabled("nobody", true).await.unwrap());
+    // A new password unlocks the account and signs out whoever used the old one.
+    store.start_session("asmith", "hash-6").await.unwrap();
+    for _ in 0..5 {
+        store.sign_in_failed("asmith").await.unwrap();
+    }
+    assert!(
+        store
+            .set_password("asmith", "$argon2id$another")
+            .await
+            .unwrap()
+    );
+    let u = store.user("asmith").await.unwrap().unwrap();
+    assert_eq!(
+        (u.password_hash.as_str(), u.failed_sign_ins),
+        ("$argon2id$another", 0)
+    );
+    assert!(store.session_user("hash-6", hour).await.unwrap().is_none());
+    assert!(!store.set_password("nobody", "x").await.unwrap());
 }

@@ -95,8 +95,15 @@ pub async fn submit(State(state): State<AppState>, Form(c): Form<Credentials>) -
         tracing::info!(username = %username, "sign-in refused: no such user");
         return again(wrong, StatusCode::UNAUTHORIZED);
     };
-    if user.disabled || user.failed_sign_ins >= LOCK_AFTER {
-        tracing::info!(username = %username, "sign-in refused: account locked or disabled");
+    if user.disabled {
+        tracing::info!(username = %username, "sign-in refused: account disabled");
+        return again(
+            "This account is disabled. Ask an administrator if you need it again",
+            StatusCode::FORBIDDEN,
+        );
+    }
+    if user.failed_sign_ins >= LOCK_AFTER {
+        tracing::info!(username = %username, "sign-in refused: account locked");
         return again(
             "This account is locked. Ask an administrator to reset your password",
             StatusCode::FORBIDDEN,
