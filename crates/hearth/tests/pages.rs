@@ -208,16 +208,27 @@ async fn the_pages_need_a_session_and_answer_bad_input_with_a_page() {
     assert!(css.body.contains(".govuk-table"));
     assert!(!css.body.contains("GDS Transport\""));
 
-    // Signed out, the session is over.
+    // A sign-out without the page's form token (as another site would send it) is refused.
     let http2 = http.clone();
-    let out = send(
-        &http2,
-        "POST",
-        &format!("{base}/sign-out"),
-        Some(&me),
-        Some(String::new()),
-    )
-    .await;
+    let sign_out = |form: String| {
+        let (http, url, me) = (http2.clone(), format!("{base}/sign-out"), me.clone());
+        async move { send(&http, "POST", &url, Some(&me), Some(form)).await }
+    };
+    for forged in [String::new(), "form_token=0123abcd".to_string()] {
+        let out = sign_out(forged).await;
+        assert_eq!(out.status, 403);
+        assert!(out.body.contains("This form has expired"));
+    }
+    assert_eq!(get("/", Some(&me)).await.status, 200);
+    // Signed out from the page's own form, the session is over.
+    let page = get("/", Some(&me)).await.body;
+    let at = page
+        .find("name=\"form_token\" value=\"")
+        .expect("the sign-out form's token")
+        + 25;
+    let token: String = page[at..].chars().take_while(|c| *c != '"').collect();
+    assert_eq!(token.len(), 64);
+    let out = sign_out(format!("form_token={token}")).await;
     assert_eq!(out.status, 303);
     assert_eq!(get("/", Some(&me)).await.status, 303);
 

@@ -120,6 +120,29 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Blake2b256::digest(token.as_bytes()))
 }
 
+/// The token a session's forms carry: derived from the session's secret, so it needs no
+/// storage, differs from the hash the database keeps, and cannot be known to another site.
+pub fn form_token(token: &str) -> String {
+    let mut h = Blake2b256::new();
+    h.update(b"hearth form\0");
+    h.update(token.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// Whether a submitted form carries the token of the session whose cookie came with it.
+pub fn form_token_matches(headers: &HeaderMap, submitted: &str) -> bool {
+    token(headers).is_some_and(|t| {
+        let expected = form_token(t);
+        // Compared in full whatever differs, so the time taken says nothing of the token.
+        expected.len() == submitted.len()
+            && expected
+                .bytes()
+                .zip(submitted.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    })
+}
+
 /// The session cookie for a token: not readable by scripts, sent only over HTTPS (browsers treat
 /// the loopback address as secure, so the demo works over plain HTTP), and not sent with requests
 /// other sites start.
@@ -150,6 +173,9 @@ pub fn token(headers: &HeaderMap) -> Option<&str> {
 pub struct SignedIn {
     pub user: store::User,
     pub role: Role,
+    /// What every form this person is shown carries back, so that a form another site
+    /// submits with their cookie is refused (see [`form_token`]).
+    pub form_token: String,
 }
 
 impl SignedIn {
@@ -239,7 +265,12 @@ impl FromRequestParts<AppState> for SignedIn {
         if let Some(user) = state.sessions.recent(&hash)
             && let Some(role) = Role::from_slug(&user.role)
         {
-            return Ok(SignedIn { user, role });
+            let form_token = form_token(token);
+            return Ok(SignedIn {
+                user,
+                role,
+                form_token,
+            });
         }
         let checked = state.store.session_user(&hash, IDLE).await;
         if let Ok(Some(user)) = &checked {
@@ -247,7 +278,11 @@ impl FromRequestParts<AppState> for SignedIn {
         }
         match checked {
             Ok(Some(user)) => match Role::from_slug(&user.role) {
-                Some(role) => Ok(SignedIn { user, role }),
+                Some(role) => Ok(SignedIn {
+                    user,
+                    role,
+                    form_token: form_token(token),
+                }),
                 None => {
                     tracing::error!(user = %user.username, role = %user.role, "a user has a role this version does not know");
                     Err(to_sign_in())
@@ -281,6 +316,23 @@ mod tests {
             disabled: false,
             failed_sign_ins: 0,
         }
+    }
+
+    #[test]
+    fn a_form_token_belongs_to_one_session_and_is_not_its_stored_hash() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            format!("{SESSION_COOKIE}=secret-one").parse().unwrap(),
+        );
+        let mine = form_token("secret-one");
+        assert_eq!(mine.len(), 64);
+        assert_ne!(mine, token_hash("secret-one"));
+        assert!(form_token_matches(&headers, &mine));
+        assert!(!form_token_matches(&headers, &form_token("secret-two")));
+        assert!(!form_token_matches(&headers, ""));
+        assert!(!form_token_matches(&headers, &mine[..63]));
+        assert!(!form_token_matches(&HeaderMap::new(), &mine));
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub struct Chrome {
     pub nav: Vec<(&'static str, &'static str)>,
     /// The menu entry this page is under.
     pub here: &'static str,
+    /// What the page's forms carry back (empty when nobody is signed in).
+    pub form_token: String,
 }
 
 impl Chrome {
@@ -43,6 +45,7 @@ impl Chrome {
             user: who.map(|w| format!("{} ({})", w.user.name, w.role.label())),
             nav: who.map(|w| menu(w.role)).unwrap_or_default(),
             here,
+            form_token: who.map(|w| w.form_token.clone()).unwrap_or_default(),
         }
     }
 }

@@ -141,7 +141,26 @@ pub async fn submit(State(state): State<AppState>, Form(c): Form<Credentials>) -
         .into_response()
 }
 
-pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
+#[derive(Deserialize)]
+pub struct SignOut {
+    #[serde(default)]
+    form_token: String,
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<SignOut>,
+) -> Response {
+    // A sign-out another site sends with this browser's cookie is refused.
+    if auth::token(&headers).is_some() && !auth::form_token_matches(&headers, &form.form_token) {
+        tracing::info!("sign-out refused: the form did not come from Hearth's own page");
+        return super::error_page(
+            StatusCode::FORBIDDEN,
+            "This form has expired",
+            "Go back, reload the page and try again.",
+        );
+    }
     if let Some(token) = auth::token(&headers) {
         let hash = auth::token_hash(token);
         if let Err(e) = state.store.end_session(&hash).await {
