@@ -149,7 +149,15 @@ async fn journey(c: &Client, base: &str) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     form.submit().await.map_err(|e| e.to_string())?;
-    let url = c.current_url().await.map_err(|e| e.to_string())?;
+    // The form is submitted by a script, which does not wait for the next page to load.
+    let mut url = c.current_url().await.map_err(|e| e.to_string())?;
+    for _ in 0..100 {
+        if url.path() != "/sign-in" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        url = c.current_url().await.map_err(|e| e.to_string())?;
+    }
     if url.path() != "/scorecard" {
         return Err(format!("signing in led to {url}, not the scorecard"));
     }

@@ -52,6 +52,22 @@ fn sign_in_form(user: &str, password: &str, next: &str) -> String {
     )
 }
 
+/// The sign-in page's form token, and its cookie as `name=value`.
+fn sign_in_token(page: &Answer) -> (String, String) {
+    let at = page
+        .body
+        .find("name=\"form_token\" value=\"")
+        .expect("the sign-in form's token")
+        + 25;
+    let token: String = page.body[at..].chars().take_while(|c| *c != '"').collect();
+    let cookie = page.headers["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("hearth_sign_in="), "{cookie}");
+    for part in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/sign-in"] {
+        assert!(cookie.contains(part), "{cookie} lacks {part}");
+    }
+    (token, cookie.split(';').next().unwrap().to_string())
+}
+
 /// The session cookie's `name=value` from a sign-in's answer.
 fn session(a: &Answer) -> String {
     let set = a.headers["set-cookie"].to_str().unwrap();
@@ -84,15 +100,47 @@ async fn the_pages_need_a_session_and_answer_bad_input_with_a_page() {
     );
 
     // A wrong password is a message, not a session; the returning address must be on this site.
+    // Each sign-in is sent as a browser would: from the page, with its form token and cookie.
     let post = |form: String| {
         let (http, url) = (http.clone(), format!("{base}/sign-in"));
-        async move { send(&http, "POST", &url, None, Some(form)).await }
+        async move {
+            let page = send(&http, "GET", &url, None, None).await;
+            let (token, cookie) = sign_in_token(&page);
+            let form = format!("{form}&form_token={token}");
+            send(&http, "POST", &url, Some(&cookie), Some(form)).await
+        }
     };
     let a = post(sign_in_form(USER, "not it", "/")).await;
     assert_eq!(a.status, 401);
     assert!(a.body.contains("govuk-error-summary"));
     assert!(a.body.contains("The user name or password is not right"));
-    assert!(!a.headers.contains_key("set-cookie"));
+    let session_set = |a: &Answer| {
+        a.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|v| v.starts_with("hearth_session=") && !v.starts_with("hearth_session=;"))
+    };
+    assert!(!session_set(&a));
+    // A sign-in another site sends (no cookie, or a token that is not the cookie's) is refused,
+    // even with the right password.
+    let page = get("/sign-in", None).await;
+    let (token, cookie) = sign_in_token(&page);
+    let url = format!("{base}/sign-in");
+    let form = sign_in_form(USER, PASSWORD, "/");
+    for (cookie, form) in [
+        (None, format!("{form}&form_token={token}")),
+        (Some(cookie.as_str()), form.clone()),
+        (
+            Some(cookie.as_str()),
+            format!("{form}&form_token=0{}", &token[1..]),
+        ),
+    ] {
+        let a = send(&http, "POST", &url, cookie, Some(form)).await;
+        assert_eq!(a.status, 403);
+        assert!(a.body.contains("The sign-in page had expired"));
+        assert!(!session_set(&a));
+    }
     let a = post(sign_in_form(USER, PASSWORD, "//evil.example/")).await;
     assert_eq!(a.status, 303);
     assert_eq!(a.headers["location"], "/");

@@ -131,16 +131,7 @@ pub fn form_token(token: &str) -> String {
 
 /// Whether a submitted form carries the token of the session whose cookie came with it.
 pub fn form_token_matches(headers: &HeaderMap, submitted: &str) -> bool {
-    token(headers).is_some_and(|t| {
-        let expected = form_token(t);
-        // Compared in full whatever differs, so the time taken says nothing of the token.
-        expected.len() == submitted.len()
-            && expected
-                .bytes()
-                .zip(submitted.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
-    })
+    token(headers).is_some_and(|t| same(&form_token(t), submitted))
 }
 
 /// The session cookie for a token: not readable by scripts, sent only over HTTPS (browsers treat
@@ -156,15 +147,54 @@ pub fn cleared_cookie() -> String {
 
 /// The session token a request carries, if any.
 pub fn token(headers: &HeaderMap) -> Option<&str> {
+    cookie(headers, SESSION_COOKIE)
+}
+
+/// The value of a cookie a request carries, if any and not empty.
+fn cookie<'h>(headers: &'h HeaderMap, wanted: &str) -> Option<&'h str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|c| c.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value)
         .filter(|v| !v.is_empty())
+}
+
+/// Before anyone is signed in there is no session to tie the sign-in form to, so the form and
+/// a cookie only this site can set carry the same random value, and a sign-in is taken only
+/// when the two agree: another site cannot sign a browser in to an account of its choosing.
+pub const SIGN_IN_COOKIE: &str = "hearth_sign_in";
+
+/// A new sign-in form token and the cookie that carries it, for the sign-in page only.
+pub fn new_sign_in_token() -> (String, String) {
+    let (token, _) = new_token();
+    let cookie = format!(
+        "{SIGN_IN_COOKIE}={token}; Path=/sign-in; HttpOnly; Secure; SameSite=Strict; Max-Age=3600"
+    );
+    (token, cookie)
+}
+
+/// Clears the sign-in form's cookie once someone has signed in.
+pub fn cleared_sign_in_cookie() -> String {
+    format!("{SIGN_IN_COOKIE}=; Path=/sign-in; HttpOnly; Secure; SameSite=Strict; Max-Age=0")
+}
+
+/// Whether a sign-in form carries the value of the sign-in cookie that came with it.
+pub fn sign_in_token_matches(headers: &HeaderMap, submitted: &str) -> bool {
+    cookie(headers, SIGN_IN_COOKIE).is_some_and(|expected| same(expected, submitted))
+}
+
+/// Compares two tokens in full whatever differs, so the time taken says nothing of either.
+fn same(expected: &str, submitted: &str) -> bool {
+    expected.len() == submitted.len()
+        && expected
+            .bytes()
+            .zip(submitted.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }
 
 /// Someone signed in. A handler that takes this cannot be reached without a live session:

@@ -19,6 +19,8 @@ struct SignInPage {
     problem: Option<String>,
     username: String,
     next: String,
+    /// Matches the sign-in cookie sent with the page.
+    form_token: String,
 }
 
 #[derive(Deserialize)]
@@ -34,15 +36,37 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-pub async fn form(Query(q): Query<Next>) -> Response {
-    render(&SignInPage {
+/// The sign-in page, with a fresh form token and the cookie that matches it.
+fn sign_in_page(
+    problem: Option<&str>,
+    username: String,
+    next: String,
+    status: StatusCode,
+) -> Response {
+    let (form_token, cookie) = auth::new_sign_in_token();
+    let mut page = render(&SignInPage {
         chrome: Chrome::new(None, None, ""),
         title: "Sign in",
-        error: false,
-        problem: None,
-        username: String::new(),
-        next: safe_next(q.next.as_deref()),
-    })
+        error: problem.is_some(),
+        problem: problem.map(str::to_string),
+        username,
+        next,
+        form_token,
+    });
+    *page.status_mut() = status;
+    if let Ok(value) = cookie.parse() {
+        page.headers_mut().append(header::SET_COOKIE, value);
+    }
+    page
+}
+
+pub async fn form(Query(q): Query<Next>) -> Response {
+    sign_in_page(
+        None,
+        String::new(),
+        safe_next(q.next.as_deref()),
+        StatusCode::OK,
+    )
 }
 
 #[derive(Deserialize)]
@@ -50,23 +74,27 @@ pub struct Credentials {
     username: String,
     password: String,
     next: Option<String>,
+    #[serde(default)]
+    form_token: String,
 }
 
-pub async fn submit(State(state): State<AppState>, Form(c): Form<Credentials>) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(c): Form<Credentials>,
+) -> Response {
     let username = c.username.trim().to_string();
     let next = safe_next(c.next.as_deref());
     let again = |problem: &str, status: StatusCode| {
-        let mut page = render(&SignInPage {
-            chrome: Chrome::new(None, None, ""),
-            title: "Sign in",
-            error: true,
-            problem: Some(problem.to_string()),
-            username: username.clone(),
-            next: next.clone(),
-        });
-        *page.status_mut() = status;
-        page
+        sign_in_page(Some(problem), username.clone(), next.clone(), status)
     };
+    if !auth::sign_in_token_matches(&headers, &c.form_token) {
+        tracing::info!(username = %username, "sign-in refused: the form did not come from Hearth's own page");
+        return again(
+            "The sign-in page had expired. Enter your user name and password again",
+            StatusCode::FORBIDDEN,
+        );
+    }
     if username.is_empty() || c.password.is_empty() {
         return again(
             "Enter your user name and password",
@@ -134,11 +162,13 @@ pub async fn submit(State(state): State<AppState>, Form(c): Form<Credentials>) -
         );
     }
     tracing::info!(username = %username, "signed in");
-    (
-        [(header::SET_COOKIE, auth::session_cookie(&token))],
-        Redirect::to(&next),
-    )
-        .into_response()
+    let mut signed_in = Redirect::to(&next).into_response();
+    for cookie in [auth::session_cookie(&token), auth::cleared_sign_in_cookie()] {
+        if let Ok(value) = cookie.parse() {
+            signed_in.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    signed_in
 }
 
 #[derive(Deserialize)]
