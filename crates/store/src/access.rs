@@ -130,7 +130,6 @@ impl Store {
         })
     }
 
-    /// Who has read a stream, oldest first.
     /// The latest `limit` views of a stream, newest first, and how many there are in all: a
     /// record opened thousands of times is shown a page at a time.
     pub async fn access_log_latest(
@@ -141,10 +140,9 @@ impl Store {
         // The count rides along on every row: one query, not two.
         let sql = "SELECT id, at, actor, stream, record, reason, COUNT(*) OVER () FROM access_log \
                    WHERE stream = $1 ORDER BY id DESC LIMIT $2";
-        let (wanted, plain) = (stream.to_string(), sql.replace('$', "?"));
-        let read = move |conn: &rusqlite::Connection| -> Result<_, ReadError> {
-            let mut statement = conn.prepare_cached(&plain)?;
-            let mut rows = statement.query(rusqlite::params![wanted, i64::from(limit)])?;
+        let read = |conn: &rusqlite::Connection| -> Result<_, ReadError> {
+            let mut statement = conn.prepare_cached(&sql.replace('$', "?"))?;
+            let mut rows = statement.query(rusqlite::params![stream, i64::from(limit)])?;
             let (mut out, mut total) = (Vec::new(), 0);
             while let Some(row) = rows.next()? {
                 let id: i64 = row.get(0)?;
@@ -184,6 +182,7 @@ impl Store {
         })
     }
 
+    /// Who has read a stream, oldest first.
     pub async fn access_log_for(&self, stream: &str) -> Result<Vec<AccessRecord>, StoreError> {
         on_pool!(self, pool => {
             let rows: Vec<AccessRow> = sqlx::query_as(

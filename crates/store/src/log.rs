@@ -218,11 +218,9 @@ impl Store {
     /// One stream's events in version order.
     pub async fn read_stream(&self, stream: &str) -> Result<Vec<StoredEvent>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM events WHERE stream = $1 ORDER BY version");
-        let wanted = stream.to_string();
-        let plain = sql.replace("$1", "?1");
-        let read = move |conn: &rusqlite::Connection| -> Result<_, ReadError> {
-            let mut statement = conn.prepare_cached(&plain)?;
-            let mut rows = statement.query([&wanted])?;
+        let read = |conn: &rusqlite::Connection| -> Result<_, ReadError> {
+            let mut statement = conn.prepare_cached(&sql.replace("$1", "?1"))?;
+            let mut rows = statement.query([stream])?;
             let mut out = Vec::new();
             while let Some(row) = rows.next()? {
                 let seq: i64 = row.get(0)?;

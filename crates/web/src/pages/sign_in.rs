@@ -54,10 +54,15 @@ fn sign_in_page(
         form_token,
     });
     *page.status_mut() = status;
-    if let Ok(value) = cookie.parse() {
-        page.headers_mut().append(header::SET_COOKIE, value);
-    }
+    set_cookie(&mut page, &cookie);
     page
+}
+
+/// Adds a cookie to an answer, beside any it sets already.
+fn set_cookie(answer: &mut Response, cookie: &str) {
+    if let Ok(value) = cookie.parse() {
+        answer.headers_mut().append(header::SET_COOKIE, value);
+    }
 }
 
 pub async fn form(Query(q): Query<Next>) -> Response {
@@ -163,11 +168,8 @@ pub async fn submit(
     }
     tracing::info!(username = %username, "signed in");
     let mut signed_in = Redirect::to(&next).into_response();
-    for cookie in [auth::session_cookie(&token), auth::cleared_sign_in_cookie()] {
-        if let Ok(value) = cookie.parse() {
-            signed_in.headers_mut().append(header::SET_COOKIE, value);
-        }
-    }
+    set_cookie(&mut signed_in, &auth::session_cookie(&token));
+    set_cookie(&mut signed_in, &auth::cleared_sign_in_cookie());
     signed_in
 }
 
