@@ -57,6 +57,11 @@ macro_rules! labelled_enum {
             pub fn from_code(code: &str) -> Option<Self> {
                 match code { $($wire => Some($name::$variant),)+ _ => None }
             }
+
+            /// Every value's code and label, in order, for a list to choose from.
+            pub fn options() -> Vec<(&'static str, &'static str)> {
+                Self::ALL.iter().map(|v| (v.code(), v.label())).collect()
+            }
         }
 
         impl fmt::Display for $name {

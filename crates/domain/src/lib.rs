@@ -2,6 +2,7 @@
 //! working-day calendar that every statutory clock counts in. No I/O and no async live here.
 
 pub mod calendar;
+pub mod code_lists;
 pub mod codes;
 mod error;
 pub mod events;

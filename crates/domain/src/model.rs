@@ -556,14 +556,7 @@ impl Model {
 
     /// Folds one event into the model, or refuses it and changes nothing.
     pub fn apply(&mut self, event: &Event) -> Result<(), ApplyError> {
-        let have = self.version(event.stream);
-        if event.version != have + 1 {
-            return Err(ApplyError::VersionGap {
-                stream: event.stream,
-                expected: have + 1,
-                got: event.version,
-            });
-        }
+        self.next_in_stream(event)?;
         match event.stream {
             StreamId::Council => match &event.body {
                 EventBody::CouncilDescribed(e) => {
@@ -593,6 +586,70 @@ impl Model {
             self.known_at = Some(event.recorded_at);
         }
         Ok(())
+    }
+
+    /// An event must be its stream's next.
+    fn next_in_stream(&self, event: &Event) -> Result<(), ApplyError> {
+        let have = self.version(event.stream);
+        if event.version != have + 1 {
+            return Err(ApplyError::VersionGap {
+                stream: event.stream,
+                expected: have + 1,
+                got: event.version,
+            });
+        }
+        Ok(())
+    }
+
+    /// Whether `event` would be accepted, changing nothing: what a form or the API asks before
+    /// saving. Only the child it concerns is copied, so this costs little however large the
+    /// council.
+    pub fn check(&self, event: &Event) -> Result<(), ApplyError> {
+        self.next_in_stream(event)?;
+        let StreamId::Child(id) = event.stream else {
+            // The council's, teams' and workers' streams are small: try the event on a copy.
+            return self.clone().apply(event);
+        };
+        let child = match &event.body {
+            EventBody::ChildRegistered(_) => None,
+            _ => Some(
+                self.children
+                    .get(&id)
+                    .ok_or(ApplyError::UnknownChild(id))?
+                    .clone(),
+            ),
+        };
+        self.check_on(child, event).map(|_| ())
+    }
+
+    /// Folds a child's event into `child` (a copy, or `None` when the event registers the
+    /// child), checking what it refers to in this model, and returns the child as it would be.
+    /// The version is the caller's to check: this is for a child whose latest events the model
+    /// may not have folded in yet.
+    pub fn check_on(&self, child: Option<Child>, event: &Event) -> Result<Child, ApplyError> {
+        let StreamId::Child(id) = event.stream else {
+            return Err(ApplyError::WrongStream {
+                stream: event.stream,
+                kind: event.body.kind(),
+            });
+        };
+        if let EventBody::ChildRegistered(e) = &event.body {
+            if child.is_some() || self.children.contains_key(&id) {
+                return Err(ApplyError::AlreadyExists {
+                    stream: event.stream,
+                });
+            }
+            return Ok(Child {
+                id: Some(id),
+                details: e.details.clone(),
+                registered: Some(e.at),
+                ..Child::default()
+            });
+        }
+        self.check_child_references(event)?;
+        let mut child = child.ok_or(ApplyError::UnknownChild(id))?;
+        apply_to_child(&mut child, event)?;
+        Ok(child)
     }
 
     fn apply_team(&mut self, id: TeamId, event: &Event) -> Result<(), ApplyError> {
@@ -791,7 +848,16 @@ impl Model {
             );
             return Ok(());
         }
-        // Checks that need the rest of the model, made before the child is borrowed.
+        self.check_child_references(event)?;
+        let child = self
+            .children
+            .get_mut(&id)
+            .ok_or(ApplyError::UnknownChild(id))?;
+        apply_to_child(child, event)
+    }
+
+    /// Checks that a child's event needs from the rest of the model (the team, the worker).
+    fn check_child_references(&self, event: &Event) -> Result<(), ApplyError> {
         match &event.body {
             EventBody::ChildAllocated(e) => {
                 self.require_team(e.team)?;
@@ -822,11 +888,7 @@ impl Model {
             }
             _ => {}
         }
-        let child = self
-            .children
-            .get_mut(&id)
-            .ok_or(ApplyError::UnknownChild(id))?;
-        apply_to_child(child, event)
+        Ok(())
     }
 
     /// Counts for `hearth stats`.

@@ -250,6 +250,26 @@ impl Store {
         })
     }
 
+    /// The events of one kind that one person recorded, oldest first: a partner agency's own
+    /// contacts, for instance.
+    pub async fn recorded_by(
+        &self,
+        actor: &str,
+        kind: &str,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        let sql =
+            format!("SELECT {COLUMNS} FROM events WHERE actor = $1 AND kind = $2 ORDER BY seq");
+        on_pool!(self, pool => {
+            let rows = sqlx::query(&sql)
+                .bind(actor)
+                .bind(kind)
+                .fetch_all(pool)
+                .await
+                .map_err(|e| self.db_error(e))?;
+            rows.iter().map(stored).collect::<Result<_, _>>().map_err(|e| self.db_error(e))
+        })
+    }
+
     /// Up to `limit` events after sequence number `after`, in order: how a server follows
     /// what others append.
     pub async fn read_after(&self, after: i64, limit: i64) -> Result<Vec<StoredEvent>, StoreError> {

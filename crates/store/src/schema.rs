@@ -23,10 +23,15 @@ const MIGRATIONS: &[Migration] = &[
         description: "users and sessions",
         sql: include_str!("../migrations/0002_accounts.sql"),
     },
+    Migration {
+        version: 3,
+        description: "events found by who recorded them",
+        sql: include_str!("../migrations/0003_events_by_actor.sql"),
+    },
 ];
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const CREATE_SCHEMA_TABLE: &str = "CREATE TABLE IF NOT EXISTS hearth_schema (\
      version BIGINT PRIMARY KEY, description TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)";

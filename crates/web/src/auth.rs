@@ -8,7 +8,7 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use blake2::{Blake2b256, Digest};
 
@@ -197,6 +197,77 @@ fn same(expected: &str, submitted: &str) -> bool {
             == 0
 }
 
+/// Why a sign-in was refused, in words for the person signing in.
+#[derive(Debug)]
+pub struct SignInRefused {
+    pub status: StatusCode,
+    pub message: &'static str,
+}
+
+/// Checks a user name and password and starts a session, returning its token. Used by the
+/// sign-in page and the API alike, so both lock an account after the same failures.
+pub async fn start_session(
+    state: &AppState,
+    username: &str,
+    password: String,
+) -> Result<String, SignInRefused> {
+    let refuse = |status, message| Err(SignInRefused { status, message });
+    let unavailable = "Hearth cannot reach its database. Try again in a few minutes.";
+    let user = match state.store.user(username).await {
+        Ok(u) => u,
+        Err(e) => {
+            tracing::error!("could not read a user: {e}");
+            return refuse(StatusCode::SERVICE_UNAVAILABLE, unavailable);
+        }
+    };
+    let wrong = "The user name or password is not right";
+    let Some(user) = user else {
+        // Hash anyway, so that a name that does not exist takes as long as a wrong password.
+        let _ =
+            tokio::task::spawn_blocking(move || password_matches(&password, &dummy_hash())).await;
+        tracing::info!(username = %username, "sign-in refused: no such user");
+        return refuse(StatusCode::UNAUTHORIZED, wrong);
+    };
+    if user.disabled {
+        tracing::info!(username = %username, "sign-in refused: account disabled");
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "This account is disabled. Ask an administrator if you need it again",
+        );
+    }
+    if user.failed_sign_ins >= LOCK_AFTER {
+        tracing::info!(username = %username, "sign-in refused: account locked");
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "This account is locked. Ask an administrator to reset your password",
+        );
+    }
+    let hash = user.password_hash.clone();
+    let matches = tokio::task::spawn_blocking(move || password_matches(&password, &hash))
+        .await
+        .unwrap_or(false);
+    if !matches {
+        let failures = state.store.sign_in_failed(username).await.unwrap_or(0);
+        tracing::info!(username = %username, failures, "sign-in refused: wrong password");
+        if failures >= LOCK_AFTER {
+            return refuse(
+                StatusCode::FORBIDDEN,
+                "This account is now locked after too many wrong passwords. Ask an administrator to reset your password",
+            );
+        }
+        return refuse(StatusCode::UNAUTHORIZED, wrong);
+    }
+    let (token, token_hash) = new_token();
+    if let Err(e) = state.store.start_session(username, &token_hash).await {
+        tracing::error!("could not start a session: {e}");
+        return refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Hearth could not sign you in just now. Try again",
+        );
+    }
+    Ok(token)
+}
+
 /// Someone signed in. A handler that takes this cannot be reached without a live session:
 /// anyone else is sent to the sign-in page and brought back afterwards.
 #[derive(Debug, Clone)]
@@ -291,42 +362,50 @@ impl FromRequestParts<AppState> for SignedIn {
         let Some(token) = token(&parts.headers) else {
             return Err(to_sign_in());
         };
-        let hash = token_hash(token);
-        if let Some(user) = state.sessions.recent(&hash)
-            && let Some(role) = Role::from_slug(&user.role)
-        {
-            let form_token = form_token(token);
-            return Ok(SignedIn {
+        match session(state, token).await {
+            Ok(Some(who)) => Ok(who),
+            Ok(None) => Err(to_sign_in()),
+            Err(()) => Err(crate::pages::error_page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Sorry, there is a problem with the service",
+                "Hearth cannot reach its database. Try again in a few minutes.",
+            )),
+        }
+    }
+}
+
+/// Whoever a session token belongs to, if it is live; `Err` when the database cannot say.
+pub async fn session(state: &AppState, token: &str) -> Result<Option<SignedIn>, ()> {
+    let hash = token_hash(token);
+    if let Some(user) = state.sessions.recent(&hash)
+        && let Some(role) = Role::from_slug(&user.role)
+    {
+        return Ok(Some(SignedIn {
+            user,
+            role,
+            form_token: form_token(token),
+        }));
+    }
+    let checked = state.store.session_user(&hash, IDLE).await;
+    if let Ok(Some(user)) = &checked {
+        state.sessions.remember(hash, user.clone());
+    }
+    match checked {
+        Ok(Some(user)) => match Role::from_slug(&user.role) {
+            Some(role) => Ok(Some(SignedIn {
                 user,
                 role,
-                form_token,
-            });
-        }
-        let checked = state.store.session_user(&hash, IDLE).await;
-        if let Ok(Some(user)) = &checked {
-            state.sessions.remember(hash, user.clone());
-        }
-        match checked {
-            Ok(Some(user)) => match Role::from_slug(&user.role) {
-                Some(role) => Ok(SignedIn {
-                    user,
-                    role,
-                    form_token: form_token(token),
-                }),
-                None => {
-                    tracing::error!(user = %user.username, role = %user.role, "a user has a role this version does not know");
-                    Err(to_sign_in())
-                }
-            },
-            Ok(None) => Err(to_sign_in()),
-            Err(e) => {
-                tracing::error!("could not check a session: {e}");
-                Err(crate::pages::error_page(
-                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                    "Sorry, there is a problem with the service",
-                    "Hearth cannot reach its database. Try again in a few minutes.",
-                ))
+                form_token: form_token(token),
+            })),
+            None => {
+                tracing::error!(user = %user.username, role = %user.role, "a user has a role this version does not know");
+                Ok(None)
             }
+        },
+        Ok(None) => Ok(None),
+        Err(e) => {
+            tracing::error!("could not check a session: {e}");
+            Err(())
         }
     }
 }

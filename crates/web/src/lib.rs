@@ -4,6 +4,7 @@
 //! read, and follows the event log so that another server writing to the same PostgreSQL
 //! database is seen within a second. Every page but signing in needs someone signed in.
 
+pub mod api;
 pub mod assets;
 pub mod chart;
 
@@ -24,6 +25,8 @@ use store::Store;
 pub mod auth;
 pub mod live;
 pub mod pages;
+pub mod permissions;
+pub mod recording;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -36,6 +39,12 @@ pub struct AppState {
     pub today: Option<NaiveDate>,
     /// Sessions lately checked against the database.
     pub sessions: Arc<auth::SessionCache>,
+    /// Wakes the follower when this server has appended, so the model catches up at once.
+    wake: Arc<tokio::sync::Notify>,
+    /// The last sequence number folded into the model, for a save to wait on.
+    seen: Arc<tokio::sync::watch::Sender<i64>>,
+    /// Children as this server's saves left them, until the model catches up.
+    pub recent: Arc<recording::Recent>,
 }
 
 impl AppState {
@@ -46,7 +55,22 @@ impl AppState {
             cal,
             today: None,
             sessions: Arc::default(),
+            wake: Arc::default(),
+            seen: Arc::new(tokio::sync::watch::Sender::new(last_seq)),
+            recent: Arc::default(),
         }
+    }
+
+    /// Says that this server has appended to the log, so the follower reads it now.
+    pub fn changed(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Waits until the model holds the event numbered `seq` (or for five seconds at most), so
+    /// that the page shown after a save includes it.
+    pub async fn seen(&self, seq: i64) {
+        let mut rx = self.seen.subscribe();
+        let _ = tokio::time::timeout(Duration::from_secs(5), rx.wait_for(|s| *s >= seq)).await;
     }
 
     pub fn today(&self) -> NaiveDate {
@@ -63,6 +87,7 @@ impl AppState {
             return Ok(0);
         }
         let live = Arc::clone(&self.live);
+        let recent = Arc::clone(&self.recent);
         tokio::task::spawn_blocking(move || {
             let mut live = live.write().unwrap_or_else(|e| e.into_inner());
             let mut last_seq = live.last_seq;
@@ -79,10 +104,15 @@ impl AppState {
                 Ok(())
             });
             live.last_seq = last_seq;
-            result.map(|()| applied)
+            recent.forget_seen(live.model());
+            result.map(|()| (applied, last_seq))
         })
         .await
         .expect("folding events does not panic")
+        .map(|(applied, last_seq)| {
+            self.seen.send_replace(last_seq);
+            applied
+        })
     }
 
     pub fn read(&self) -> std::sync::RwLockReadGuard<'_, Live> {
@@ -147,7 +177,10 @@ pub fn spawn_follower(state: AppState) {
                 Ok(_) => {}
                 Err(e) => tracing::warn!("could not read new events: {e}"),
             }
-            tokio::time::sleep(Duration::from_millis(500)).await;
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+                _ = state.wake.notified() => {}
+            }
         }
     });
 }
@@ -162,7 +195,21 @@ pub fn router(state: AppState) -> Router {
         .route("/sign-out", post(pages::sign_in::sign_out))
         .route("/scorecard", get(pages::scorecard::page))
         .route("/measures/{id}", get(pages::measure::page))
+        .route(
+            "/children/new",
+            get(pages::record::new_child_form).post(pages::record::new_child),
+        )
         .route("/children/{id}", get(pages::child::page))
+        .route("/children/{id}/record", get(pages::record::list))
+        .route(
+            "/children/{id}/record/{kind}",
+            get(pages::record::form).post(pages::record::save),
+        )
+        .route("/contacts", get(pages::record::partner_list))
+        .route(
+            "/contacts/new",
+            get(pages::record::partner_form).post(pages::record::partner_submit),
+        )
         .route("/children/{id}/access", get(pages::child::access))
         .route("/teams", get(pages::team::list))
         .route("/teams/{id}", get(pages::team::page))
@@ -171,6 +218,7 @@ pub fn router(state: AppState) -> Router {
         .route("/workforce", get(pages::workforce::page))
         .route("/health", get(health))
         .merge(assets::routes())
+        .merge(api::routes())
         .fallback(not_found)
         .with_state(state)
 }

@@ -34,15 +34,7 @@ pub fn serve(dir: &Path) -> (Running, String) {
         .status()
         .unwrap();
     assert!(seeded.success());
-    let mut add = hearth()
-        .args(["user", "add", "--db", &db, "--username", USER])
-        .args(["--name", "Test Director", "--role", "director"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    writeln!(add.stdin.take().unwrap(), "{PASSWORD}").unwrap();
-    assert!(add.wait().unwrap().success());
+    add_user(dir, USER, "director", &[]);
     let mut server = hearth()
         .args(["serve", "--db", &db, "--addr", "127.0.0.1:0"])
         .stdout(Stdio::piped())
@@ -62,4 +54,19 @@ pub fn serve(dir: &Path) -> (Running, String) {
         }
     }
     panic!("hearth serve stopped before saying where it runs");
+}
+
+/// Adds someone with a role to the database `serve` made in `dir`, with the test password.
+pub fn add_user(dir: &Path, username: &str, role: &str, extra: &[&str]) {
+    let db = format!("sqlite://{}", dir.join("served.db").display());
+    let mut add = hearth()
+        .args(["user", "add", "--db", &db, "--username", username])
+        .args(["--name", &format!("Test {role}"), "--role", role])
+        .args(extra)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    writeln!(add.stdin.take().unwrap(), "{PASSWORD}").unwrap();
+    assert!(add.wait().unwrap().success());
 }

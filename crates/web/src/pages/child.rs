@@ -6,7 +6,7 @@ use super::Ask;
 use super::home::{ClockLine, clock_lines};
 use super::{Chrome, child_name, csv_download, render};
 use crate::AppState;
-use crate::auth::SignedIn;
+use crate::permissions::{Can, needs};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -34,6 +34,9 @@ struct Page {
     kinds: Vec<(String, String)>,
     kind: String,
     events: Vec<Event>,
+    /// What was just saved, in words.
+    saved: Option<String>,
+    may_record: bool,
 }
 
 fn unavailable() -> Response {
@@ -95,7 +98,7 @@ fn known_child(state: &AppState, id: &str) -> Result<(ChildId, String), String> 
 
 pub async fn page(
     State(state): State<AppState>,
-    who: SignedIn,
+    Can { who, .. }: Can<needs::ReadChildren>,
     Path(id): Path<String>,
     Query(ask): Query<Ask>,
 ) -> Response {
@@ -166,6 +169,12 @@ pub async fn page(
         );
     }
     let (cal, today) = (state.cal, state.today());
+    let saved = ask.saved.as_deref().map(|k| {
+        crate::recording::stages::stage(k)
+            .map_or("the child's registration", |s| s.title)
+            .to_lowercase()
+    });
+    let may_record = super::record::may_record(&who);
     state
         .with_live(move |live| {
             let m = live.model();
@@ -263,6 +272,8 @@ pub async fn page(
                 kinds,
                 kind,
                 events,
+                saved,
+                may_record,
             })
         })
         .await
@@ -294,7 +305,7 @@ fn access_line(a: store::AccessRecord) -> (String, String, String) {
 /// Who has opened a child's record, when and why, newest first.
 pub async fn access(
     State(state): State<AppState>,
-    who: SignedIn,
+    Can { who, .. }: Can<needs::ReadAccessLog>,
     Path(id): Path<String>,
     Query(ask): Query<Ask>,
 ) -> Response {

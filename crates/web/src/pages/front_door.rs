@@ -4,7 +4,7 @@
 use super::Ask;
 use super::{Chrome, child_name, csv_download, render};
 use crate::AppState;
-use crate::auth::SignedIn;
+use crate::permissions::{Can, needs};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -12,6 +12,8 @@ use domain::codes::Rag;
 
 pub struct Waiting {
     pub href: String,
+    /// The form that decides this contact.
+    pub decide: String,
     pub child: String,
     pub received: String,
     pub source: String,
@@ -30,6 +32,8 @@ struct Page {
     error: bool,
     waiting: Vec<Waiting>,
     overdue: usize,
+    may_register: bool,
+    may_decide: bool,
 }
 
 /// The order of the queue: red, amber, green, then not yet rated.
@@ -44,7 +48,7 @@ fn rank(rag: Option<Rag>) -> u8 {
 
 pub async fn page(
     State(state): State<AppState>,
-    who: SignedIn,
+    Can { who, .. }: Can<needs::ReadChildren>,
     Query(ask): Query<Ask>,
 ) -> Response {
     let (cal, today) = (state.cal, state.today());
@@ -54,6 +58,8 @@ pub async fn page(
         chrono::Local::now().naive_local()
     };
     let csv = ask.csv();
+    let may_register = super::record::may_register(&who);
+    let may_decide = who.role.may(crate::permissions::Power::Decide);
     state
         .with_live(move |live| {
             let mut open: Vec<_> = live
@@ -79,6 +85,11 @@ pub async fn page(
                     let hours = (now - k.received).num_hours();
                     Waiting {
                         href: format!("/children/{}", c.id().0),
+                        decide: format!(
+                            "/children/{}/record/contact_decided?contact={}",
+                            c.id().0,
+                            k.id.0
+                        ),
                         child: child_name(c),
                         received: k.received.format("%-d %b %Y %H:%M").to_string(),
                         source: k.source.0.clone(),
@@ -126,6 +137,8 @@ pub async fn page(
                 error: false,
                 waiting,
                 overdue,
+                may_register,
+                may_decide,
             })
         })
         .await

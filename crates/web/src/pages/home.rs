@@ -4,6 +4,7 @@ use super::{Chrome, child_name, render};
 use crate::AppState;
 use crate::auth::{Role, SignedIn};
 use crate::live::Live;
+use crate::permissions::Power;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
@@ -103,7 +104,7 @@ pub async fn page(State(state): State<AppState>, who: SignedIn) -> Response {
                     "Child protection conferences and looked-after reviews coming up.".into()
                 }
                 Role::PartnerAgency => {
-                    "Partner agencies will submit contacts to the front door here and follow their progress.".into()
+                    "Tell the council's front door about a child you are worried about, and follow what became of the contacts you sent. If a child is at immediate risk, call the police on 999.".into()
                 }
                 Role::Administrator => {
                     "Users and their roles are managed with the hearth user command.".into()
@@ -111,9 +112,16 @@ pub async fn page(State(state): State<AppState>, who: SignedIn) -> Response {
                 _ => "How the council is doing against its improvement plan.".into(),
             };
             links.push(("/front-door".into(), "The front door queue".into()));
-            // Partner agencies see only their own submissions, never the council's lists.
-            if role == Role::PartnerAgency {
-                links.clear();
+            // Each link only for those whose role may open it; partner agencies see only their
+            // own submissions, never the council's lists.
+            links.retain(|(href, _)| match href.as_str() {
+                "/front-door" => role.may(Power::ReadChildren),
+                h if h.starts_with("/teams/") => role.may(Power::ReadChildren),
+                _ => role.may(Power::ReadMeasures),
+            });
+            if role.may(Power::SubmitContact) {
+                links.push(("/contacts/new".into(), "Tell us about a child".into()));
+                links.push(("/contacts".into(), "The contacts you have sent".into()));
             }
             let exceptions = if wants_card {
                 let card = live.card(cal, today, period);

@@ -4,8 +4,8 @@
 use super::scorecard::rag_tag;
 use super::{Chrome, child_name, csv_download, figure, period_from, render};
 use crate::AppState;
-use crate::auth::SignedIn;
 use crate::chart::{LineChart, LineStyle, Series};
+use crate::permissions::{Can, Power, needs};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
@@ -48,11 +48,13 @@ struct Page {
     total: usize,
     left: Vec<(String, Option<String>, &'static str)>,
     csv_href: String,
+    /// Whether the reader may see the children behind the figures.
+    names: bool,
 }
 
 pub async fn page(
     State(state): State<AppState>,
-    who: SignedIn,
+    Can { who, .. }: Can<needs::ReadMeasures>,
     Path(id): Path<String>,
     Query(ask): Query<super::Ask>,
 ) -> Response {
@@ -62,6 +64,11 @@ pub async fn page(
     let today = state.today();
     let (period, mut message) = period_from(ask.period.as_deref(), today);
     let (cal, csv) = (state.cal, ask.csv());
+    // Those who may not open children's records see the figures without the names behind them.
+    let names = who.role.may(Power::ReadChildren);
+    if csv && !names {
+        return crate::permissions::forbidden(&who, Power::ReadChildren);
+    }
     state
         .with_card(period, move |live, card| {
             let m = live.model();
@@ -211,10 +218,11 @@ pub async fn page(
                 })
                 .collect();
             workers.sort();
+            let shown = if names { LISTED } else { 0 };
             let listed = drill
                 .items
                 .iter()
-                .take(LISTED)
+                .take(shown)
                 .map(|i| {
                     let (name, href) = subject(i.subject);
                     Listed {
@@ -230,7 +238,7 @@ pub async fn page(
             let left = drill
                 .left
                 .iter()
-                .take(LISTED)
+                .take(shown)
                 .map(|l| {
                     let (name, href) = subject(l.subject);
                     (name, href, l.reason)
@@ -256,6 +264,7 @@ pub async fn page(
                 total: drill.items.len(),
                 listed,
                 left,
+                names,
                 csv_href: format!(
                     "/measures/{}?period={period}&scope={scope}&format=csv",
                     measure.id

@@ -5,8 +5,8 @@
 use super::Ask;
 use super::{Chrome, child_name, csv_download, period_from, render};
 use crate::AppState;
-use crate::auth::SignedIn;
 use crate::chart::HeatMap;
+use crate::permissions::{Can, needs};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -59,7 +59,7 @@ fn by_area_and_month(
 
 pub async fn page(
     State(state): State<AppState>,
-    who: SignedIn,
+    Can { who, .. }: Can<needs::ReadChildren>,
     Query(ask): Query<Ask>,
 ) -> Response {
     let today = state.today();

@@ -6,6 +6,7 @@ pub mod front_door;
 pub mod home;
 pub mod measure;
 pub mod missing;
+pub mod record;
 pub mod scorecard;
 pub mod sign_in;
 pub mod team;
@@ -50,16 +51,30 @@ impl Chrome {
     }
 }
 
-/// The menu: the same for everyone until roles limit what each may see.
-fn menu(_role: Role) -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("/", "Home"),
-        ("/scorecard", "Scorecard"),
-        ("/front-door", "Front door"),
-        ("/teams", "Teams"),
-        ("/missing", "Missing and exploitation"),
-        ("/workforce", "Workforce"),
+/// The menu: each entry shown only to roles with the power its page needs.
+fn menu(role: Role) -> Vec<(&'static str, &'static str)> {
+    use crate::permissions::Power;
+    [
+        ("/", "Home", None),
+        ("/scorecard", "Scorecard", Some(Power::ReadMeasures)),
+        ("/front-door", "Front door", Some(Power::ReadChildren)),
+        ("/teams", "Teams", Some(Power::ReadChildren)),
+        (
+            "/missing",
+            "Missing and exploitation",
+            Some(Power::ReadChildren),
+        ),
+        ("/workforce", "Workforce", Some(Power::ReadMeasures)),
+        (
+            "/contacts/new",
+            "Submit a contact",
+            Some(Power::SubmitContact),
+        ),
     ]
+    .into_iter()
+    .filter(|(_, _, power)| power.is_none_or(|p| role.may(p)))
+    .map(|(href, label, _)| (href, label))
+    .collect()
 }
 
 /// A page, or the error page if its template fails.
@@ -87,8 +102,18 @@ struct ErrorPage<'a> {
 }
 
 pub fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
+    error_page_for(None, status, title, message)
+}
+
+/// An error page in the frame of whoever is signed in, so they can go on from it.
+pub fn error_page_for(
+    who: Option<&SignedIn>,
+    status: StatusCode,
+    title: &str,
+    message: &str,
+) -> Response {
     let page = ErrorPage {
-        chrome: Chrome::new(None, None, ""),
+        chrome: Chrome::new(who, None, ""),
         title,
         message,
         error: false,
@@ -133,6 +158,8 @@ pub struct Ask {
     pub group: Option<String>,
     pub kind: Option<String>,
     pub format: Option<String>,
+    /// The stage just saved, for the confirmation above the record.
+    pub saved: Option<String>,
 }
 
 impl Ask {

@@ -5,8 +5,8 @@
 use super::Ask;
 use super::{Chrome, csv_download, figure, period_from, render};
 use crate::AppState;
-use crate::auth::SignedIn;
 use crate::live::Card;
+use crate::permissions::{Can, needs};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -132,7 +132,7 @@ pub fn lines(card: &Card, scope: Scope, period: Period, query: &str) -> Vec<(&'s
 
 pub async fn page(
     State(state): State<AppState>,
-    who: SignedIn,
+    Can { who, .. }: Can<needs::ReadMeasures>,
     Query(ask): Query<Ask>,
 ) -> Response {
     let today = state.today();

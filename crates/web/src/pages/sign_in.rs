@@ -2,7 +2,7 @@
 
 use super::{Chrome, render};
 use crate::AppState;
-use crate::auth::{self, LOCK_AFTER};
+use crate::auth;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -106,66 +106,17 @@ pub async fn submit(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-    let user = match state.store.user(&username).await {
-        Ok(u) => u,
-        Err(e) => {
-            tracing::error!("could not read a user: {e}");
+    let token = match auth::start_session(&state, &username, c.password).await {
+        Ok(token) => token,
+        Err(refused) if refused.status == StatusCode::SERVICE_UNAVAILABLE => {
             return super::error_page(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Sorry, there is a problem with the service",
-                "Hearth cannot reach its database. Try again in a few minutes.",
+                refused.message,
             );
         }
+        Err(refused) => return again(refused.message, refused.status),
     };
-    let wrong = "The user name or password is not right";
-    let Some(user) = user else {
-        // Hash anyway, so that a name that does not exist takes as long as a wrong password.
-        let password = c.password;
-        let _ = tokio::task::spawn_blocking(move || {
-            auth::password_matches(&password, &auth::dummy_hash())
-        })
-        .await;
-        tracing::info!(username = %username, "sign-in refused: no such user");
-        return again(wrong, StatusCode::UNAUTHORIZED);
-    };
-    if user.disabled {
-        tracing::info!(username = %username, "sign-in refused: account disabled");
-        return again(
-            "This account is disabled. Ask an administrator if you need it again",
-            StatusCode::FORBIDDEN,
-        );
-    }
-    if user.failed_sign_ins >= LOCK_AFTER {
-        tracing::info!(username = %username, "sign-in refused: account locked");
-        return again(
-            "This account is locked. Ask an administrator to reset your password",
-            StatusCode::FORBIDDEN,
-        );
-    }
-    let hash = user.password_hash.clone();
-    let password = c.password;
-    let matches = tokio::task::spawn_blocking(move || auth::password_matches(&password, &hash))
-        .await
-        .unwrap_or(false);
-    if !matches {
-        let failures = state.store.sign_in_failed(&username).await.unwrap_or(0);
-        tracing::info!(username = %username, failures, "sign-in refused: wrong password");
-        if failures >= LOCK_AFTER {
-            return again(
-                "This account is now locked after too many wrong passwords. Ask an administrator to reset your password",
-                StatusCode::FORBIDDEN,
-            );
-        }
-        return again(wrong, StatusCode::UNAUTHORIZED);
-    }
-    let (token, token_hash) = auth::new_token();
-    if let Err(e) = state.store.start_session(&username, &token_hash).await {
-        tracing::error!("could not start a session: {e}");
-        return again(
-            "Hearth could not sign you in just now. Try again",
-            StatusCode::SERVICE_UNAVAILABLE,
-        );
-    }
     tracing::info!(username = %username, "signed in");
     let mut signed_in = Redirect::to(&next).into_response();
     set_cookie(&mut signed_in, &auth::session_cookie(&token));

@@ -7,7 +7,7 @@ use super::home::{ClockLine, clock_lines};
 use super::scorecard::rag_tag;
 use super::{Chrome, child_name, csv_download, figure, render};
 use crate::AppState;
-use crate::auth::SignedIn;
+use crate::permissions::{Can, needs};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
@@ -41,7 +41,10 @@ pub fn caseloads<K: std::hash::Hash + Eq>(
     cases
 }
 
-pub async fn list(State(state): State<AppState>, who: SignedIn) -> Response {
+pub async fn list(
+    State(state): State<AppState>,
+    Can { who, .. }: Can<needs::ReadChildren>,
+) -> Response {
     let today = state.today();
     state
         .with_live(move |live| {
@@ -106,7 +109,7 @@ struct TeamPage {
 
 pub async fn page(
     State(state): State<AppState>,
-    who: SignedIn,
+    Can { who, .. }: Can<needs::ReadChildren>,
     Path(id): Path<String>,
     Query(ask): Query<Ask>,
 ) -> Response {

@@ -5,7 +5,7 @@ use super::Ask;
 use super::team::caseloads;
 use super::{Chrome, csv_download, figure, render};
 use crate::AppState;
-use crate::auth::SignedIn;
+use crate::permissions::{Can, needs};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -36,7 +36,7 @@ struct Page {
 
 pub async fn page(
     State(state): State<AppState>,
-    who: SignedIn,
+    Can { who, .. }: Can<needs::ReadMeasures>,
     Query(ask): Query<Ask>,
 ) -> Response {
     let today = state.today();

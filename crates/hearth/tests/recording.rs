@@ -1,0 +1,760 @@
+//! Recording over HTTP: every role against every page and API operation, a journey recorded
+//! through the API, the checks a save must pass, two people saving one child, the partner
+//! portal, and requests that are hostile or broken.
+
+mod common;
+
+use common::{PASSWORD, add_user, serve};
+use http_body_util::BodyExt;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use serde_json::{Value, json};
+use web::auth::Role;
+use web::permissions::Power;
+use web::recording::stages::STAGES;
+
+type Http = Client<HttpConnector, String>;
+
+struct Answer {
+    status: u16,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+}
+
+struct Api {
+    http: Http,
+    base: String,
+}
+
+impl Api {
+    async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, String)],
+        body: String,
+    ) -> Answer {
+        let mut req = axum::http::Request::builder()
+            .method(method)
+            .uri(format!("{}{path}", self.base));
+        for (k, v) in headers {
+            req = req.header(*k, v);
+        }
+        let res = self.http.request(req.body(body).unwrap()).await.unwrap();
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Answer {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    async fn sign_in(&self, username: &str) -> String {
+        let a = self
+            .send(
+                "POST",
+                "/api/v1/sessions",
+                &[("content-type", "application/json".into())],
+                json!({"username": username, "password": PASSWORD}).to_string(),
+            )
+            .await;
+        assert_eq!(a.status, 201, "{}", a.body);
+        a.json()["token"].as_str().unwrap().to_string()
+    }
+
+    async fn get(&self, token: &str, path: &str) -> Answer {
+        self.send(
+            "GET",
+            path,
+            &[("authorization", format!("Bearer {token}"))],
+            String::new(),
+        )
+        .await
+    }
+
+    /// A page, as a browser with the session's cookie asks for it.
+    async fn page(&self, token: &str, path: &str) -> Answer {
+        self.send(
+            "GET",
+            path,
+            &[("cookie", format!("hearth_session={token}"))],
+            String::new(),
+        )
+        .await
+    }
+
+    async fn post(&self, token: &str, path: &str, body: Value) -> Answer {
+        self.send(
+            "POST",
+            path,
+            &[
+                ("authorization", format!("Bearer {token}")),
+                ("content-type", "application/json".into()),
+            ],
+            body.to_string(),
+        )
+        .await
+    }
+
+    /// A form posted as a browser does, with the page's form token unless told otherwise.
+    async fn form(
+        &self,
+        token: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+        form_token: bool,
+    ) -> Answer {
+        let page = self.page(token, path).await;
+        let mut pairs: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        if form_token {
+            pairs.push(("form_token".into(), hidden(&page.body, "form_token")));
+        }
+        if let Some(at) = page.body.find("name=\"version\" value=\"") {
+            let v: String = page.body[at + 22..]
+                .chars()
+                .take_while(|c| *c != '"')
+                .collect();
+            if !fields.iter().any(|(k, _)| *k == "version") {
+                pairs.push(("version".into(), v));
+            }
+        }
+        self.send(
+            "POST",
+            path,
+            &[
+                ("cookie", format!("hearth_session={token}")),
+                ("content-type", "application/x-www-form-urlencoded".into()),
+            ],
+            serde_urlencoded::to_string(&pairs).unwrap(),
+        )
+        .await
+    }
+
+    async fn version(&self, token: &str, child: u64) -> u64 {
+        let a = self.get(token, &format!("/api/v1/children/{child}")).await;
+        assert_eq!(a.status, 200, "{}", a.body);
+        a.json()["version"].as_u64().unwrap()
+    }
+
+    /// Records a stage and expects it saved; returns the record number it opened, if any.
+    async fn record(&self, token: &str, child: u64, kind: &str, mut body: Value) -> Option<u64> {
+        body["expected_version"] = json!(self.version(token, child).await);
+        let a = self
+            .post(token, &format!("/api/v1/children/{child}/{kind}"), body)
+            .await;
+        assert_eq!(a.status, 201, "{kind}: {}", a.body);
+        a.json()["record"].as_u64()
+    }
+
+    /// Waits until a page shows (or stops showing) some text: the API answers once the save
+    /// is durable, and the pages follow within moments.
+    async fn page_until(&self, token: &str, path: &str, text: &str, present: bool) -> Answer {
+        for _ in 0..100 {
+            let a = self.page(token, path).await;
+            if a.body.contains(text) == present {
+                return a;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!(
+            "{path} never {} {text}",
+            if present { "showed" } else { "stopped showing" }
+        );
+    }
+}
+
+fn hidden(body: &str, name: &str) -> String {
+    let key = format!("name=\"{name}\" value=\"");
+    let at = body
+        .find(&key)
+        .unwrap_or_else(|| panic!("no {name} in {body}"))
+        + key.len();
+    body[at..].chars().take_while(|c| *c != '"').collect()
+}
+
+fn user_of(role: Role) -> String {
+    format!("role.{}", role.slug())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_role_is_allowed_exactly_what_the_table_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, base) = serve(dir.path());
+    for role in Role::ALL {
+        add_user(dir.path(), &user_of(role), role.slug(), &[]);
+    }
+    let api = Api {
+        http: Client::builder(TokioExecutor::new()).build(HttpConnector::new()),
+        base,
+    };
+    let director = api.sign_in(common::USER).await;
+    // A child of the seeded council, to try the child's pages and operations on.
+    let a = api.page(&director, "/front-door").await;
+    let at = a.body.find("href=\"/children/").unwrap() + 16;
+    let child: String = a.body[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+
+    let mut pages: Vec<(String, Vec<Power>)> = vec![
+        ("/".into(), vec![]),
+        ("/scorecard".into(), vec![Power::ReadMeasures]),
+        ("/measures/FD-01".into(), vec![Power::ReadMeasures]),
+        (
+            "/measures/FD-01?format=csv".into(),
+            vec![Power::ReadMeasures, Power::ReadChildren],
+        ),
+        ("/workforce".into(), vec![Power::ReadMeasures]),
+        ("/teams".into(), vec![Power::ReadChildren]),
+        ("/teams/1".into(), vec![Power::ReadChildren]),
+        ("/front-door".into(), vec![Power::ReadChildren]),
+        ("/missing".into(), vec![Power::ReadChildren]),
+        (format!("/children/{child}"), vec![Power::ReadChildren]),
+        (
+            format!("/children/{child}/record"),
+            vec![Power::ReadChildren],
+        ),
+        (
+            format!("/children/{child}/access"),
+            vec![Power::ReadAccessLog],
+        ),
+        ("/children/new".into(), vec![Power::RecordFrontDoor]),
+        ("/contacts".into(), vec![Power::SubmitContact]),
+        ("/contacts/new".into(), vec![Power::SubmitContact]),
+    ];
+    for s in STAGES {
+        pages.push((
+            format!("/children/{child}/record/{}", s.kind),
+            vec![Power::ReadChildren, s.power],
+        ));
+    }
+    let mut tried = 0;
+    for role in Role::ALL {
+        let token = api.sign_in(&user_of(role)).await;
+        let may = |powers: &[Power]| powers.iter().all(|p| role.may(*p));
+        for (path, powers) in &pages {
+            let a = api.page(&token, path).await;
+            let expected = if may(powers) { 200 } else { 403 };
+            assert_eq!(
+                a.status,
+                expected,
+                "{role:?} GET {path}: {}",
+                &a.body[..a.body.len().min(300)]
+            );
+            tried += 1;
+        }
+        // The API: reads of a child, registering, every stage, the partner portal. An allowed
+        // write with nothing in it is refused for its missing fields, so nothing is saved.
+        let reads = [
+            format!("/api/v1/children/{child}"),
+            format!("/api/v1/children/{child}/events"),
+        ];
+        for path in &reads {
+            let a = api.get(&token, path).await;
+            let expected = if role.may(Power::ReadChildren) {
+                200
+            } else {
+                403
+            };
+            assert_eq!(a.status, expected, "{role:?} GET {path}");
+        }
+        let a = api.post(&token, "/api/v1/children", json!({})).await;
+        let expected = if role.may(Power::RecordFrontDoor) {
+            422
+        } else {
+            403
+        };
+        assert_eq!(a.status, expected, "{role:?} register: {}", a.body);
+        for s in STAGES {
+            let path = format!("/api/v1/children/{child}/{}", s.kind);
+            let a = api
+                .post(&token, &path, json!({"expected_version": 1}))
+                .await;
+            let expected = if role.may(s.power) { 422 } else { 403 };
+            assert_eq!(a.status, expected, "{role:?} POST {path}: {}", a.body);
+            tried += 1;
+        }
+        let a = api
+            .post(&token, "/api/v1/partner/contacts", json!({}))
+            .await;
+        let expected = if role.may(Power::SubmitContact) {
+            422
+        } else {
+            403
+        };
+        assert_eq!(a.status, expected, "{role:?} partner contact: {}", a.body);
+        let a = api.get(&token, "/api/v1/partner/contacts").await;
+        let expected = if role.may(Power::SubmitContact) {
+            200
+        } else {
+            403
+        };
+        assert_eq!(a.status, expected, "{role:?} partner list");
+        // The menu offers only what the role may open.
+        let home = api.page(&token, "/").await;
+        assert_eq!(
+            home.body.contains("href=\"/front-door\""),
+            role.may(Power::ReadChildren),
+            "{role:?} menu"
+        );
+        assert_eq!(
+            home.body.contains("href=\"/scorecard\""),
+            role.may(Power::ReadMeasures),
+            "{role:?} menu"
+        );
+    }
+    assert!(tried > 9 * 100, "{tried}");
+
+    // Without a session, or with one that has ended, the API says so.
+    let a = api.get("not-a-token", "/api/v1/stages").await;
+    assert_eq!(a.status, 401);
+    let token = api.sign_in(&user_of(Role::Practitioner)).await;
+    let form_token = hidden(&api.page(&token, "/").await.body, "form_token");
+    let out = api
+        .send(
+            "POST",
+            "/sign-out",
+            &[
+                ("cookie", format!("hearth_session={token}")),
+                ("content-type", "application/x-www-form-urlencoded".into()),
+            ],
+            format!("form_token={form_token}"),
+        )
+        .await;
+    assert_eq!(out.status, 303);
+    let a = api.get(&token, &format!("/api/v1/children/{child}")).await;
+    assert_eq!(a.status, 401);
+    let a = api.page(&token, "/scorecard").await;
+    assert_eq!(a.status, 303);
+    // The OpenAPI document has an operation for every stage.
+    let a = api.get(&director, "/api/v1/openapi.json").await;
+    let doc = a.json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    for s in STAGES {
+        let op = &doc["paths"][format!("/api/v1/children/{{id}}/{}", s.kind)]["post"];
+        assert_eq!(op["operationId"], s.kind);
+        assert!(
+            op["requestBody"]["content"]["application/json"]["schema"]["required"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("expected_version"))
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_journey_recorded_through_the_api_and_the_forms_shows_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, base) = serve(dir.path());
+    add_user(dir.path(), "test.manager", "team_manager", &[]);
+    add_user(dir.path(), "test.iro", "iro", &[]);
+    add_user(dir.path(), "test.partner", "partner_agency", &[]);
+    add_user(dir.path(), "test.other.partner", "partner_agency", &[]);
+    let api = Api {
+        http: Client::builder(TokioExecutor::new()).build(HttpConnector::new()),
+        base,
+    };
+    let manager = api.sign_in("test.manager").await;
+    let iro = api.sign_in("test.iro").await;
+    let partner = api.sign_in("test.partner").await;
+    let today = chrono::Local::now().date_naive();
+    let day = |back: i64| (today - chrono::Duration::days(back)).to_string();
+    let now = || chrono::Local::now().format("%Y-%m-%dT%H:%M").to_string();
+
+    // A school sends a contact through the portal's form; it reaches the front door's queue.
+    let sent = api
+        .form(
+            &partner,
+            "/contacts/new",
+            &[
+                ("given_name", "Robin"),
+                ("family_name", "Quill-Testcase"),
+                ("source", "3A"),
+                (
+                    "concerns",
+                    "Robin arrived with bruises and said <b>not to tell</b>",
+                ),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let to = sent.headers["location"].to_str().unwrap().to_string();
+    let reference = to.split("sent=").nth(1).unwrap().to_string();
+    let child: u64 = reference.split('-').next().unwrap().parse().unwrap();
+    let list = api.page(&partner, &to).await;
+    assert!(list.body.contains(&reference));
+    assert!(list.body.contains("awaiting a decision"));
+    // Another partner sees none of it, and no partner may open the child's record.
+    let other = api.sign_in("test.other.partner").await;
+    assert!(
+        !api.page(&other, "/contacts")
+            .await
+            .body
+            .contains("Quill-Testcase")
+    );
+    assert_eq!(
+        api.page(&partner, &format!("/children/{child}"))
+            .await
+            .status,
+        403
+    );
+    let queue = api.page(&manager, "/front-door").await;
+    assert!(queue.body.contains("Quill-Testcase"));
+
+    // The front door rates and decides it through the forms.
+    let rated = api
+        .form(
+            &manager,
+            &format!("/children/{child}/record/contact_rated"),
+            &[("contact", "1"), ("rag", "red"), ("at", &now())],
+            true,
+        )
+        .await;
+    assert_eq!(rated.status, 303, "{}", rated.body);
+    // A form the browser did not get from Hearth is refused, and saves nothing.
+    let forged = api
+        .form(
+            &manager,
+            &format!("/children/{child}/record/contact_decided?contact=1"),
+            &[("contact", "1"), ("decision", "referral"), ("at", &now())],
+            false,
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    assert!(forged.body.contains("This form has expired"));
+    let decided = api
+        .form(
+            &manager,
+            &format!("/children/{child}/record/contact_decided?contact=1"),
+            &[("contact", "1"), ("decision", "referral"), ("at", &now())],
+            true,
+        )
+        .await;
+    assert_eq!(decided.status, 303, "{}", decided.body);
+    // The form's save waits for the pages to have it: the queue no longer shows the contact,
+    // and the partner sees the decision.
+    let queue = api.page(&manager, "/front-door").await;
+    assert!(!queue.body.contains("Quill-Testcase"));
+    assert!(
+        api.page(&partner, "/contacts")
+            .await
+            .body
+            .contains("Referral to social care")
+    );
+
+    // A referral, an assessment, a strategy discussion, section 47, conference and CP plan
+    // follow through the API.
+    let referral = api
+        .record(
+            &manager,
+            child,
+            "referral_received",
+            json!({"at": day(0), "source": "3A", "from_contact": 1}),
+        )
+        .await
+        .unwrap();
+    let assessment = api
+        .record(
+            &manager,
+            child,
+            "assessment_started",
+            json!({"referral": referral, "kind": "new", "at": day(0)}),
+        )
+        .await
+        .unwrap();
+    api.record(
+        &manager,
+        child,
+        "assessment_authorised",
+        json!({"assessment": assessment, "at": day(0), "factors": ["3B", "16A"]}),
+    )
+    .await;
+    let strategy = api
+        .record(
+            &manager,
+            child,
+            "strategy_discussion_held",
+            json!({"referral": referral, "outcome": "s47", "at": day(0)}),
+        )
+        .await
+        .unwrap();
+    // Business rules speak in the user's words: an initial conference needs a section 47.
+    let v = api.version(&iro, child).await;
+    let a = api
+        .post(
+            &iro,
+            &format!("/api/v1/children/{child}/conference_held"),
+            json!({
+                "expected_version": v, "kind": "initial", "plan_needed": true, "at": day(0),
+            }),
+        )
+        .await;
+    assert_eq!(a.status, 422, "{}", a.body);
+    assert!(a.body.to_lowercase().contains("section 47"), "{}", a.body);
+    let enquiry = api
+        .record(
+            &manager,
+            child,
+            "section47_started",
+            json!({"referral": referral, "strategy": strategy, "at": day(0)}),
+        )
+        .await
+        .unwrap();
+    let conference = api
+        .record(
+            &iro,
+            child,
+            "conference_held",
+            json!({
+                "kind": "initial", "enquiry": enquiry, "plan_needed": true,
+                "agencies_present": ["police", "school"], "at": day(0),
+            }),
+        )
+        .await
+        .unwrap();
+    api.record(
+        &manager,
+        child,
+        "cp_plan_started",
+        json!({"referral": referral, "category": "PHY", "conference": conference, "at": day(0)}),
+    )
+    .await;
+
+    // The chronology has each step, with the partner's words shown as text, not markup.
+    let record = api
+        .page_until(
+            &manager,
+            &format!("/children/{child}"),
+            "Child protection plan started",
+            true,
+        )
+        .await;
+    for said in [
+        "Contact received",
+        "Contact decided",
+        "Referral received",
+        "Assessment authorised",
+        "Conference held",
+    ] {
+        assert!(record.body.contains(said), "the chronology lacks {said}");
+    }
+    let escaped = [
+        "&#60;b&#62;not to tell&#60;/b&#62;",
+        "&lt;b&gt;not to tell&lt;/b&gt;",
+    ];
+    assert!(escaped.iter().any(|e| record.body.contains(e)));
+    assert!(!record.body.contains("<b>not to tell</b>"));
+    // The API's reads of the record are in its access log, with its writes.
+    let director = api.sign_in(common::USER).await;
+    let log = api
+        .page(&director, &format!("/children/{child}/access"))
+        .await;
+    assert_eq!(log.status, 200);
+    assert!(log.body.contains("API: child&#39;s record"), "{}", log.body);
+    assert!(log.body.contains("recorded: decide a contact"));
+    assert!(log.body.contains("test.manager"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saves_are_checked_field_by_field_and_never_overwrite_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, base) = serve(dir.path());
+    add_user(dir.path(), "test.worker", "practitioner", &[]);
+    add_user(dir.path(), "test.colleague", "practitioner", &[]);
+    let api = Api {
+        http: Client::builder(TokioExecutor::new()).build(HttpConnector::new()),
+        base,
+    };
+    let me = api.sign_in("test.worker").await;
+    let colleague = api.sign_in("test.colleague").await;
+    let today = chrono::Local::now().date_naive();
+    let a = api
+        .post(
+            &me,
+            "/api/v1/children",
+            json!({
+                "given_name": "Sam", "family_name": "Fieldcheck", "sex": "2", "ethnicity": "WBRI",
+                "date_of_birth": "2016-02-29", "at": today.to_string(),
+            }),
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    let child = a.json()["child"].as_u64().unwrap();
+
+    // Each field is checked, and each fault named by its field.
+    let v = api.version(&me, child).await;
+    let a = api
+        .post(
+            &me,
+            &format!("/api/v1/children/{child}/contact_received"),
+            json!({
+                "expected_version": v,
+                "at": format!("{}T09:00", today + chrono::Duration::days(3)),
+                "source": "99Z",
+                "rag": "purple",
+            }),
+        )
+        .await;
+    assert_eq!(a.status, 422);
+    let errors = a.json()["errors"].clone();
+    let said = |field: &str| {
+        errors
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["field"] == field)
+            .map(|e| e["message"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("no error for {field}: {errors}"))
+    };
+    assert!(said("at").contains("today or in the past"));
+    assert!(said("source").contains("from the list"));
+    assert!(said("rag").contains("from the list"));
+    assert_eq!(api.version(&me, child).await, v, "nothing was saved");
+
+    // A form with faults comes back with the error summary, each message beside its field,
+    // and what was typed.
+    let a = api
+        .form(
+            &me,
+            &format!("/children/{child}/record/case_note_written"),
+            &[
+                ("kind", "note"),
+                ("text", "'; DROP TABLE events; -- kept as typed"),
+                ("at", "2026-02-30"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(a.status, 422);
+    assert!(a.body.contains("govuk-error-summary"));
+    assert!(a.body.contains("href=\"#at\""));
+    assert!(a.body.contains("id=\"at-error\""));
+    assert!(a.body.contains("must be a real date"));
+    assert!(
+        a.body
+            .contains("&#39;; DROP TABLE events; -- kept as typed")
+    );
+
+    // SQL-looking text is stored and shown as typed.
+    api.record(&me, child, "case_note_written", json!({
+        "kind": "note", "text": "'; DROP TABLE events; -- kept as typed", "at": today.to_string(),
+    }))
+    .await;
+    let events = api
+        .get(&me, &format!("/api/v1/children/{child}/events"))
+        .await;
+    assert!(
+        events
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["body"]["text"] == "'; DROP TABLE events; -- kept as typed")
+    );
+
+    // Two people save the same child from the same version: the second is shown the first's
+    // change and saves nothing until they save again on top of it.
+    let v = api.version(&me, child).await;
+    let note = |text: &str| json!({"expected_version": v, "kind": "note", "text": text, "at": today.to_string()});
+    let first = api
+        .post(
+            &me,
+            &format!("/api/v1/children/{child}/case_note_written"),
+            note("first"),
+        )
+        .await;
+    assert_eq!(first.status, 201);
+    let second = api
+        .post(
+            &colleague,
+            &format!("/api/v1/children/{child}/case_note_written"),
+            note("second"),
+        )
+        .await;
+    assert_eq!(second.status, 409, "{}", second.body);
+    let conflict = second.json();
+    assert_eq!(conflict["version"], v + 1);
+    assert_eq!(conflict["changes"][0]["body"]["text"], "first");
+    assert_eq!(conflict["changes"][0]["recorded_by"], "test.worker");
+    // The same on the pages: a form loaded before another's save says so and keeps the typing.
+    let stale = api
+        .form(
+            &colleague,
+            &format!("/children/{child}/record/case_note_written"),
+            &[
+                ("kind", "note"),
+                ("text", "my careful note"),
+                ("at", &today.to_string()),
+                ("version", &v.to_string()),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(stale.status, 409);
+    assert!(stale.body.contains("Someone else has saved this child"));
+    assert!(stale.body.contains("test.worker"));
+    assert!(stale.body.contains("my careful note"));
+    assert_eq!(hidden(&stale.body, "version"), (v + 1).to_string());
+
+    // Broken and oversize requests are refused with a 4xx.
+    let path = format!("/api/v1/children/{child}/case_note_written");
+    let headers = [
+        ("authorization", format!("Bearer {me}")),
+        ("content-type", "application/json".to_string()),
+    ];
+    for body in [
+        "{not json".to_string(),
+        "[1,2]".into(),
+        "x".repeat(3 * 1024 * 1024),
+    ] {
+        let a = api.send("POST", &path, &headers, body).await;
+        assert!(
+            (400..500).contains(&a.status),
+            "{}: {}",
+            a.status,
+            &a.body[..a.body.len().min(200)]
+        );
+    }
+    let a = api
+        .post(
+            &me,
+            "/api/v1/children/not-a-number/case_note_written",
+            json!({"expected_version": 1}),
+        )
+        .await;
+    assert_eq!(a.status, 404);
+    let a = api
+        .post(
+            &me,
+            &format!("/api/v1/children/{child}/child_teleported"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(a.status, 404);
+    // A write with the browser's cookie but not the page's token is refused.
+    let a = api
+        .send(
+            "POST",
+            &path,
+            &[
+                ("cookie", format!("hearth_session={me}")),
+                ("content-type", "application/json".into()),
+            ],
+            note("no token").to_string(),
+        )
+        .await;
+    assert_eq!(a.status, 403);
+}
