@@ -8,6 +8,7 @@ use crate::{ApplyError, Event};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// What kind of record a [`RecordId`] names within a child's stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -490,7 +491,9 @@ pub struct Council {
 #[derive(Debug, Clone, Default)]
 pub struct Model {
     pub council: Council,
-    pub children: HashMap<ChildId, Child>,
+    /// Each child behind an `Arc`, so that a copy of the model (made to fold new events in
+    /// while the old one is still being read) shares every child it does not change.
+    pub children: HashMap<ChildId, Arc<Child>>,
     pub teams: BTreeMap<TeamId, Team>,
     pub workers: BTreeMap<WorkerId, Worker>,
     /// The version each stream has reached.
@@ -544,12 +547,12 @@ impl Model {
     }
 
     pub fn child(&self, id: ChildId) -> Option<&Child> {
-        self.children.get(&id)
+        self.children.get(&id).map(|c| &**c)
     }
 
     /// Children sorted by id, for output that must not depend on hash order.
     pub fn children_sorted(&self) -> Vec<&Child> {
-        let mut v: Vec<&Child> = self.children.values().collect();
+        let mut v: Vec<&Child> = self.children.values().map(|c| &**c).collect();
         v.sort_unstable_by_key(|c| c.id);
         v
     }
@@ -612,12 +615,9 @@ impl Model {
         };
         let child = match &event.body {
             EventBody::ChildRegistered(_) => None,
-            _ => Some(
-                self.children
-                    .get(&id)
-                    .ok_or(ApplyError::UnknownChild(id))?
-                    .clone(),
-            ),
+            _ => Some(Child::clone(
+                self.children.get(&id).ok_or(ApplyError::UnknownChild(id))?,
+            )),
         };
         self.check_on(child, event).map(|_| ())
     }
@@ -839,12 +839,12 @@ impl Model {
             }
             self.children.insert(
                 id,
-                Child {
+                Arc::new(Child {
                     id: Some(id),
                     details: e.details.clone(),
                     registered: Some(e.at),
                     ..Child::default()
-                },
+                }),
             );
             return Ok(());
         }
@@ -853,7 +853,8 @@ impl Model {
             .children
             .get_mut(&id)
             .ok_or(ApplyError::UnknownChild(id))?;
-        apply_to_child(child, event)
+        // Copies the child first if an older copy of the model still shares it.
+        apply_to_child(Arc::make_mut(child), event)
     }
 
     /// Checks that a child's event needs from the rest of the model (the team, the worker).

@@ -226,6 +226,20 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 30)]
         seconds: u64,
     },
+    /// Many people recording at once through the API on a copy of a SQLite database: the
+    /// latency of a durable save, beside the store alone; then a replay that finds every
+    /// acknowledged save exactly once.
+    Record {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long, default_value_t = 50)]
+        recorders: usize,
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// Saves a second each recorder makes at most; 0 saves again as soon as acknowledged.
+        #[arg(long, default_value_t = 10.0)]
+        rate: f64,
+    },
     /// Durable single-event appends: latency percentiles, on each database given.
     Append {
         /// Databases to measure, one after another in the same run.
@@ -266,6 +280,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             rounds,
             seconds,
         }) => crate::bench::pages::run(&db.db, rounds.max(1), seconds.max(1)).await,
+        Command::Bench(BenchCommand::Record {
+            db,
+            recorders,
+            seconds,
+            rate,
+        }) => crate::bench::record::run(&db.db, recorders.max(1), seconds.max(1), rate).await,
         Command::Bench(BenchCommand::Append {
             dbs,
             count,

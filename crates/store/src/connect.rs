@@ -96,6 +96,7 @@ async fn open_sqlite(url: &str, path: &str, mode: OpenMode) -> Result<Store, Sto
         target,
         file: Some(file.to_path_buf()),
         access_writer: Default::default(),
+        append_writer: Default::default(),
         readers: Default::default(),
     })
 }
@@ -147,6 +148,7 @@ async fn open_postgres(url: &str) -> Result<Store, StoreError> {
         target,
         file: None,
         access_writer: Default::default(),
+        append_writer: Default::default(),
         readers: Default::default(),
     })
 }

@@ -42,6 +42,8 @@ pub struct Store {
     file: Option<std::path::PathBuf>,
     /// Where access-log lines wait to be written together (see `access.rs`).
     access_writer: std::sync::Arc<std::sync::OnceLock<access::Queue>>,
+    /// Where appends to the event log wait to be written together (see `log.rs`).
+    append_writer: std::sync::Arc<std::sync::OnceLock<log::AppendQueue>>,
     /// Plain connections for the short reads pages make on SQLite (see `readers.rs`).
     readers: readers::Readers,
 }

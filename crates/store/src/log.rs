@@ -5,6 +5,7 @@ use crate::{BeginWrite, Store, StoreError, on_pool};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 use std::fmt;
+use tokio::sync::{mpsc, oneshot};
 
 /// The version of a stream an append expects to find, so that two people saving the same record
 /// at once cannot overwrite each other.
@@ -71,6 +72,38 @@ pub struct Appended {
     pub version: i64,
 }
 
+/// An append waiting for the writer, and who waits for it.
+pub(crate) struct PendingAppend {
+    stream: String,
+    expected: ExpectedVersion,
+    events: Vec<NewEvent>,
+    reply: oneshot::Sender<Result<Appended, StoreError>>,
+}
+
+/// Where appends wait for the writer.
+pub(crate) type AppendQueue = mpsc::UnboundedSender<PendingAppend>;
+
+/// The most appends one transaction takes.
+const APPEND_GROUP: usize = 256;
+
+/// Takes the appends waiting, writes them together, and tells each waiter; then the next group.
+async fn append_groups(store: Store, mut queue: mpsc::UnboundedReceiver<PendingAppend>) {
+    while let Some(first) = queue.recv().await {
+        let mut group = vec![first];
+        while group.len() < APPEND_GROUP {
+            match queue.try_recv() {
+                Ok(next) => group.push(next),
+                Err(_) => break,
+            }
+        }
+        let results = store.append_group(&group).await;
+        for (p, result) in group.into_iter().zip(results) {
+            // A caller that has gone away no longer needs telling.
+            let _ = p.reply.send(result);
+        }
+    }
+}
+
 /// Writers on PostgreSQL take this lock for the length of their transaction, so sequence numbers
 /// are handed out in the order transactions commit. Without it a reader following `seq > last`
 /// could pass over an event whose transaction committed after a later-numbered one.
@@ -103,62 +136,122 @@ where
 impl Store {
     /// Appends events to one stream, atomically, if the stream is at the version expected.
     /// Returns once the events are durable.
+    ///
+    /// Appends that arrive while another group is being written wait and go together in the
+    /// next transaction, each checked against its own stream's version: one wait for the disk
+    /// however many people save at once. An append that does not fit its stream fails alone.
     pub async fn append(
         &self,
         stream: &str,
         expected: ExpectedVersion,
         events: &[NewEvent],
     ) -> Result<Appended, StoreError> {
-        let now = Utc::now();
-        on_pool!(self, pool => {
-            let mut tx = pool.begin_write(APPEND_LOCK).await.map_err(|e| self.db_error(e))?;
-            let current: Option<i64> =
-                sqlx::query_scalar("SELECT MAX(version) FROM events WHERE stream = $1")
-                    .bind(stream)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(|e| self.db_error(e))?;
-            let current = current.unwrap_or(0);
-            let fits = match expected {
-                ExpectedVersion::NoStream => current == 0,
-                ExpectedVersion::Exact(v) => current == v,
-                ExpectedVersion::Any => true,
-            };
-            if !fits {
-                return Err(StoreError::Conflict {
-                    stream: stream.to_string(),
-                    expected,
-                    actual: current,
-                });
-            }
-            let mut first_seq = 0;
-            let mut last_seq = 0;
-            for (i, event) in events.iter().enumerate() {
-                let seq: i64 = sqlx::query_scalar(
-                    "INSERT INTO events (stream, version, kind, body, actor, recorded_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq",
-                )
-                .bind(stream)
-                .bind(current + i as i64 + 1)
-                .bind(&event.kind)
-                .bind(&event.body)
-                .bind(&event.actor)
-                .bind(event.recorded_at.unwrap_or(now))
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(|e| self.unique_is_conflict(e, stream, expected, current))?;
-                if i == 0 {
-                    first_seq = seq;
-                }
-                last_seq = seq;
-            }
-            tx.commit().await.map_err(|e| self.db_error(e))?;
-            Ok(Appended {
-                first_seq,
-                last_seq,
-                version: current + events.len() as i64,
+        let queue = self.append_writer.get_or_init(|| {
+            let (tx, rx) = mpsc::unbounded_channel();
+            tokio::spawn(append_groups(self.clone(), rx));
+            tx
+        });
+        let stopped = || StoreError::Database {
+            target: self.target.clone(),
+            message: "the event log's writer has stopped".into(),
+        };
+        let (reply, written) = oneshot::channel();
+        queue
+            .send(PendingAppend {
+                stream: stream.to_string(),
+                expected,
+                events: events.to_vec(),
+                reply,
             })
-        })
+            .map_err(|_| stopped())?;
+        written.await.map_err(|_| stopped())?
+    }
+
+    /// Writes a group of appends in one transaction. Each append is checked and written in turn,
+    /// so a later one in the group sees an earlier one to the same stream.
+    async fn append_group(&self, group: &[PendingAppend]) -> Vec<Result<Appended, StoreError>> {
+        let now = Utc::now();
+        let written: Result<Vec<Result<Appended, StoreError>>, StoreError> = on_pool!(self, pool => {
+            async {
+                let mut tx = pool.begin_write(APPEND_LOCK).await.map_err(|e| self.db_error(e))?;
+                let mut results = Vec::with_capacity(group.len());
+                for p in group {
+                    let current: Option<i64> =
+                        sqlx::query_scalar("SELECT MAX(version) FROM events WHERE stream = $1")
+                            .bind(&p.stream)
+                            .fetch_one(&mut *tx)
+                            .await
+                            .map_err(|e| self.db_error(e))?;
+                    let current = current.unwrap_or(0);
+                    let fits = match p.expected {
+                        ExpectedVersion::NoStream => current == 0,
+                        ExpectedVersion::Exact(v) => current == v,
+                        ExpectedVersion::Any => true,
+                    };
+                    if !fits {
+                        results.push(Err(StoreError::Conflict {
+                            stream: p.stream.clone(),
+                            expected: p.expected,
+                            actual: current,
+                        }));
+                        continue;
+                    }
+                    let mut first_seq = 0;
+                    let mut last_seq = 0;
+                    for (i, event) in p.events.iter().enumerate() {
+                        let seq: i64 = sqlx::query_scalar(
+                            "INSERT INTO events (stream, version, kind, body, actor, recorded_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq",
+                        )
+                        .bind(&p.stream)
+                        .bind(current + i as i64 + 1)
+                        .bind(&event.kind)
+                        .bind(&event.body)
+                        .bind(&event.actor)
+                        .bind(event.recorded_at.unwrap_or(now))
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(|e| self.unique_is_conflict(e, &p.stream, p.expected, current))?;
+                        if i == 0 {
+                            first_seq = seq;
+                        }
+                        last_seq = seq;
+                    }
+                    results.push(Ok(Appended {
+                        first_seq,
+                        last_seq,
+                        version: current + p.events.len() as i64,
+                    }));
+                }
+                tx.commit().await.map_err(|e| self.db_error(e))?;
+                Ok(results)
+            }
+            .await
+        });
+        match written {
+            Ok(results) => results,
+            // Nothing of the group was written: each waiter is told why.
+            Err(e) => group
+                .iter()
+                .map(|_| {
+                    Err(match &e {
+                        StoreError::Conflict {
+                            stream,
+                            expected,
+                            actual,
+                        } => StoreError::Conflict {
+                            stream: stream.clone(),
+                            expected: *expected,
+                            actual: *actual,
+                        },
+                        other => StoreError::Database {
+                            target: self.target.clone(),
+                            message: other.to_string(),
+                        },
+                    })
+                })
+                .collect(),
+        }
     }
 
     /// Another writer got in first: the unique (stream, version) key caught it.

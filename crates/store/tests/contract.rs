@@ -241,6 +241,55 @@ async fn racing_saves(db: &TestDb) {
     assert_eq!(store.read_stream("child/9").await.unwrap().len(), 2);
 }
 
+contract!(
+    many_saves_at_once_to_many_streams_all_land_in_order,
+    saves_at_once
+);
+async fn saves_at_once(db: &TestDb) {
+    let store = db.open().await;
+    let mut tasks = Vec::new();
+    for t in 0..40 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let stream = format!("child/{}", 100 + t);
+            let mut seqs = Vec::new();
+            let mut version = 0;
+            for _ in 0..10 {
+                let expected = if version == 0 {
+                    ExpectedVersion::NoStream
+                } else {
+                    ExpectedVersion::Exact(version)
+                };
+                let done = store
+                    .append(&stream, expected, &[note("n", "{}"), note("m", "{}")])
+                    .await
+                    .unwrap();
+                assert_eq!(done.version, version + 2, "{stream}");
+                assert_eq!(done.last_seq, done.first_seq + 1);
+                seqs.push(done.first_seq);
+                // The next save names the version this one made.
+                version = done.version;
+            }
+            seqs
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    all.sort_unstable();
+    all.dedup();
+    assert_eq!(all.len(), 400, "every save got its own place in the log");
+    for t in 0..40 {
+        let events = store
+            .read_stream(&format!("child/{}", 100 + t))
+            .await
+            .unwrap();
+        let versions: Vec<i64> = events.iter().map(|e| e.version).collect();
+        assert_eq!(versions, (1..=20).collect::<Vec<_>>());
+    }
+}
+
 fn bulk(stream: &str, version: i64, kind: &str, secs: i64) -> BulkEvent {
     BulkEvent {
         stream: stream.into(),

@@ -45,6 +45,7 @@ pub struct AppState {
     seen: Arc<tokio::sync::watch::Sender<i64>>,
     /// Children as this server's saves left them, until the model catches up.
     pub recent: Arc<recording::Recent>,
+    catching: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl AppState {
@@ -58,6 +59,7 @@ impl AppState {
             wake: Arc::default(),
             seen: Arc::new(tokio::sync::watch::Sender::new(last_seq)),
             recent: Arc::default(),
+            catching: Arc::default(),
         }
     }
 
@@ -81,6 +83,8 @@ impl AppState {
     /// Reads events appended since the model was last brought up to date (by this server or
     /// another) and folds them in. Returns how many were applied.
     pub async fn catch_up(&self) -> Result<usize, store::LoadError> {
+        // One catch-up at a time: each starts from the model the last one left.
+        let _one = self.catching.lock().await;
         let after = self.read().last_seq;
         let events = self.store.read_after(after, 10_000).await?;
         if events.is_empty() {
@@ -89,22 +93,40 @@ impl AppState {
         let live = Arc::clone(&self.live);
         let recent = Arc::clone(&self.recent);
         tokio::task::spawn_blocking(move || {
-            let mut live = live.write().unwrap_or_else(|e| e.into_inner());
-            let mut last_seq = live.last_seq;
+            // The new events are folded into a copy (cheap: children are shared until changed)
+            // and indexed while pages and saves go on reading the old model; the lock is held
+            // only to swap the two.
+            let mut model = live
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .model()
+                .clone();
+            let mut last_seq = after;
             let mut applied = 0;
-            let result = live.change(|model| {
-                for stored in &events {
-                    if stored.seq <= last_seq {
-                        continue;
-                    }
-                    store::apply_stored(model, stored)?;
-                    last_seq = stored.seq;
-                    applied += 1;
+            let mut result = Ok(());
+            for stored in &events {
+                if stored.seq <= last_seq {
+                    continue;
                 }
-                Ok(())
-            });
-            live.last_seq = last_seq;
-            recent.forget_seen(live.model());
+                if let Err(e) = store::apply_stored(&mut model, stored) {
+                    result = Err(e);
+                    break;
+                }
+                last_seq = stored.seq;
+                applied += 1;
+            }
+            if applied == 0 {
+                return result.map(|()| (0, last_seq));
+            }
+            let indexed = live::Indexed::build(model);
+            let old = {
+                let mut live = live.write().unwrap_or_else(|e| e.into_inner());
+                let old = live.replace(indexed, last_seq);
+                recent.forget_seen(live.model());
+                old
+            };
+            // The old model and index are let go outside the lock.
+            drop(old);
             result.map(|()| (applied, last_seq))
         })
         .await
@@ -168,14 +190,25 @@ impl AppState {
 pub fn spawn_follower(state: AppState) {
     tokio::spawn(async move {
         state.warm().await;
+        // Whether events have been folded in since the scorecards were last worked out.
+        let mut stale = false;
         loop {
             match state.catch_up().await {
                 Ok(n) if n > 0 => {
-                    state.warm().await;
+                    stale = true;
+                    // While people are saving, let a few more saves gather before the next
+                    // catch-up: each rebuilds the index, whatever it brings.
+                    tokio::time::sleep(GATHER).await;
                     continue;
                 }
                 Ok(_) => {}
                 Err(e) => tracing::warn!("could not read new events: {e}"),
+            }
+            // Quiet: work out the scorecards now, rather than after every save of a busy spell.
+            if stale {
+                state.warm().await;
+                stale = false;
+                continue;
             }
             tokio::select! {
                 _ = tokio::time::sleep(Duration::from_millis(500)) => {}
@@ -184,6 +217,12 @@ pub fn spawn_follower(state: AppState) {
         }
     });
 }
+
+/// The largest request body taken: a form or a save, with room to spare.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// How long the follower lets saves gather during a busy spell.
+const GATHER: Duration = Duration::from_millis(40);
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -219,6 +258,8 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health))
         .merge(assets::routes())
         .merge(api::routes())
+        // The longest thing anyone records is a case note of 20,000 characters.
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .fallback(not_found)
         .with_state(state)
 }

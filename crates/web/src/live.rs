@@ -105,15 +105,12 @@ impl Live {
         self.indexed.index()
     }
 
-    /// Changes the model, then indexes it again. The index is rebuilt whole: at a council's
-    /// size that takes tens of milliseconds, once per batch of new events.
-    pub fn change<T>(&mut self, f: impl FnOnce(&mut Model) -> T) -> T {
-        let empty = Indexed::build(Model::new());
-        let mut model = std::mem::replace(&mut self.indexed, empty).into_owner();
-        let out = f(&mut model);
-        self.indexed = Indexed::build(model);
+    /// Puts a newer model, already indexed, in place of the current one, which is returned so
+    /// that it can be let go outside any lock.
+    pub fn replace(&mut self, indexed: Indexed, last_seq: i64) -> Indexed {
+        self.last_seq = last_seq;
         self.version += 1;
-        out
+        std::mem::replace(&mut self.indexed, indexed)
     }
 
     pub fn source<'a>(&'a self, cal: &'a Calendar, today: chrono::NaiveDate) -> Source<'a> {

@@ -12,6 +12,7 @@ use std::time::Instant;
 
 pub mod kpi;
 pub mod pages;
+pub mod record;
 use store::{ExpectedVersion, NewEvent, OpenMode, Store};
 
 /// A memory figure of this process from `/proc/self/status` (Linux), in MiB: `VmHWM` is the peak
@@ -92,6 +93,25 @@ pub async fn replay(db: &Db) -> anyhow::Result<()> {
         (after - before).max(0.0),
     );
     Ok(())
+}
+
+/// A copy of a SQLite database in a temporary folder, and its URL, for a benchmark that writes:
+/// `what` is what stays out of the original. The folder goes when the first value is dropped.
+pub(crate) fn copy_of(
+    db: &str,
+    bench: &str,
+    what: &str,
+) -> anyhow::Result<(tempfile::TempDir, String)> {
+    let Some(file) = db.strip_prefix("sqlite://") else {
+        anyhow::bail!(
+            "bench {bench} works on a copy of a SQLite database (sqlite://FILE), so that {what} stay out of the original"
+        );
+    };
+    let dir = tempfile::tempdir().context("cannot make a temporary folder")?;
+    let copy = dir.path().join(format!("{bench}.db"));
+    std::fs::copy(file, &copy).with_context(|| format!("cannot copy {file}"))?;
+    let url = format!("sqlite://{}", copy.display());
+    Ok((dir, url))
 }
 
 /// The events the append benchmark writes: a new child, then case notes.

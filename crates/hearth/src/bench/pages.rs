@@ -5,7 +5,7 @@
 //! seconds, then reports latency percentiles and errors. The peer in the same run is `/health`,
 //! which does no page work: the floor of the server, the client and the machine.
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -16,11 +16,11 @@ use tower::ServiceExt;
 
 const USERS: usize = 64;
 
-fn ms(d: Duration) -> f64 {
+pub fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }
@@ -51,15 +51,8 @@ async fn timed(app: &Router, path: &str, cookie: Option<&str>) -> (StatusCode, D
 }
 
 pub async fn run(db: &str, rounds: usize, seconds: u64) -> anyhow::Result<()> {
-    let Some(file) = db.strip_prefix("sqlite://") else {
-        bail!(
-            "bench pages works on a copy of a SQLite database (sqlite://FILE), so that its sign-in and access log lines stay out of the original"
-        );
-    };
-    let dir = tempfile::tempdir().context("cannot make a temporary folder")?;
-    let copy = dir.path().join("pages.db");
-    std::fs::copy(file, &copy).with_context(|| format!("cannot copy {file}"))?;
-    let store = Store::open(&format!("sqlite://{}", copy.display()), OpenMode::MustExist).await?;
+    let (_dir, url) = super::copy_of(db, "pages", "its sign-in and access log lines")?;
+    let store = Store::open(&url, OpenMode::MustExist).await?;
     let loaded = store::load_model(&store, None, |_| {}).await?;
     let cal = domain::calendar::Calendar::england_and_wales();
     let today = loaded

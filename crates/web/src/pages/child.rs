@@ -291,6 +291,9 @@ struct AccessPage {
     id: u64,
     entries: Vec<(String, String, String)>,
     total: u64,
+    /// The latest changes, from the event log.
+    writes: Vec<(String, String, String)>,
+    changes: usize,
 }
 
 /// One line of the access log as the page and its CSV show it.
@@ -302,7 +305,18 @@ fn access_line(a: store::AccessRecord) -> (String, String, String) {
     )
 }
 
-/// Who has opened a child's record, when and why, newest first.
+/// A change to the record, as the access log shows it: the event log says who made it and when.
+fn write_line(e: &store::StoredEvent) -> (String, String, String) {
+    let what = crate::recording::stages::stage(&e.kind)
+        .map_or_else(|| kind_label(&e.kind), |s| s.title.to_string());
+    (
+        e.recorded_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+        e.actor.clone(),
+        format!("recorded: {}", what.to_lowercase()),
+    )
+}
+
+/// Who has opened a child's record, when and why, and who changed it, newest first.
 pub async fn access(
     State(state): State<AppState>,
     Can { who, .. }: Can<needs::ReadAccessLog>,
@@ -315,19 +329,29 @@ pub async fn access(
     };
     let id = child.0;
     let stream = child.to_string();
+    let writes = match state.store.read_stream(&stream).await {
+        Ok(events) => events,
+        Err(e) => {
+            tracing::error!("could not read a child's events: {e}");
+            return unavailable();
+        }
+    };
     if ask.csv() {
         return match state.store.access_log_for(&stream).await {
-            Ok(log) => csv_download(
-                &format!("child-{id}-access-log.csv"),
-                &["at", "who", "why"],
-                log.into_iter()
-                    .rev()
-                    .map(|a| {
-                        let (at, who, why) = access_line(a);
-                        vec![at, who, why]
-                    })
-                    .collect(),
-            ),
+            Ok(log) => {
+                let mut lines: Vec<(String, String, String)> =
+                    log.into_iter().map(access_line).collect();
+                lines.extend(writes.iter().map(write_line));
+                lines.sort_by(|a, b| b.0.cmp(&a.0));
+                csv_download(
+                    &format!("child-{id}-access-log.csv"),
+                    &["at", "who", "why"],
+                    lines
+                        .into_iter()
+                        .map(|(at, who, why)| vec![at, who, why])
+                        .collect(),
+                )
+            }
             Err(e) => {
                 tracing::error!("could not read the access log: {e}");
                 unavailable()
@@ -341,14 +365,22 @@ pub async fn access(
             return unavailable();
         }
     };
+    let changes = writes.len();
     let live = state.read();
     render(&AccessPage {
         chrome: Chrome::new(Some(&who), Some(&live), ""),
-        title: format!("Who has opened {name}'s record"),
+        title: format!("Who has opened and changed {name}'s record"),
         error: false,
         id,
         entries: latest.into_iter().map(access_line).collect(),
         total,
+        writes: writes
+            .iter()
+            .rev()
+            .take(ACCESS_SHOWN as usize)
+            .map(write_line)
+            .collect(),
+        changes,
     })
 }
 

@@ -27,8 +27,7 @@ pub fn clock_lines(live: &Live, list: &[clocks::Clock]) -> Vec<ClockLine> {
     list.iter()
         .map(|c| ClockLine {
             child: m
-                .children
-                .get(&c.child)
+                .child(c.child)
                 .map_or_else(|| c.child.to_string(), child_name),
             href: format!("/children/{}", c.child.0),
             what: c.kind.label(),

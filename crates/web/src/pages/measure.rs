@@ -87,7 +87,7 @@ pub async fn page(
             };
             let subject = |s: Subject| match s {
                 Subject::Child(c) => (
-                    m.children.get(&c).map_or_else(|| c.to_string(), child_name),
+                    m.child(c).map_or_else(|| c.to_string(), child_name),
                     Some(format!("/children/{}", c.0)),
                 ),
                 Subject::Worker(w) => (worker_name(Some(w)), None),

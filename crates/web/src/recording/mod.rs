@@ -2,7 +2,7 @@
 //! through [`save`] (or [`register`] for a new child). It checks the power the stage needs,
 //! reads and checks each field, asks the case model whether the record fits what is already
 //! there, and appends the event only if nobody else has saved the child since the form was
-//! loaded. Each write is also a line in the access log.
+//! loaded. The event names who recorded it and when: the access log shows writes from there.
 
 pub mod fields;
 pub mod partner;
@@ -118,7 +118,6 @@ pub async fn save(
         Err(e) => return Err(Refused::Unavailable(e.to_string())),
     };
     state.recent.keep(child, appended.version as u32, after);
-    log_write(state, who, child, stage).await;
     state.changed();
     Ok(Saved {
         child: child.0,
@@ -160,7 +159,6 @@ pub async fn register(
         match append(state, &event, ExpectedVersion::NoStream).await {
             Ok(appended) => {
                 state.recent.keep(child, 1, registered);
-                log_write(state, who, child, stage).await;
                 state.changed();
                 return Ok(Saved {
                     child: child.0,
@@ -243,19 +241,5 @@ async fn conflict(state: &AppState, child: ChildId, expected: u32) -> Refused {
             Refused::Conflict { version, changes }
         }
         Err(e) => Refused::Unavailable(e.to_string()),
-    }
-}
-
-/// Every write is in the access log beside the reads. The event itself is already durable, so a
-/// failure here is reported to the log of the server rather than undoing the save.
-async fn log_write(state: &AppState, who: &SignedIn, child: ChildId, stage: &Stage) {
-    let entry = store::AccessEntry {
-        actor: who.user.username.clone(),
-        stream: child.to_string(),
-        record: None,
-        reason: format!("recorded: {}", stage.title.to_lowercase()),
-    };
-    if let Err(e) = state.store.log_access(&entry).await {
-        tracing::error!("a save was not written to the access log: {e}");
     }
 }
