@@ -323,3 +323,395 @@ async fn a_director_signs_in_and_follows_a_figure_to_a_child_and_the_access_log(
     }
     client.close().await.unwrap();
 }
+
+/// Signs in through the page, as whoever is named, and waits for the page it leads to.
+async fn sign_in_as(c: &Client, base: &str, user: &str) -> Result<(), String> {
+    c.goto(&format!("{base}/sign-in"))
+        .await
+        .map_err(|e| e.to_string())?;
+    let form = c
+        .form(Locator::Css("form[action='/sign-in']"))
+        .await
+        .map_err(|e| e.to_string())?;
+    form.set_by_name("username", user)
+        .await
+        .map_err(|e| e.to_string())?;
+    form.set_by_name("password", PASSWORD)
+        .await
+        .map_err(|e| e.to_string())?;
+    form.submit().await.map_err(|e| e.to_string())?;
+    left(c, "/sign-in").await.map(|_| ())
+}
+
+async fn sign_out(c: &Client) -> Result<(), String> {
+    c.find(Locator::Css("form[action='/sign-out'] button"))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// Waits until the browser has left a page (a form's answer loads after the click returns),
+/// and gives the address it is at.
+async fn left(c: &Client, path: &str) -> Result<url::Url, String> {
+    for _ in 0..100 {
+        let url = c.current_url().await.map_err(|e| e.to_string())?;
+        if url.path() != path {
+            return Ok(url);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(format!("the browser stayed on {path}"))
+}
+
+/// Answers a question on the page's form as a person would: types into a box, picks from a
+/// list, or ticks the radio or box with that value. `*first` picks the first thing listed.
+async fn answer(c: &Client, name: &str, value: &str) -> Result<(), String> {
+    let said = c
+        .execute(
+            "const [name, value] = arguments;
+             const els = document.getElementsByName(name);
+             if (!els.length) return 'no question ' + name;
+             for (const e of els) {
+               if (e.type === 'radio' || e.type === 'checkbox') {
+                 if (e.value === value) { e.checked = true; return ''; }
+               } else if (e.tagName === 'SELECT' && value === '*first') {
+                 if (e.options.length < 2) return 'nothing to choose for ' + name;
+                 e.value = e.options[1].value; return '';
+               } else { e.value = value; return ''; }
+             }
+             return 'no choice ' + value + ' for ' + name;",
+            vec![name.into(), value.into()],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    match said.as_str() {
+        Some("") => Ok(()),
+        _ => Err(format!("{said}")),
+    }
+}
+
+/// Fills in a stage's form for a child and saves it; the record comes back saying so.
+async fn record(
+    c: &Client,
+    base: &str,
+    child: &str,
+    kind: &str,
+    answers: &[(&str, &str)],
+) -> Result<(), String> {
+    let path = format!("/children/{child}/record/{kind}");
+    c.goto(&format!("{base}{path}"))
+        .await
+        .map_err(|e| e.to_string())?;
+    for (name, value) in answers {
+        answer(c, name, value)
+            .await
+            .map_err(|e| format!("{kind}: {e}"))?;
+    }
+    c.find(Locator::Css("main form button[type='submit']"))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    let url = left(c, &path)
+        .await
+        .map_err(|_| format!("saving {kind} did not go through"))?;
+    let banner = text(c, ".govuk-notification-banner")
+        .await
+        .unwrap_or_default();
+    if url.path() != format!("/children/{child}") || !banner.contains("Saved") {
+        let problem = text(c, ".govuk-error-summary").await.unwrap_or_default();
+        return Err(format!("saving {kind} led to {url}: {problem}"));
+    }
+    Ok(())
+}
+
+/// The text of the child's record page.
+async fn record_page(c: &Client, base: &str, child: &str) -> Result<String, String> {
+    c.goto(&format!("{base}/children/{child}"))
+        .await
+        .map_err(|e| e.to_string())?;
+    text(c, "main").await
+}
+
+/// How many children the team's dashboard says are waiting for allocation.
+async fn waiting(c: &Client, base: &str) -> Result<String, String> {
+    c.goto(&format!("{base}/teams/1"))
+        .await
+        .map_err(|e| e.to_string())?;
+    let main = text(c, "main").await?;
+    Ok(main
+        .lines()
+        .find(|l| l.starts_with("Waiting for allocation"))
+        .unwrap_or_default()
+        .to_string())
+}
+
+async fn contact_to_plan(c: &Client, base: &str) -> Result<(), String> {
+    // A school tells the front door about a child through the partner portal.
+    sign_in_as(c, base, "test.partner").await?;
+    c.goto(&format!("{base}/contacts/new"))
+        .await
+        .map_err(|e| e.to_string())?;
+    no_violations(c, "partner's contact form").await?;
+    // Sent empty, the form says what is missing, beside each question.
+    c.find(Locator::Css("main form button[type='submit']"))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    let problem = text(c, ".govuk-error-summary").await?;
+    if !problem.contains("Enter the child's first name") {
+        return Err(format!("an empty contact gave {problem:?}"));
+    }
+    no_violations(c, "a form with errors").await?;
+    for (name, value) in [
+        ("given_name", "Robin"),
+        ("family_name", "Browserjourney"),
+        ("source", "3A"),
+        (
+            "concerns",
+            "Robin came to school with a bruised arm and would not say how.",
+        ),
+    ] {
+        answer(c, name, value).await?;
+    }
+    c.find(Locator::Css("main form button[type='submit']"))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    let url = left(c, "/contacts/new").await?;
+    let reference = url
+        .query_pairs()
+        .find(|(k, _)| k == "sent")
+        .map(|(_, v)| v.to_string())
+        .ok_or_else(|| format!("sending the contact led to {url}"))?;
+    let child = reference.split('-').next().unwrap_or_default().to_string();
+    if !text(c, ".govuk-panel").await?.contains(&reference) {
+        return Err("the confirmation does not give the reference".into());
+    }
+    no_violations(c, "partner's contacts").await?;
+    sign_out(c).await?;
+
+    // The front door sees it in the queue, rates it and decides it.
+    sign_in_as(c, base, "test.manager").await?;
+    c.goto(&format!("{base}/front-door"))
+        .await
+        .map_err(|e| e.to_string())?;
+    if !text(c, "main").await?.contains("Browserjourney") {
+        return Err("the contact is not in the front door's queue".into());
+    }
+    let page = record_page(c, base, &child).await?;
+    if !page.contains("Contact decision (1 working day)") {
+        return Err("the contact's clock is not running on the child's record".into());
+    }
+    c.goto(&format!("{base}/children/{child}/record"))
+        .await
+        .map_err(|e| e.to_string())?;
+    no_violations(c, "what can be recorded").await?;
+    record(
+        c,
+        base,
+        &child,
+        "contact_rated",
+        &[("contact", "*first"), ("rag", "red")],
+    )
+    .await?;
+    c.goto(&format!("{base}/front-door"))
+        .await
+        .map_err(|e| e.to_string())?;
+    c.find(Locator::Css(&format!(
+        "a[href^='/children/{child}/record/contact_decided']"
+    )))
+    .await
+    .map_err(|e| format!("the queue offers no decision for the child: {e}"))?
+    .click()
+    .await
+    .map_err(|e| e.to_string())?;
+    no_violations(c, "a stage's form").await?;
+    answer(c, "decision", "referral").await?;
+    c.find(Locator::Css("main form button[type='submit']"))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    left(c, &format!("/children/{child}/record/contact_decided")).await?;
+    c.goto(&format!("{base}/front-door"))
+        .await
+        .map_err(|e| e.to_string())?;
+    if text(c, "main").await?.contains("Browserjourney") {
+        return Err("the decided contact is still in the queue".into());
+    }
+
+    // A referral and an assessment follow; the assessment's clock starts.
+    record(
+        c,
+        base,
+        &child,
+        "referral_received",
+        &[("source", "3A"), ("from_contact", "*first")],
+    )
+    .await?;
+    record(
+        c,
+        base,
+        &child,
+        "assessment_started",
+        &[("referral", "*first"), ("kind", "new")],
+    )
+    .await?;
+    let page = record_page(c, base, &child).await?;
+    if !page.contains("Assessment (45 working days)") || page.contains("Contact decision (1") {
+        return Err("the clocks did not move on from the contact to the assessment".into());
+    }
+    record(
+        c,
+        base,
+        &child,
+        "strategy_discussion_held",
+        &[("referral", "*first"), ("outcome", "s47")],
+    )
+    .await?;
+    record(
+        c,
+        base,
+        &child,
+        "section47_started",
+        &[("referral", "*first"), ("strategy", "*first")],
+    )
+    .await?;
+    if !record_page(c, base, &child)
+        .await?
+        .contains("Initial conference (15 working days")
+    {
+        return Err("no initial conference clock after the strategy discussion".into());
+    }
+    // Allocated to the team, then left without a worker: the team's dashboard shows the child
+    // waiting; allocated again, no longer.
+    let before = waiting(c, base).await?;
+    record(
+        c,
+        base,
+        &child,
+        "child_allocated",
+        &[("worker", "*first"), ("team", "1")],
+    )
+    .await?;
+    record(c, base, &child, "allocation_ended", &[]).await?;
+    let during = waiting(c, base).await?;
+    record(
+        c,
+        base,
+        &child,
+        "child_allocated",
+        &[("worker", "*first"), ("team", "1")],
+    )
+    .await?;
+    let after = waiting(c, base).await?;
+    if during == before || after != before {
+        return Err(format!(
+            "waiting for allocation: {before} / {during} / {after}"
+        ));
+    }
+    sign_out(c).await?;
+
+    // The conference, chaired by an IRO, decides on a plan; the plan starts.
+    sign_in_as(c, base, "test.iro").await?;
+    record(
+        c,
+        base,
+        &child,
+        "conference_held",
+        &[
+            ("kind", "initial"),
+            ("enquiry", "*first"),
+            ("plan_needed", "yes"),
+            ("agencies_present", "school"),
+        ],
+    )
+    .await?;
+    sign_out(c).await?;
+    sign_in_as(c, base, "test.manager").await?;
+    record(
+        c,
+        base,
+        &child,
+        "cp_plan_started",
+        &[
+            ("referral", "*first"),
+            ("category", "PHY"),
+            ("conference", "*first"),
+        ],
+    )
+    .await?;
+    let page = record_page(c, base, &child).await?;
+    for said in [
+        "Child protection plan started",
+        "Child protection visit (10 working days)",
+        "Contact decided",
+        "Assessment started",
+    ] {
+        if !page.contains(said) {
+            return Err(format!("the child's record does not show {said}"));
+        }
+    }
+    if page.contains("Initial conference (15") {
+        return Err("the initial conference's clock still runs after the conference".into());
+    }
+    no_violations(c, "the child's record after the journey").await?;
+    sign_out(c).await?;
+
+    // The school sees what became of its contact, and nothing more.
+    sign_in_as(c, base, "test.partner").await?;
+    c.goto(&format!("{base}/contacts"))
+        .await
+        .map_err(|e| e.to_string())?;
+    if !text(c, "main").await?.contains("Referral to social care") {
+        return Err("the partner does not see the decision".into());
+    }
+    c.goto(&format!("{base}/children/{child}"))
+        .await
+        .map_err(|e| e.to_string())?;
+    if !text(c, "h1").await?.contains("You cannot see or do this") {
+        return Err("a partner opened the child's record".into());
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partners_contact_is_decided_and_becomes_a_child_protection_plan() {
+    if chromedriver().is_none() {
+        let required = std::env::var_os("HEARTH_REQUIRE_BROWSER").is_some();
+        assert!(
+            !required,
+            "chromedriver is not installed: apt-get install chromium chromium-driver"
+        );
+        eprintln!("chromedriver is not installed: the browser test does not run here");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, base) = serve(dir.path());
+    common::add_user(dir.path(), "test.partner", "partner_agency", &[]);
+    common::add_user(dir.path(), "test.manager", "team_manager", &["--team", "1"]);
+    common::add_user(dir.path(), "test.iro", "iro", &[]);
+    let (_driver, client) = browser().await;
+    let outcome = contact_to_plan(&client, &base).await;
+    if let Err(problem) = outcome {
+        let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-failures");
+        std::fs::create_dir_all(&shots).unwrap();
+        let shot = shots.join("recording.png");
+        if let Ok(png) = client.screenshot().await {
+            std::fs::write(&shot, png).unwrap();
+        }
+        let _ = client.close().await;
+        panic!("{problem}\n(screenshot: {})", shot.display());
+    }
+    client.close().await.unwrap();
+}

@@ -433,6 +433,21 @@ async fn a_journey_recorded_through_the_api_and_the_forms_shows_at_once() {
     let queue = api.page(&manager, "/front-door").await;
     assert!(queue.body.contains("Quill-Testcase"));
 
+    // Contacts decided within a working day (FD-01) leaves the contact out while its clock runs.
+    let director = api.sign_in(common::USER).await;
+    let fd01 = format!(
+        "/measures/FD-01?period={}&format=csv",
+        today.format("%Y-%m")
+    );
+    let row = |csv: &str| {
+        csv.lines()
+            .find(|l| l.starts_with(&format!("child/{child},")))
+            .map(str::to_string)
+    };
+    let before = api.page(&director, &fd01).await;
+    assert_eq!(before.status, 200);
+    assert_eq!(row(&before.body), None);
+
     // The front door rates and decides it through the forms.
     let rated = api
         .form(
@@ -473,6 +488,12 @@ async fn a_journey_recorded_through_the_api_and_the_forms_shows_at_once() {
             .body
             .contains("Referral to social care")
     );
+    // Decided within the day, it counts in the measure at once.
+    let after = api.page(&director, &fd01).await;
+    let counted = row(&after.body)
+        .unwrap_or_else(|| panic!("FD-01 does not count the contact: {}", after.body));
+    let fields: Vec<&str> = counted.split(',').collect();
+    assert_eq!((fields[4], fields[5]), ("1", "1"), "{counted}");
 
     // A referral, an assessment, a strategy discussion, section 47, conference and CP plan
     // follow through the API.
@@ -577,7 +598,6 @@ async fn a_journey_recorded_through_the_api_and_the_forms_shows_at_once() {
     assert!(escaped.iter().any(|e| record.body.contains(e)));
     assert!(!record.body.contains("<b>not to tell</b>"));
     // The API's reads of the record are in its access log, with its writes.
-    let director = api.sign_in(common::USER).await;
     let log = api
         .page(&director, &format!("/children/{child}/access"))
         .await;
