@@ -13,6 +13,8 @@ pub enum ApplyError {
     UnknownWorker(WorkerId),
     #[error("no team {0} is known")]
     UnknownTeam(TeamId),
+    #[error("{stream}: the record is not restricted")]
+    NotRestricted { stream: StreamId },
     #[error("{stream} already exists")]
     AlreadyExists { stream: StreamId },
     #[error("a {kind} event does not belong in stream {stream}")]

@@ -153,6 +153,9 @@ events! {
     IroDisputeResolved = "iro_dispute_resolved",
     CaseNoteWritten = "case_note_written",
     RecordEnteredInError = "record_entered_in_error",
+    // Who may see the record
+    RecordRestricted = "record_restricted",
+    RestrictionLifted = "restriction_lifted",
 }
 
 // ---- The council --------------------------------------------------------------------------
@@ -803,6 +806,26 @@ pub struct CaseNoteWritten {
 pub struct RecordEnteredInError {
     pub record: RecordId,
     pub reason: String,
+    pub at: NaiveDate,
+}
+
+// ---- Who may see the record ------------------------------------------------------------------
+
+/// The record is open only to the people named (an adoption, a child known to staff); anyone else
+/// who may read children's records must give a reason to open it, and the reason is logged. A
+/// later restriction replaces an earlier one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordRestricted {
+    /// Why, in words for the managers who see who opened it.
+    pub reason: String,
+    /// The user names of those who may open it without giving a reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub named: Vec<String>,
+    pub at: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RestrictionLifted {
     pub at: NaiveDate,
 }
 

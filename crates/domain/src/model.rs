@@ -409,6 +409,8 @@ pub struct Child {
     pub disputes: Vec<Dispute>,
     pub notes: Vec<CaseNote>,
     pub withdrawn: Vec<Withdrawn>,
+    /// Set while the record is open only to named people.
+    pub restricted: Option<events::RecordRestricted>,
 }
 
 impl Child {
@@ -1835,6 +1837,12 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
                 reason: e.reason.clone(),
                 date: e.at,
             });
+        }
+        B::RecordRestricted(e) => child.restricted = Some(e.clone()),
+        B::RestrictionLifted(_) => {
+            if child.restricted.take().is_none() {
+                return Err(ApplyError::NotRestricted { stream });
+            }
         }
 
         B::ChildRegistered(_)

@@ -376,3 +376,76 @@ fn worker_terms_are_kept_over_time() {
     );
     assert!(w.terms_on(d("2019-01-01")).is_none());
 }
+
+#[test]
+fn a_restriction_names_who_may_open_and_lifting_needs_one() {
+    let mut log = Log::new();
+    let err = log.refused(
+        child(),
+        RestrictionLifted {
+            at: d("2024-02-01"),
+        },
+    );
+    assert!(matches!(err, ApplyError::NotRestricted { .. }), "{err}");
+    log.ok(
+        child(),
+        RecordRestricted {
+            reason: "Adoption".into(),
+            named: vec!["a.worker".into()],
+            at: d("2024-02-01"),
+        },
+    );
+    let r = log
+        .model
+        .child(ChildId(1))
+        .unwrap()
+        .restricted
+        .clone()
+        .unwrap();
+    assert_eq!(r.named, ["a.worker"]);
+    log.ok(
+        child(),
+        RestrictionLifted {
+            at: d("2024-03-01"),
+        },
+    );
+    assert!(log.model.child(ChildId(1)).unwrap().restricted.is_none());
+}
+
+#[test]
+fn checking_an_event_changes_nothing_and_says_what_applying_it_would() {
+    let mut log = Log::new();
+    referral(&mut log);
+    let good = log.event(
+        child(),
+        AssessmentStarted {
+            assessment: RecordId(2),
+            referral: RecordId(1),
+            kind: AssessmentKind::New,
+            at: d("2024-01-10"),
+        },
+    );
+    let before = log.model.child(ChildId(1)).cloned();
+    log.model.check(&good).unwrap();
+    assert_eq!(log.model.child(ChildId(1)).cloned(), before);
+    // A copy of the child takes the event as the model would.
+    let after = log.model.check_on(before.clone(), &good).unwrap();
+    assert_eq!(after.assessments.len(), 1);
+    let bad = log.event(
+        child(),
+        AssessmentStarted {
+            assessment: RecordId(3),
+            referral: RecordId(9),
+            kind: AssessmentKind::New,
+            at: d("2024-01-10"),
+        },
+    );
+    assert!(log.model.check(&bad).is_err());
+    // A version out of turn is refused by check as by apply.
+    let mut late = good.clone();
+    late.version += 1;
+    assert!(matches!(
+        log.model.check(&late),
+        Err(ApplyError::VersionGap { .. })
+    ));
+}

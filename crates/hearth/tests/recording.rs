@@ -132,7 +132,19 @@ impl Api {
         fields: &[(&str, &str)],
         form_token: bool,
     ) -> Answer {
-        let page = self.page(token, path).await;
+        self.form_from(token, path, path, fields, form_token).await
+    }
+
+    /// The same, for a form on one page that posts to another address.
+    async fn form_from(
+        &self,
+        token: &str,
+        page: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+        form_token: bool,
+    ) -> Answer {
+        let page = self.page(token, page).await;
         let mut pairs: Vec<(String, String)> = fields
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -252,6 +264,7 @@ async fn every_role_is_allowed_exactly_what_the_table_says() {
         ("/children/new".into(), vec![Power::RecordFrontDoor]),
         ("/contacts".into(), vec![Power::SubmitContact]),
         ("/contacts/new".into(), vec![Power::SubmitContact]),
+        ("/restricted".into(), vec![Power::ReadAccessLog]),
     ];
     for s in STAGES {
         pages.push((
@@ -800,4 +813,163 @@ async fn saves_are_checked_field_by_field_and_never_overwrite_another() {
         )
         .await;
     assert_eq!(a.status, 403);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restricted_record_opens_to_the_named_and_to_others_only_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, base) = serve(dir.path());
+    for (name, role) in [
+        ("test.named", "practitioner"),
+        ("test.other", "practitioner"),
+        ("test.third", "practitioner"),
+        ("test.manager", "team_manager"),
+    ] {
+        add_user(dir.path(), name, role, &[]);
+    }
+    let api = Api {
+        http: Client::builder(TokioExecutor::new()).build(HttpConnector::new()),
+        base,
+    };
+    let manager = api.sign_in("test.manager").await;
+    let named = api.sign_in("test.named").await;
+    let other = api.sign_in("test.other").await;
+    let third = api.sign_in("test.third").await;
+    let director = api.sign_in(common::USER).await;
+    let today = chrono::Local::now().date_naive().to_string();
+    let a = api
+        .post(&manager, "/api/v1/children", json!({
+            "given_name": "Alex", "family_name": "Hiddenname", "sex": "1", "ethnicity": "WBRI", "at": today,
+        }))
+        .await;
+    let child = a.json()["child"].as_u64().unwrap();
+    api.record(
+        &manager,
+        child,
+        "contact_received",
+        json!({"at": format!("{today}T09:00"), "source": "1A"}),
+    )
+    .await;
+    // Naming someone who cannot sign in is refused.
+    let v = api.version(&manager, child).await;
+    let a = api
+        .post(&manager, &format!("/api/v1/children/{child}/record_restricted"), json!({
+            "expected_version": v, "reason": "Known to staff", "named": ["test.named", "no.such.person"], "at": today,
+        }))
+        .await;
+    assert_eq!(a.status, 422);
+    assert!(a.body.contains("no.such.person"));
+    api.record(
+        &manager,
+        child,
+        "record_restricted",
+        json!({
+            "reason": "Known to staff", "named": ["test.named", "test.manager"], "at": today,
+        }),
+    )
+    .await;
+
+    // The named open it as any other; lists show it by number only.
+    let path = format!("/children/{child}");
+    let page = api.page_until(&named, &path, "Hiddenname", true).await;
+    assert_eq!(page.status, 200);
+    let queue = api
+        .page_until(
+            &named,
+            "/front-door",
+            &format!("Restricted record {child}"),
+            true,
+        )
+        .await;
+    assert!(!queue.body.contains("Hiddenname"));
+
+    // Anyone else is asked why, and sees nothing of it until they say.
+    let asked = api.page(&other, &path).await;
+    assert_eq!(asked.status, 403);
+    assert!(asked.body.contains("This record is restricted"));
+    assert!(!asked.body.contains("Hiddenname"));
+    assert_eq!(
+        api.page(
+            &other,
+            &format!("/children/{child}/record/case_note_written")
+        )
+        .await
+        .status,
+        303
+    );
+    let a = api.get(&other, &format!("/api/v1/children/{child}")).await;
+    assert_eq!(a.status, 403);
+    assert!(a.body.contains("X-Hearth-Reason"));
+    let a = api
+        .post(
+            &third,
+            &format!("/api/v1/children/{child}/case_note_written"),
+            json!({
+                "expected_version": 4, "kind": "note", "text": "t", "at": today,
+            }),
+        )
+        .await;
+    assert_eq!(a.status, 403, "{}", a.body);
+    // Too short a reason is not a reason.
+    let short = api
+        .form_from(
+            &other,
+            &path,
+            &format!("/children/{child}/open"),
+            &[("reason", "need")],
+            true,
+        )
+        .await;
+    assert_eq!(short.status, 422);
+    assert!(short.body.contains("Say why you need to open this record"));
+    let opened = api
+        .form_from(
+            &other,
+            &path,
+            &format!("/children/{child}/open"),
+            &[(
+                "reason",
+                "Covering the duty desk: the police rang about Alex",
+            )],
+            true,
+        )
+        .await;
+    assert_eq!(opened.status, 303);
+    let page = api.page(&other, &path).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Hiddenname"));
+    // Through the API, the reason goes in a header.
+    let a = api
+        .send(
+            "GET",
+            &format!("/api/v1/children/{child}"),
+            &[
+                ("authorization", format!("Bearer {third}")),
+                (
+                    "x-hearth-reason",
+                    "Checking an allocation query from the team".into(),
+                ),
+            ],
+            String::new(),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+
+    // Managers see each opening with its reason.
+    let report = api.page(&director, "/restricted").await;
+    assert_eq!(report.status, 200);
+    assert!(report.body.contains("test.other"));
+    assert!(report.body.contains("Covering the duty desk"));
+    assert!(report.body.contains("test.third"));
+    assert!(report.body.contains("Known to staff"));
+    assert!(
+        !report.body.contains("test.named</td>"),
+        "the named need no reason"
+    );
+    let csv = api.page(&director, "/restricted?format=csv").await;
+    assert!(
+        csv.body
+            .lines()
+            .any(|l| l.contains("test.other") && l.contains(&child.to_string()))
+    );
 }

@@ -182,6 +182,35 @@ impl Store {
         })
     }
 
+    /// Lines whose reason starts with `prefix`, newest first, at most `limit`: how managers see
+    /// who opened restricted records and why.
+    pub async fn access_log_reasoned(
+        &self,
+        prefix: &str,
+        limit: i64,
+    ) -> Result<Vec<AccessRecord>, StoreError> {
+        // LIKE's own wildcards in the prefix are taken literally.
+        let pattern = format!(
+            "{}%",
+            prefix
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        on_pool!(self, pool => {
+            let rows: Vec<AccessRow> = sqlx::query_as(
+                "SELECT id, at, actor, stream, record, reason FROM access_log \
+                 WHERE reason LIKE $1 ESCAPE '\\' ORDER BY id DESC LIMIT $2",
+            )
+            .bind(&pattern)
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+            .map_err(|e| self.db_error(e))?;
+            Ok(rows.into_iter().map(AccessRecord::from).collect())
+        })
+    }
+
     /// Who has read a stream, oldest first.
     pub async fn access_log_for(&self, stream: &str) -> Result<Vec<AccessRecord>, StoreError> {
         on_pool!(self, pool => {

@@ -46,6 +46,8 @@ pub struct AppState {
     /// Children as this server's saves left them, until the model catches up.
     pub recent: Arc<recording::Recent>,
     catching: Arc<tokio::sync::Mutex<()>>,
+    /// Restricted records opened lately with a reason.
+    pub opened: Arc<permissions::Opened>,
 }
 
 impl AppState {
@@ -60,6 +62,7 @@ impl AppState {
             seen: Arc::new(tokio::sync::watch::Sender::new(last_seq)),
             recent: Arc::default(),
             catching: Arc::default(),
+            opened: Arc::default(),
         }
     }
 
@@ -239,7 +242,9 @@ pub fn router(state: AppState) -> Router {
             get(pages::record::new_child_form).post(pages::record::new_child),
         )
         .route("/children/{id}", get(pages::child::page))
+        .route("/children/{id}/open", post(pages::child::open))
         .route("/children/{id}/record", get(pages::record::list))
+        .route("/restricted", get(pages::child::restricted_report))
         .route(
             "/children/{id}/record/{kind}",
             get(pages::record::form).post(pages::record::save),

@@ -234,3 +234,45 @@ mod tests {
         );
     }
 }
+
+/// Restricted records opened lately, by whom: someone who gave a reason to open one may go on
+/// working on it for a while without giving it again.
+#[derive(Default)]
+pub struct Opened(
+    std::sync::Mutex<rustc_hash::FxHashMap<(String, domain::ChildId), std::time::Instant>>,
+);
+
+impl Opened {
+    /// How long a reason, once given, opens the record for.
+    pub const FOR: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
+    pub fn grant(&self, who: &SignedIn, child: domain::ChildId) {
+        let mut opened = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        opened.retain(|_, at| at.elapsed() < Self::FOR);
+        opened.insert(
+            (who.user.username.clone(), child),
+            std::time::Instant::now(),
+        );
+    }
+
+    fn holds(&self, who: &SignedIn, child: domain::ChildId) -> bool {
+        let opened = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        opened
+            .get(&(who.user.username.clone(), child))
+            .is_some_and(|at| at.elapsed() < Self::FOR)
+    }
+}
+
+/// The words an access-log line for a restricted record opened with a reason begins with.
+pub const OPENED_WITH_REASON: &str = "restricted record opened: ";
+
+/// Whether this person may open the child's record now: anyone with the power to read
+/// children's records, unless the record is restricted, when only those it names, or those who
+/// have lately given a reason to open it.
+pub fn may_open(opened: &Opened, who: &SignedIn, child: &domain::model::Child) -> bool {
+    who.role.may(Power::ReadChildren)
+        && child
+            .restricted
+            .as_ref()
+            .is_none_or(|r| r.named.contains(&who.user.username) || opened.holds(who, child.id()))
+}

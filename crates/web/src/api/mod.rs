@@ -179,6 +179,7 @@ async fn readable(
     who: &SignedIn,
     id: &str,
     reason: &str,
+    reason_header: Option<&str>,
 ) -> Result<ChildId, Box<Response>> {
     if !who.role.may(Power::ReadChildren) {
         return Err(Box::new(forbidden(who, Power::ReadChildren)));
@@ -190,6 +191,28 @@ async fn readable(
             &format!("there is no child {id}"),
         )));
     };
+    let allowed = {
+        let live = state.read();
+        state
+            .recent
+            .child(live.model(), child)
+            .is_some_and(|(_, c)| crate::permissions::may_open(&state.opened, who, &c))
+    };
+    if !allowed {
+        let given = reason_header.map(str::trim).unwrap_or_default();
+        if given.chars().count() < 10 {
+            return Err(Box::new(restricted()));
+        }
+        if crate::pages::child::log_reason(state, who, child, given)
+            .await
+            .is_err()
+        {
+            return Err(Box::new(problem(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the reason could not be written to the access log, so the record is not sent",
+            )));
+        }
+    }
     if !log_read(state, who, child, reason).await {
         return Err(Box::new(problem(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -197,6 +220,13 @@ async fn readable(
         )));
     }
     Ok(child)
+}
+
+fn restricted() -> Response {
+    problem(
+        StatusCode::FORBIDDEN,
+        "this record is restricted to the people it names: to open it, read it again with the header X-Hearth-Reason saying why (it is logged and reported to managers)",
+    )
 }
 
 /// Reads are logged before anything is sent, as on the pages.
@@ -220,8 +250,10 @@ async fn child(
     State(state): State<AppState>,
     Caller(who): Caller,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Response {
-    let child = match readable(&state, &who, &id, "API: child's record").await {
+    let given = headers.get("x-hearth-reason").and_then(|v| v.to_str().ok());
+    let child = match readable(&state, &who, &id, "API: child's record", given).await {
         Ok(child) => child,
         Err(answer) => return *answer,
     };
@@ -254,8 +286,10 @@ async fn events(
     State(state): State<AppState>,
     Caller(who): Caller,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Response {
-    let child = match readable(&state, &who, &id, "API: child's events").await {
+    let given = headers.get("x-hearth-reason").and_then(|v| v.to_str().ok());
+    let child = match readable(&state, &who, &id, "API: child's events", given).await {
         Ok(child) => child,
         Err(answer) => return *answer,
     };
@@ -287,6 +321,7 @@ fn refused(who: &SignedIn, r: Refused) -> Response {
     match r {
         Refused::Forbidden(power) => forbidden(who, power),
         Refused::NoSuchChild => problem(StatusCode::NOT_FOUND, "there is no such child"),
+        Refused::Restricted => restricted(),
         Refused::Invalid(errors) => invalid(errors),
         Refused::Conflict { version, changes } => (
             StatusCode::CONFLICT,

@@ -4,13 +4,14 @@
 
 use super::Ask;
 use super::home::{ClockLine, clock_lines};
-use super::{Chrome, child_name, csv_download, render};
+use super::{Chrome, child_name, csv_download, real_name, render};
 use crate::AppState;
 use crate::permissions::{Can, needs};
+use crate::permissions::{OPENED_WITH_REASON, may_open};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use domain::ChildId;
 
 pub struct Event {
@@ -106,6 +107,9 @@ pub async fn page(
         Ok(found) => found,
         Err(missing) => return super::not_found(&missing),
     };
+    if !may_open_now(&state, &who, child) {
+        return reason_page(&state, &who, child, None, String::new());
+    }
     let id = child.0;
     let entry = store::AccessEntry {
         actor: who.user.username.clone(),
@@ -264,7 +268,7 @@ pub async fn page(
             let clocks = kpi::clocks::child_clocks(c, cal, today, 5);
             render(&Page {
                 chrome: Chrome::new(Some(&who), Some(live), ""),
-                title: child_name(c),
+                title: real_name(c),
                 error: false,
                 id,
                 facts,
@@ -303,6 +307,122 @@ fn access_line(a: store::AccessRecord) -> (String, String, String) {
         a.actor,
         a.reason,
     )
+}
+
+/// Whether this person may open the child's record now (see [`may_open`]).
+pub fn may_open_now(state: &AppState, who: &crate::auth::SignedIn, child: ChildId) -> bool {
+    let live = state.read();
+    state
+        .recent
+        .child(live.model(), child)
+        .is_some_and(|(_, c)| may_open(&state.opened, who, &c))
+}
+
+#[derive(Template)]
+#[template(path = "restricted.html")]
+struct ReasonPage {
+    chrome: Chrome,
+    title: String,
+    error: bool,
+    id: u64,
+    problem: Option<&'static str>,
+    reason: String,
+}
+
+/// The page that asks someone not named on a restricted record why they need to open it.
+fn reason_page(
+    state: &AppState,
+    who: &crate::auth::SignedIn,
+    child: ChildId,
+    problem: Option<&'static str>,
+    reason: String,
+) -> Response {
+    let live = state.read();
+    let mut page = render(&ReasonPage {
+        chrome: Chrome::new(Some(who), Some(&live), ""),
+        title: "This record is restricted".into(),
+        error: problem.is_some(),
+        id: child.0,
+        problem,
+        reason,
+    });
+    *page.status_mut() = if problem.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::FORBIDDEN
+    };
+    page
+}
+
+#[derive(serde::Deserialize)]
+pub struct OpenWithReason {
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    form_token: String,
+}
+
+/// Opens a restricted record with a reason, which goes to the access log (and so to the
+/// managers' report) before the record is shown.
+pub async fn open(
+    State(state): State<AppState>,
+    Can { who, .. }: Can<needs::ReadChildren>,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+    axum::Form(form): axum::Form<OpenWithReason>,
+) -> Response {
+    let (child, _) = match known_child(&state, &id) {
+        Ok(found) => found,
+        Err(missing) => return super::not_found(&missing),
+    };
+    if !crate::auth::form_token_matches(&headers, &form.form_token)
+        || form.form_token != who.form_token
+    {
+        return super::error_page_for(
+            Some(&who),
+            StatusCode::FORBIDDEN,
+            "This form has expired",
+            "Go back, reload the page and try again.",
+        );
+    }
+    let reason = form.reason.trim().to_string();
+    if reason.chars().count() < 10 {
+        return reason_page(
+            &state,
+            &who,
+            child,
+            Some("Say why you need to open this record, in a sentence"),
+            reason,
+        );
+    }
+    if let Err(problem) = log_reason(&state, &who, child, &reason).await {
+        return problem;
+    }
+    axum::response::Redirect::to(&format!("/children/{}", child.0)).into_response()
+}
+
+/// Writes the reason to the access log, then lets this person open the record for a while.
+pub async fn log_reason(
+    state: &AppState,
+    who: &crate::auth::SignedIn,
+    child: ChildId,
+    reason: &str,
+) -> Result<(), Response> {
+    let entry = store::AccessEntry {
+        actor: who.user.username.clone(),
+        stream: child.to_string(),
+        record: None,
+        reason: format!(
+            "{OPENED_WITH_REASON}{}",
+            reason.chars().take(500).collect::<String>()
+        ),
+    };
+    if let Err(e) = state.store.log_access(&entry).await {
+        tracing::error!("could not write to the access log: {e}");
+        return Err(unavailable());
+    }
+    state.opened.grant(who, child);
+    Ok(())
 }
 
 /// A change to the record, as the access log shows it: the event log says who made it and when.
@@ -398,4 +518,82 @@ mod tests {
         assert_eq!(happened(&body).as_deref(), Some("2024-03-04"));
         assert_eq!(detail(&body), "consent: yes; source: Police");
     }
+}
+
+#[derive(Template)]
+#[template(path = "restricted_report.html")]
+struct ReportPage {
+    chrome: Chrome,
+    title: String,
+    error: bool,
+    /// When, who, which record, why.
+    lines: Vec<(String, String, String, String)>,
+    restricted: Vec<(String, String, String)>,
+}
+
+/// How many openings the report lists; the download has up to this many too.
+const REPORTED: i64 = 1000;
+
+/// For managers: restricted records, and every time someone not named opened one, with why.
+pub async fn restricted_report(
+    State(state): State<AppState>,
+    Can { who, .. }: Can<needs::ReadAccessLog>,
+    Query(ask): Query<Ask>,
+) -> Response {
+    let opened = match state
+        .store
+        .access_log_reasoned(OPENED_WITH_REASON, REPORTED)
+        .await
+    {
+        Ok(lines) => lines,
+        Err(e) => {
+            tracing::error!("could not read the access log: {e}");
+            return unavailable();
+        }
+    };
+    let lines: Vec<(String, String, String, String)> = opened
+        .into_iter()
+        .map(|a| {
+            let child = a.stream.trim_start_matches("child/").to_string();
+            let why = a
+                .reason
+                .strip_prefix(OPENED_WITH_REASON)
+                .unwrap_or(&a.reason)
+                .to_string();
+            (
+                a.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                a.actor,
+                child,
+                why,
+            )
+        })
+        .collect();
+    if ask.csv() {
+        return csv_download(
+            "restricted-records-opened.csv",
+            &["at", "who", "child", "reason"],
+            lines
+                .into_iter()
+                .map(|(a, b, c, d)| vec![a, b, c, d])
+                .collect(),
+        );
+    }
+    let live = state.read();
+    let mut restricted: Vec<(String, String, String)> = live
+        .model()
+        .children
+        .values()
+        .filter_map(|c| {
+            let r = c.restricted.as_ref()?;
+            Some((c.id().0.to_string(), r.reason.clone(), r.named.join(", ")))
+        })
+        .collect();
+    restricted.sort();
+    render(&ReportPage {
+        chrome: Chrome::new(Some(&who), Some(&live), "/restricted"),
+        title: "Restricted records".into(),
+        error: false,
+        lines,
+        restricted,
+    })
 }

@@ -285,7 +285,17 @@ pub fn csv_download(filename: &str, header: &[&str], rows: Vec<Vec<String>>) -> 
 }
 
 /// A child's name as staff see it, or their council identifier when no name is recorded.
+/// How a child is named in lists: a restricted record by its number only, so that its name is
+/// seen only by those who may open it.
 pub fn child_name(c: &domain::model::Child) -> String {
+    if c.restricted.is_some() {
+        return format!("Restricted record {}", c.id().0);
+    }
+    real_name(c)
+}
+
+/// The child's name, for pages only those who may open the record reach.
+pub fn real_name(c: &domain::model::Child) -> String {
     let d = &c.details;
     let name = format!("{} {}", d.given_name, d.family_name);
     if name.trim().is_empty() {

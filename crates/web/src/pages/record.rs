@@ -3,7 +3,7 @@
 //! the child's version when it was loaded, so a save on top of someone else's is shown as a
 //! conflict rather than made; on any error the form comes back with what was typed.
 
-use super::{Chrome, child_name, render};
+use super::{Chrome, real_name, render};
 use crate::AppState;
 use crate::auth::{self, SignedIn};
 use crate::permissions::{Can, Power, forbidden, needs};
@@ -319,11 +319,17 @@ fn form_from_us(
     }
 }
 
+/// Someone who may not open a restricted record is sent to its page, which asks them why.
+fn gate(state: &AppState, who: &SignedIn, child: ChildId) -> Option<Response> {
+    (!super::child::may_open_now(state, who, child))
+        .then(|| Redirect::to(&format!("/children/{}", child.0)).into_response())
+}
+
 fn child_of(state: &AppState, id: &str) -> Option<(ChildId, String, u32)> {
     let child = ChildId(id.parse().ok()?);
     let live = state.read();
     let (version, c) = state.recent.child(live.model(), child)?;
-    Some((child, child_name(&c), version))
+    Some((child, real_name(&c), version))
 }
 
 #[derive(Template)]
@@ -346,6 +352,9 @@ pub async fn list(
     let Some((child, name, _)) = child_of(&state, &id) else {
         return super::not_found(&format!("There is no child with the number {id}."));
     };
+    if let Some(to) = gate(&state, &who, child) {
+        return to;
+    }
     let mut groups: Vec<(&'static str, Vec<(String, &'static str)>)> = Vec::new();
     for s in stages::STAGES.iter().filter(|s| who.role.may(s.power)) {
         let href = format!("/children/{}/record/{}", child.0, s.kind);
@@ -396,6 +405,9 @@ pub async fn form(
     let Some((child, name, version)) = child_of(&state, &id) else {
         return super::not_found(&format!("There is no child with the number {id}."));
     };
+    if let Some(to) = gate(&state, &who, child) {
+        return to;
+    }
     let mut typed = defaults(&state, stage.fields);
     if stage.kind == "child_details_corrected" {
         typed.extend(current_details(&state, child));
@@ -493,6 +505,7 @@ pub async fn save(
         Err(Refused::NoSuchChild) => {
             super::not_found(&format!("There is no child with the number {id}."))
         }
+        Err(Refused::Restricted) => Redirect::to(&format!("/children/{}", child.0)).into_response(),
         Err(Refused::Invalid(errors)) => form_page(
             &state,
             framing(expected),

@@ -40,6 +40,8 @@ pub enum Refused {
     /// The role may not record this.
     Forbidden(Power),
     NoSuchChild,
+    /// The record is restricted and this person has not given a reason to open it.
+    Restricted,
     /// What is wrong, field by field; a fault in the record as a whole has an empty field.
     Invalid(Vec<FieldError>),
     /// Someone else saved the child's record after this form was loaded: their changes, and the
@@ -73,6 +75,9 @@ pub async fn save(
         let Some((now, c)) = state.recent.child(model, child) else {
             return Err(Refused::NoSuchChild);
         };
+        if !crate::permissions::may_open(&state.opened, who, &c) {
+            return Err(Refused::Restricted);
+        }
         let cx = Context {
             model,
             child: Some(&c),
@@ -111,6 +116,9 @@ pub async fn save(
         Err(Refused::Conflict { .. }) => return Err(conflict(state, child, expected).await),
         Err(other) => return Err(other),
     };
+    if let EventBody::RecordRestricted(r) = &event.body {
+        named_users_exist(state, &r.named).await?;
+    }
     let appended = append(state, &event, ExpectedVersion::Exact(expected.into())).await;
     let appended = match appended {
         Ok(a) => a,
@@ -178,6 +186,23 @@ pub async fn register(
     Err(Refused::Unavailable(
         "could not find a free number for the child: try again".into(),
     ))
+}
+
+/// Everyone a restriction names must be someone who can sign in.
+async fn named_users_exist(state: &AppState, named: &[String]) -> Result<(), Refused> {
+    for name in named {
+        match state.store.user(name).await {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                return Err(Refused::Invalid(vec![FieldError::new(
+                    "named",
+                    format!("There is no user called {name}: give each person's user name"),
+                )]));
+            }
+            Err(e) => return Err(Refused::Unavailable(e.to_string())),
+        }
+    }
+    Ok(())
 }
 
 fn whole(message: &str) -> Refused {

@@ -896,6 +896,30 @@ pub static STAGES: &[Stage] = &[
             f("at", "date", Date),
         ],
     },
+    // ---- Who may see the record
+    Stage {
+        kind: "record_restricted",
+        title: "Restrict who may open the record",
+        group: "Who may see the record",
+        power: Power::Decide,
+        opens: None,
+        fields: &[
+            f("reason", "reason for the restriction", Text)
+                .hint("For example: adoption, or the child is known to staff. Managers see this."),
+            f("named", "people who may open it", Lines).optional().hint(
+                "User names, one on each line. Name yourself if you need to keep working on it.",
+            ),
+            f("at", "date", Date),
+        ],
+    },
+    Stage {
+        kind: "restriction_lifted",
+        title: "Lift the restriction",
+        group: "Who may see the record",
+        power: Power::Decide,
+        opens: None,
+        fields: &[f("at", "date", Date)],
+    },
 ];
 
 /// The stage that writes an event kind.
