@@ -147,6 +147,7 @@ events! {
     GroupSupervisionHeld = "group_supervision_held",
     CaseAudited = "case_audited",
     AuditActionClosed = "audit_action_closed",
+    AuditResponded = "audit_responded",
     ComplaintReceived = "complaint_received",
     ComplaintResponded = "complaint_responded",
     IroDisputeRaised = "iro_dispute_raised",
@@ -761,6 +762,14 @@ pub struct AuditActionClosed {
     pub audit: RecordId,
     /// 1-based, as listed on the audit.
     pub action: u16,
+    pub at: NaiveDate,
+}
+
+/// The team manager's response to an audit: what they will do about its findings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditResponded {
+    pub audit: RecordId,
+    pub response: String,
     pub at: NaiveDate,
 }
 

@@ -332,6 +332,8 @@ pub struct Audit {
     pub date: NaiveDate,
     /// Each action and the date it was closed.
     pub actions: Vec<(String, Option<NaiveDate>)>,
+    /// The manager's response and its date.
+    pub response: Option<(String, NaiveDate)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -1716,7 +1718,21 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
                 auditor: e.auditor,
                 date: e.at,
                 actions: e.actions.iter().map(|a| (a.clone(), None)).collect(),
+                response: None,
             });
+        }
+        B::AuditResponded(e) => {
+            let a = find!(child, audits, e.audit, K::Audit)?;
+            if e.at < a.date {
+                return Err(out_of_order(
+                    stream,
+                    format!("the response to audit {}", e.audit),
+                    e.at,
+                    "the audit",
+                    a.date,
+                ));
+            }
+            a.response = Some((e.response.clone(), e.at));
         }
         B::AuditActionClosed(e) => {
             let a = find!(child, audits, e.audit, K::Audit)?;

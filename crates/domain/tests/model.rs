@@ -449,3 +449,39 @@ fn checking_an_event_changes_nothing_and_says_what_applying_it_would() {
         Err(ApplyError::VersionGap { .. })
     ));
 }
+
+#[test]
+fn a_managers_response_follows_its_audit() {
+    let mut log = Log::new();
+    log.ok(
+        child(),
+        CaseAudited {
+            audit: RecordId(1),
+            kind: AuditKind::Practice,
+            grade: AuditGrade::RequiresImprovement,
+            plan_smart: false,
+            actions: vec!["Make the plan SMART".into()],
+            auditor: WorkerId(1),
+            at: d("2024-03-04"),
+        },
+    );
+    let err = log.refused(
+        child(),
+        AuditResponded {
+            audit: RecordId(1),
+            response: "Agreed".into(),
+            at: d("2024-03-01"),
+        },
+    );
+    assert!(matches!(err, ApplyError::OutOfOrder { .. }), "{err}");
+    log.ok(
+        child(),
+        AuditResponded {
+            audit: RecordId(1),
+            response: "Plan rewritten with the family by 15 March".into(),
+            at: d("2024-03-05"),
+        },
+    );
+    let audit = &log.model.child(ChildId(1)).unwrap().audits[0];
+    assert_eq!(audit.response.as_ref().unwrap().1, d("2024-03-05"));
+}

@@ -223,6 +223,8 @@ async fn journey(c: &Client, base: &str) -> Result<(), String> {
         "/teams/1",
         "/missing",
         "/workforce",
+        "/access-log",
+        "/restricted",
         "/measures/NO-SUCH",
         "/children/0",
     ] {

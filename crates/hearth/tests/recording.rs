@@ -265,6 +265,7 @@ async fn every_role_is_allowed_exactly_what_the_table_says() {
         ("/contacts".into(), vec![Power::SubmitContact]),
         ("/contacts/new".into(), vec![Power::SubmitContact]),
         ("/restricted".into(), vec![Power::ReadAccessLog]),
+        ("/access-log".into(), vec![Power::ReadAccessLog]),
     ];
     for s in STAGES {
         pages.push((
@@ -966,6 +967,16 @@ async fn a_restricted_record_opens_to_the_named_and_to_others_only_with_a_reason
         !report.body.contains("test.named</td>"),
         "the named need no reason"
     );
+    // The council-wide log shows one person's reads, and downloads.
+    let log = api.page(&director, "/access-log?user=test.other").await;
+    assert!(
+        log.body
+            .contains("restricted record opened: Covering the duty desk")
+    );
+    assert!(!log.body.contains(">test.third<"));
+    let all = api.page(&director, "/access-log?format=csv").await;
+    assert!(all.body.starts_with("at,who,child,why"));
+    assert!(all.body.contains("test.third"));
     let csv = api.page(&director, "/restricted?format=csv").await;
     assert!(
         csv.body

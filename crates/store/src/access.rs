@@ -182,6 +182,35 @@ impl Store {
         })
     }
 
+    /// The latest lines, newest first, at most `limit`; only one person's when `actor` is given.
+    pub async fn access_log_by(
+        &self,
+        actor: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<AccessRecord>, StoreError> {
+        on_pool!(self, pool => {
+            let rows: Vec<AccessRow> = match actor {
+                Some(actor) => sqlx::query_as(
+                    "SELECT id, at, actor, stream, record, reason FROM access_log \
+                     WHERE actor = $1 ORDER BY at DESC, id DESC LIMIT $2",
+                )
+                .bind(actor)
+                .bind(limit)
+                .fetch_all(pool)
+                .await,
+                None => sqlx::query_as(
+                    "SELECT id, at, actor, stream, record, reason FROM access_log \
+                     ORDER BY id DESC LIMIT $1",
+                )
+                .bind(limit)
+                .fetch_all(pool)
+                .await,
+            }
+            .map_err(|e| self.db_error(e))?;
+            Ok(rows.into_iter().map(AccessRecord::from).collect())
+        })
+    }
+
     /// Lines whose reason starts with `prefix`, newest first, at most `limit`: how managers see
     /// who opened restricted records and why.
     pub async fn access_log_reasoned(

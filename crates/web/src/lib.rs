@@ -245,6 +245,7 @@ pub fn router(state: AppState) -> Router {
         .route("/children/{id}/open", post(pages::child::open))
         .route("/children/{id}/record", get(pages::record::list))
         .route("/restricted", get(pages::child::restricted_report))
+        .route("/access-log", get(pages::access_log::page))
         .route(
             "/children/{id}/record/{kind}",
             get(pages::record::form).post(pages::record::save),

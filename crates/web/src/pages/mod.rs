@@ -1,6 +1,7 @@
 //! The pages, one module each, and what they share: the page's frame (header, menu, who is
 //! signed in), error pages, and reading a period or scope from a query string.
 
+pub mod access_log;
 pub mod child;
 pub mod front_door;
 pub mod home;

@@ -827,6 +827,19 @@ pub static STAGES: &[Stage] = &[
         ],
     },
     Stage {
+        kind: "audit_responded",
+        title: "Respond to an audit",
+        group: "Quality assurance",
+        power: Power::Decide,
+        opens: None,
+        fields: &[
+            f("audit", "audit", Record(K::Audit)),
+            f("response", "response", LongText)
+                .hint("What you will do about the audit's findings, and by when"),
+            f("at", "date of the response", Date),
+        ],
+    },
+    Stage {
         kind: "complaint_received",
         title: "Record a complaint",
         group: "Quality assurance",
