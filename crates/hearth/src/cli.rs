@@ -35,6 +35,8 @@ pub enum Command {
         db: Db,
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
+        #[command(flatten)]
+        oidc: OidcArgs,
     },
     /// Seed hearth-demo.db if it is absent, then serve it.
     Demo {
@@ -196,6 +198,27 @@ pub enum UserCommand {
     },
 }
 
+/// Signing in through the council's OpenID Connect provider (Entra ID and the like).
+#[derive(Debug, Clone, clap::Args)]
+pub struct OidcArgs {
+    /// The provider's issuer URL. With it, the sign-in page offers signing in through the
+    /// council's provider; the client secret is read from HEARTH_OIDC_CLIENT_SECRET.
+    #[arg(long)]
+    pub oidc_issuer: Option<String>,
+    /// Hearth's client id at the provider.
+    #[arg(long, requires = "oidc_issuer")]
+    pub oidc_client_id: Option<String>,
+    /// Where the provider sends people back (default: this server's /sign-in/oidc/callback).
+    #[arg(long, requires = "oidc_issuer")]
+    pub oidc_redirect_url: Option<String>,
+    /// The ID token's claim that holds the Hearth user name.
+    #[arg(long, default_value = "preferred_username")]
+    pub oidc_username_claim: String,
+    /// What the sign-in button calls the provider.
+    #[arg(long, default_value = "your council account")]
+    pub oidc_label: String,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
     /// Replay the whole log into the model: events per second and peak memory, against reading
@@ -263,7 +286,7 @@ pub enum Format {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Seed(args) => crate::seed::run(args).await,
-        Command::Serve { db, addr } => crate::serve::serve(&db, &addr).await,
+        Command::Serve { db, addr, oidc } => crate::serve::serve(&db, &addr, &oidc).await,
         Command::Demo { addr, file } => crate::serve::demo(&file, &addr).await,
         Command::Stats { db, format } => crate::stats::run(&db, format).await,
         Command::User(c) => crate::users::run(c).await,

@@ -1,14 +1,14 @@
 //! `hearth serve` and `hearth demo`.
 
-use crate::cli::Db;
+use crate::cli::{Db, OidcArgs};
 use anyhow::Context;
 use std::path::Path;
 use store::{OpenMode, Store};
 
-pub async fn serve(db: &Db, addr: &str) -> anyhow::Result<()> {
+pub async fn serve(db: &Db, addr: &str, oidc: &OidcArgs) -> anyhow::Result<()> {
     let cal = crate::cli::calendar(db)?;
     let store = Store::open(&db.db, OpenMode::MustExist).await?;
-    run(store, addr, cal, false).await
+    run(store, addr, cal, false, Some(oidc)).await
 }
 
 /// Seeds the demo council the first time, then serves it.
@@ -60,7 +60,7 @@ pub async fn demo(file: &Path, addr: &str) -> anyhow::Result<()> {
         "The demo council's measures: hearth kpi --db {url}   (its worklists: hearth worklist --db {url} --team 3)"
     );
     let cal = domain::calendar::Calendar::england_and_wales();
-    run(store, addr, cal, true).await
+    run(store, addr, cal, true, None).await
 }
 
 /// The password of every demonstration account.
@@ -127,11 +127,39 @@ pub async fn demo_users(
     Ok(out)
 }
 
+/// The provider's settings from the options, with the secret from the environment.
+fn oidc_config(args: &OidcArgs, base: &str) -> anyhow::Result<web::oidc::OidcConfig> {
+    let issuer = args
+        .oidc_issuer
+        .clone()
+        .context("--oidc-issuer is needed")?;
+    let client_id = args.oidc_client_id.clone().context(
+        "--oidc-client-id is needed with --oidc-issuer: Hearth's client id at the provider",
+    )?;
+    let client_secret = std::env::var("HEARTH_OIDC_CLIENT_SECRET").map_err(|_| {
+        anyhow::anyhow!(
+            "set HEARTH_OIDC_CLIENT_SECRET to Hearth's client secret at the provider (it is read from the environment so that it never appears in a process list)"
+        )
+    })?;
+    Ok(web::oidc::OidcConfig {
+        issuer,
+        client_id,
+        client_secret,
+        redirect_url: args
+            .oidc_redirect_url
+            .clone()
+            .unwrap_or_else(|| format!("{base}/sign-in/oidc/callback")),
+        username_claim: args.oidc_username_claim.clone(),
+        label: args.oidc_label.clone(),
+    })
+}
+
 async fn run(
     store: Store,
     addr: &str,
     cal: &'static domain::calendar::Calendar,
     demo: bool,
+    oidc: Option<&OidcArgs>,
 ) -> anyhow::Result<()> {
     let bar = crate::progress::bar(store.last_seq().await?.max(0) as u64, "replay");
     let loaded = store::load_model(&store, None, |n| bar.set_position(n)).await?;
@@ -141,12 +169,17 @@ async fn run(
     } else {
         Vec::new()
     };
-    let state = web::AppState::new(store, loaded.model, loaded.last_seq, cal);
-    web::spawn_follower(state.clone());
+    let mut state = web::AppState::new(store, loaded.model, loaded.last_seq, cal);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
+    if let Some(args) = oidc.filter(|a| a.oidc_issuer.is_some()) {
+        let config = oidc_config(args, &format!("http://{local}"))?;
+        println!("Signing in through {} is on", config.issuer);
+        state.oidc = Some(std::sync::Arc::new(web::oidc::Oidc::new(config)?));
+    }
+    web::spawn_follower(state.clone());
     println!("Hearth is running at http://{local}/ (Ctrl-C to stop)");
     if !sign_ins.is_empty() {
         println!("Sign in as any of these, each with the password {DEMO_PASSWORD}:");

@@ -268,6 +268,45 @@ pub async fn start_session(
     Ok(token)
 }
 
+/// Starts a session for someone the council's sign-in service vouched for, if Hearth knows
+/// them and their account is not disabled.
+pub async fn session_for(state: &AppState, username: &str) -> Result<String, SignInRefused> {
+    let refuse = |status, message| Err(SignInRefused { status, message });
+    match state.store.user(username).await {
+        Ok(Some(user)) if user.disabled => refuse(
+            StatusCode::FORBIDDEN,
+            "This account is disabled. Ask an administrator if you need it again",
+        ),
+        Ok(Some(_)) => {
+            let (token, token_hash) = new_token();
+            match state.store.start_session(username, &token_hash).await {
+                Ok(()) => Ok(token),
+                Err(e) => {
+                    tracing::error!("could not start a session: {e}");
+                    refuse(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "Hearth could not sign you in just now. Try again",
+                    )
+                }
+            }
+        }
+        Ok(None) => {
+            tracing::info!(username = %username, "the council's provider vouched for someone Hearth does not know");
+            refuse(
+                StatusCode::FORBIDDEN,
+                "Your council account has no Hearth account yet. Ask an administrator to add you",
+            )
+        }
+        Err(e) => {
+            tracing::error!("could not read a user: {e}");
+            refuse(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Hearth cannot reach its database. Try again in a few minutes.",
+            )
+        }
+    }
+}
+
 /// Someone signed in. A handler that takes this cannot be reached without a live session:
 /// anyone else is sent to the sign-in page and brought back afterwards.
 #[derive(Debug, Clone)]

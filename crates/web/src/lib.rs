@@ -24,6 +24,7 @@ use store::Store;
 
 pub mod auth;
 pub mod live;
+pub mod oidc;
 pub mod pages;
 pub mod permissions;
 pub mod recording;
@@ -48,6 +49,8 @@ pub struct AppState {
     catching: Arc<tokio::sync::Mutex<()>>,
     /// Restricted records opened lately with a reason.
     pub opened: Arc<permissions::Opened>,
+    /// The council's sign-in service, when Hearth signs in through one.
+    pub oidc: Option<Arc<oidc::Oidc>>,
 }
 
 impl AppState {
@@ -63,6 +66,7 @@ impl AppState {
             recent: Arc::default(),
             catching: Arc::default(),
             opened: Arc::default(),
+            oidc: None,
         }
     }
 
@@ -235,6 +239,8 @@ pub fn router(state: AppState) -> Router {
             get(pages::sign_in::form).post(pages::sign_in::submit),
         )
         .route("/sign-out", post(pages::sign_in::sign_out))
+        .route("/sign-in/oidc", get(pages::sign_in::oidc_start))
+        .route("/sign-in/oidc/callback", get(pages::sign_in::oidc_callback))
         .route("/scorecard", get(pages::scorecard::page))
         .route("/measures/{id}", get(pages::measure::page))
         .route(

@@ -27,6 +27,11 @@ pub fn hearth() -> Command {
 /// A one-year council ending today, with a director who may sign in, served on a free port.
 /// Returns the server and its address (`http://127.0.0.1:PORT`).
 pub fn serve(dir: &Path) -> (Running, String) {
+    serve_with(dir, &[], &[])
+}
+
+/// The same, with more options for `hearth serve` and variables in its environment.
+pub fn serve_with(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> (Running, String) {
     let db = format!("sqlite://{}", dir.join("served.db").display());
     let seeded = hearth()
         .args(["seed", "--db", &db, "--years", "1"])
@@ -37,6 +42,8 @@ pub fn serve(dir: &Path) -> (Running, String) {
     add_user(dir, USER, "director", &[]);
     let mut server = hearth()
         .args(["serve", "--db", &db, "--addr", "127.0.0.1:0"])
+        .args(args)
+        .envs(envs.iter().copied())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();

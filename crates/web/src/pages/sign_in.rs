@@ -21,6 +21,8 @@ struct SignInPage {
     next: String,
     /// Matches the sign-in cookie sent with the page.
     form_token: String,
+    /// What to call the council's sign-in service, when Hearth signs in through it.
+    provider: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -38,12 +40,14 @@ fn safe_next(next: Option<&str>) -> String {
 
 /// The sign-in page, with a fresh form token and the cookie that matches it.
 fn sign_in_page(
+    state: &AppState,
     problem: Option<&str>,
     username: String,
     next: String,
     status: StatusCode,
 ) -> Response {
     let (form_token, cookie) = auth::new_sign_in_token();
+    let provider = state.oidc.as_ref().map(|o| o.config.label.clone());
     let mut page = render(&SignInPage {
         chrome: Chrome::new(None, None, ""),
         title: "Sign in",
@@ -52,6 +56,7 @@ fn sign_in_page(
         username,
         next,
         form_token,
+        provider,
     });
     *page.status_mut() = status;
     set_cookie(&mut page, &cookie);
@@ -65,8 +70,9 @@ fn set_cookie(answer: &mut Response, cookie: &str) {
     }
 }
 
-pub async fn form(Query(q): Query<Next>) -> Response {
+pub async fn form(State(state): State<AppState>, Query(q): Query<Next>) -> Response {
     sign_in_page(
+        &state,
         None,
         String::new(),
         safe_next(q.next.as_deref()),
@@ -91,7 +97,13 @@ pub async fn submit(
     let username = c.username.trim().to_string();
     let next = safe_next(c.next.as_deref());
     let again = |problem: &str, status: StatusCode| {
-        sign_in_page(Some(problem), username.clone(), next.clone(), status)
+        sign_in_page(
+            &state,
+            Some(problem),
+            username.clone(),
+            next.clone(),
+            status,
+        )
     };
     if !auth::sign_in_token_matches(&headers, &c.form_token) {
         tracing::info!(username = %username, "sign-in refused: the form did not come from Hearth's own page");
@@ -121,6 +133,85 @@ pub async fn submit(
     let mut signed_in = Redirect::to(&next).into_response();
     set_cookie(&mut signed_in, &auth::session_cookie(&token));
     set_cookie(&mut signed_in, &auth::cleared_sign_in_cookie());
+    signed_in
+}
+
+/// Sends the browser to the council's sign-in service.
+pub async fn oidc_start(State(state): State<AppState>, Query(q): Query<Next>) -> Response {
+    let next = safe_next(q.next.as_deref());
+    let Some(oidc) = state.oidc.clone() else {
+        return super::not_found("Hearth does not sign in through another service here.");
+    };
+    match oidc.start(next.clone()).await {
+        Ok(url) => Redirect::to(&url).into_response(),
+        Err(e) => {
+            tracing::warn!("could not start a sign-in through the council's provider: {e}");
+            let problem = format!(
+                "{}. Try again later, or sign in with your Hearth password",
+                capital(&e.to_string())
+            );
+            sign_in_page(
+                &state,
+                Some(&problem),
+                String::new(),
+                next,
+                StatusCode::SERVICE_UNAVAILABLE,
+            )
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Callback {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// The council's sign-in service sends the browser back here with a code to exchange.
+pub async fn oidc_callback(State(state): State<AppState>, Query(c): Query<Callback>) -> Response {
+    let Some(oidc) = state.oidc.clone() else {
+        return super::not_found("Hearth does not sign in through another service here.");
+    };
+    let refuse = |problem: &str, status| {
+        sign_in_page(&state, Some(problem), String::new(), "/".into(), status)
+    };
+    if let Some(error) = c.error {
+        let said = c.error_description.unwrap_or(error);
+        tracing::info!("the council's provider did not sign someone in: {said}");
+        return refuse(
+            &format!("The council's sign-in service did not sign you in ({said})"),
+            StatusCode::UNAUTHORIZED,
+        );
+    }
+    let (Some(code), Some(st)) = (c.code, c.state) else {
+        return refuse(
+            "The sign-in came back incomplete: start again",
+            StatusCode::BAD_REQUEST,
+        );
+    };
+    let (username, next) = match oidc.finish(&code, &st).await {
+        Ok(found) => found,
+        Err(e) => {
+            tracing::warn!("a sign-in through the council's provider failed: {e}");
+            return refuse(&capital(&e.to_string()), StatusCode::UNAUTHORIZED);
+        }
+    };
+    let token = match auth::session_for(&state, &username).await {
+        Ok(token) => token,
+        Err(refused) => return refuse(refused.message, refused.status),
+    };
+    tracing::info!(username = %username, "signed in through the council's provider");
+    let mut signed_in = Redirect::to(&next).into_response();
+    set_cookie(&mut signed_in, &auth::session_cookie(&token));
     signed_in
 }
 
