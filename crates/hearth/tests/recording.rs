@@ -266,7 +266,18 @@ async fn every_role_is_allowed_exactly_what_the_table_says() {
         ("/contacts/new".into(), vec![Power::SubmitContact]),
         ("/restricted".into(), vec![Power::ReadAccessLog]),
         ("/access-log".into(), vec![Power::ReadAccessLog]),
+        ("/staff".into(), vec![Power::ManageStaff]),
     ];
+    for (whose, s) in web::recording::stages::STAFF_STAGES {
+        let path = match (whose, s.opens) {
+            (_, Some(_)) => format!("/staff/record/{}", s.kind),
+            (web::recording::stages::Staff::Worker, None) => {
+                format!("/workers/1/record/{}", s.kind)
+            }
+            (web::recording::stages::Staff::Team, None) => format!("/teams/1/record/{}", s.kind),
+        };
+        pages.push((path, vec![s.power]));
+    }
     for s in STAGES {
         pages.push((
             format!("/children/{child}/record/{}", s.kind),
@@ -328,6 +339,14 @@ async fn every_role_is_allowed_exactly_what_the_table_says() {
             403
         };
         assert_eq!(a.status, expected, "{role:?} partner contact: {}", a.body);
+        for (whose, s) in web::recording::stages::STAFF_STAGES {
+            let path = web::api::openapi::staff_path(*whose, s).replace("{id}", "1");
+            let a = api
+                .post(&token, &path, json!({"expected_version": 1}))
+                .await;
+            let expected = if role.may(s.power) { 422 } else { 403 };
+            assert_eq!(a.status, expected, "{role:?} POST {path}: {}", a.body);
+        }
         let a = api.get(&token, "/api/v1/partner/contacts").await;
         let expected = if role.may(Power::SubmitContact) {
             200
@@ -983,4 +1002,116 @@ async fn a_restricted_record_opens_to_the_named_and_to_others_only_with_a_reason
             .lines()
             .any(|l| l.contains("test.other") && l.contains(&child.to_string()))
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_and_teams_are_recorded_and_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, base) = serve(dir.path());
+    add_user(dir.path(), "test.admin", "administrator", &[]);
+    add_user(dir.path(), "test.hr", "administrator", &[]);
+    let api = Api {
+        http: Client::builder(TokioExecutor::new()).build(HttpConnector::new()),
+        base,
+    };
+    let admin = api.sign_in("test.admin").await;
+    let hr = api.sign_in("test.hr").await;
+    let today = chrono::Local::now().date_naive().to_string();
+    let a = api
+        .post(
+            &admin,
+            "/api/v1/teams",
+            json!({"name": "Edge of Care", "service": "family_safeguarding", "at": today}),
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    let team = a.json()["team"].as_u64().unwrap();
+    let a = api
+        .post(
+            &admin,
+            "/api/v1/workers",
+            json!({
+                "name": "Priya Newstarter", "role": "social_worker", "team": team,
+                "employment": "agency", "fte": 0.5, "at": today,
+            }),
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    let worker = a.json()["worker"].as_u64().unwrap();
+    // A worker in a team that does not exist, or on more than full time, is refused by field.
+    let a = api
+        .post(
+            &admin,
+            "/api/v1/workers",
+            json!({
+                "name": "Nobody", "role": "social_worker", "team": 99999,
+                "employment": "agency", "fte": 1.5, "at": today,
+            }),
+        )
+        .await;
+    assert_eq!(a.status, 422);
+    assert!(
+        a.body.contains("no team numbered 99999") && a.body.contains("0.1 to 1"),
+        "{}",
+        a.body
+    );
+
+    // Two people change the same worker from the same version: the second is shown the first.
+    let read = api.get(&admin, &format!("/api/v1/workers/{worker}")).await;
+    assert_eq!(read.json()["team"], team);
+    let v = read.json()["version"].as_u64().unwrap();
+    let path = format!("/api/v1/workers/{worker}/worker_changed");
+    let first = api
+        .post(
+            &admin,
+            &path,
+            json!({"expected_version": v, "employment": "permanent", "at": today}),
+        )
+        .await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    let second = api
+        .post(
+            &hr,
+            &path,
+            json!({"expected_version": v, "fte": 1.0, "at": today}),
+        )
+        .await;
+    assert_eq!(second.status, 409, "{}", second.body);
+    assert_eq!(second.json()["changes"][0]["recorded_by"], "test.admin");
+    let read = api.get(&admin, &format!("/api/v1/workers/{worker}")).await;
+    assert_eq!(read.json()["employment"], "permanent");
+    assert_eq!(read.json()["fte"], 0.5);
+
+    // Through the pages: the staff list, and a leaving recorded by form.
+    let list = api.page(&admin, "/staff").await;
+    assert!(list.body.contains("Priya Newstarter") && list.body.contains("Edge of Care"));
+    let left = api
+        .form(
+            &admin,
+            &format!("/workers/{worker}/record/worker_left"),
+            &[("at", &today), ("reason", "Moved away")],
+            true,
+        )
+        .await;
+    assert_eq!(left.status, 303, "{}", left.body);
+    let list = api.page(&admin, "/staff").await;
+    assert!(
+        !list.body.contains("Priya Newstarter"),
+        "a leaver is no longer on the staff list"
+    );
+    // Leaving twice is refused in words.
+    let v = api
+        .get(&admin, &format!("/api/v1/workers/{worker}"))
+        .await
+        .json()["version"]
+        .as_u64()
+        .unwrap();
+    let again = api
+        .post(
+            &admin,
+            &format!("/api/v1/workers/{worker}/worker_left"),
+            json!({"expected_version": v, "at": today}),
+        )
+        .await;
+    assert_eq!(again.status, 422, "{}", again.body);
 }

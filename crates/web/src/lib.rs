@@ -252,6 +252,19 @@ pub fn router(state: AppState) -> Router {
         .route("/children/{id}/record", get(pages::record::list))
         .route("/restricted", get(pages::child::restricted_report))
         .route("/access-log", get(pages::access_log::page))
+        .route("/staff", get(pages::staff::page))
+        .route(
+            "/staff/record/{kind}",
+            get(pages::staff::new_form).post(pages::staff::new_save),
+        )
+        .route(
+            "/workers/{id}/record/{kind}",
+            get(pages::staff::worker_form).post(pages::staff::worker_save),
+        )
+        .route(
+            "/teams/{id}/record/{kind}",
+            get(pages::staff::team_form).post(pages::staff::team_save),
+        )
         .route(
             "/children/{id}/record/{kind}",
             get(pages::record::form).post(pages::record::save),

@@ -39,10 +39,12 @@ pub enum Power {
     SubmitContact,
     /// See who opened a child's record, when and why.
     ReadAccessLog,
+    /// Record the council's staff and teams: who joins, moves, trains and leaves.
+    ManageStaff,
 }
 
 impl Power {
-    pub const ALL: [Power; 9] = [
+    pub const ALL: [Power; 10] = [
         Power::ReadChildren,
         Power::ReadMeasures,
         Power::RecordFrontDoor,
@@ -52,6 +54,7 @@ impl Power {
         Power::QualityAssure,
         Power::SubmitContact,
         Power::ReadAccessLog,
+        Power::ManageStaff,
     ];
 
     pub fn label(self) -> &'static str {
@@ -65,6 +68,7 @@ impl Power {
             Power::QualityAssure => "Audit cases and answer complaints",
             Power::SubmitContact => "Submit a contact as a partner",
             Power::ReadAccessLog => "Read the access log",
+            Power::ManageStaff => "Record staff and teams",
         }
     }
 }
@@ -91,15 +95,16 @@ impl Role {
                     | Decide
                     | QualityAssure
                     | ReadAccessLog
+                    | ManageStaff
             ),
             Role::Director => matches!(
                 power,
-                ReadChildren | ReadMeasures | Decide | QualityAssure | ReadAccessLog
+                ReadChildren | ReadMeasures | Decide | QualityAssure | ReadAccessLog | ManageStaff
             ),
             Role::Iro => matches!(power, ReadChildren | ReadMeasures | ChairReviews),
             Role::PerformanceOfficer => matches!(power, ReadChildren | ReadMeasures),
             Role::PartnerAgency => matches!(power, SubmitContact),
-            Role::Administrator => matches!(power, ReadAccessLog),
+            Role::Administrator => matches!(power, ReadAccessLog | ManageStaff),
             Role::BoardMember => matches!(power, ReadMeasures),
         }
     }
@@ -156,7 +161,8 @@ grants!(
     ChairReviews,
     QualityAssure,
     SubmitContact,
-    ReadAccessLog
+    ReadAccessLog,
+    ManageStaff
 );
 
 /// Someone signed in whose role has the power `P`. Anyone not signed in is sent to sign in;

@@ -38,6 +38,12 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/partner/contacts",
             post(partner_contact).get(partner_contacts),
         )
+        .route("/api/v1/workers", post(new_worker))
+        .route("/api/v1/workers/{id}", get(worker))
+        .route("/api/v1/workers/{id}/{kind}", post(worker_record))
+        .route("/api/v1/teams", post(new_team))
+        .route("/api/v1/teams/{id}", get(team))
+        .route("/api/v1/teams/{id}/{kind}", post(team_record))
 }
 
 /// An answer with a JSON body saying what went wrong.
@@ -153,7 +159,7 @@ async fn sign_in(
 }
 
 async fn list_stages(Caller(_who): Caller) -> Response {
-    let list: Vec<Value> = stages::STAGES
+    let mut list: Vec<Value> = stages::STAGES
         .iter()
         .map(|s| {
             json!({
@@ -165,6 +171,15 @@ async fn list_stages(Caller(_who): Caller) -> Response {
             })
         })
         .collect();
+    list.extend(stages::STAFF_STAGES.iter().map(|(whose, s)| {
+        json!({
+            "kind": s.kind,
+            "title": s.title,
+            "group": s.group,
+            "power": format!("{:?}", s.power),
+            "path": openapi::staff_path(*whose, s),
+        })
+    }));
     Json(list).into_response()
 }
 
@@ -441,4 +456,190 @@ async fn partner_contacts(State(state): State<AppState>, Caller(who): Caller) ->
             )
         }
     }
+}
+
+// ---- Staff and teams
+
+fn may_see_staff(who: &SignedIn) -> bool {
+    who.role.may(Power::ManageStaff) || who.role.may(Power::ReadMeasures)
+}
+
+async fn worker(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> Response {
+    if !may_see_staff(&who) {
+        return forbidden(&who, Power::ManageStaff);
+    }
+    let live = state.read();
+    let m = live.model();
+    let Some(w) = id
+        .parse()
+        .ok()
+        .and_then(|n| m.workers.get(&domain::WorkerId(n)))
+    else {
+        return problem(StatusCode::NOT_FOUND, &format!("there is no worker {id}"));
+    };
+    let now = w.current();
+    Json(json!({
+        "id": w.id.0,
+        "version": m.version(domain::StreamId::Worker(w.id)),
+        "name": w.name,
+        "team": now.team.0,
+        "role": now.role.code(),
+        "employment": now.employment.code(),
+        "fte": now.fte,
+        "joined": w.joined,
+        "left": w.left,
+    }))
+    .into_response()
+}
+
+async fn team(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> Response {
+    if !may_see_staff(&who) {
+        return forbidden(&who, Power::ManageStaff);
+    }
+    let live = state.read();
+    let m = live.model();
+    let Some(t) = id
+        .parse()
+        .ok()
+        .and_then(|n| m.teams.get(&domain::TeamId(n)))
+    else {
+        return problem(StatusCode::NOT_FOUND, &format!("there is no team {id}"));
+    };
+    Json(json!({
+        "id": t.id.0,
+        "version": m.version(domain::StreamId::Team(t.id)),
+        "name": t.name,
+        "service": t.service.code(),
+        "area": t.area,
+        "established": t.established,
+        "closed": t.closed,
+    }))
+    .into_response()
+}
+
+/// Records a stage about staff: a new worker or team (`record` New), or one already there.
+async fn staff_save(
+    state: &AppState,
+    who: &SignedIn,
+    kind: &str,
+    whose: stages::Staff,
+    record: recording::StaffRecord,
+    json: Result<Json<Value>, JsonRejection>,
+) -> Response {
+    let Some((w, stage)) = stages::staff_stage(kind).filter(|(w, s)| {
+        *w == whose && (s.opens.is_some() == matches!(record, recording::StaffRecord::New))
+    }) else {
+        return problem(
+            StatusCode::NOT_FOUND,
+            &format!(
+                "nothing called '{kind}' can be recorded here: GET /api/v1/stages lists what can"
+            ),
+        );
+    };
+    if !who.role.may(stage.power) {
+        return forbidden(who, stage.power);
+    }
+    let v = match body(json) {
+        Ok(v) => v,
+        Err(answer) => return *answer,
+    };
+    let expected = match record {
+        recording::StaffRecord::New => 0,
+        _ => match v
+            .get("expected_version")
+            .and_then(Value::as_u64)
+            .and_then(|n| u32::try_from(n).ok())
+        {
+            Some(n) => n,
+            None => {
+                return invalid(vec![FieldError::new(
+                    "expected_version",
+                    "Give expected_version: the record's version when you read it",
+                )]);
+            }
+        },
+    };
+    match recording::save_staff(state, who, kind, record, expected, &Answers::Json(&v)).await {
+        Ok(saved) => {
+            let name = match w {
+                stages::Staff::Worker => "worker",
+                stages::Staff::Team => "team",
+            };
+            (
+                StatusCode::CREATED,
+                Json(json!({ name: saved.child, "version": saved.version, "seq": saved.seq })),
+            )
+                .into_response()
+        }
+        Err(Refused::NoSuchChild) => {
+            problem(StatusCode::NOT_FOUND, "there is no such worker or team")
+        }
+        Err(r) => refused(who, r),
+    }
+}
+
+async fn new_worker(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    json: Result<Json<Value>, JsonRejection>,
+) -> Response {
+    staff_save(
+        &state,
+        &who,
+        "worker_joined",
+        stages::Staff::Worker,
+        recording::StaffRecord::New,
+        json,
+    )
+    .await
+}
+
+async fn new_team(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    json: Result<Json<Value>, JsonRejection>,
+) -> Response {
+    staff_save(
+        &state,
+        &who,
+        "team_established",
+        stages::Staff::Team,
+        recording::StaffRecord::New,
+        json,
+    )
+    .await
+}
+
+async fn worker_record(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path((id, kind)): Path<(String, String)>,
+    json: Result<Json<Value>, JsonRejection>,
+) -> Response {
+    let Ok(n) = id.parse() else {
+        return problem(StatusCode::NOT_FOUND, &format!("there is no worker {id}"));
+    };
+    let record = recording::StaffRecord::Worker(domain::WorkerId(n));
+    staff_save(&state, &who, &kind, stages::Staff::Worker, record, json).await
+}
+
+async fn team_record(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path((id, kind)): Path<(String, String)>,
+    json: Result<Json<Value>, JsonRejection>,
+) -> Response {
+    let Ok(n) = id.parse() else {
+        return problem(StatusCode::NOT_FOUND, &format!("there is no team {id}"));
+    };
+    let record = recording::StaffRecord::Team(domain::TeamId(n));
+    staff_save(&state, &who, &kind, stages::Staff::Team, record, json).await
 }

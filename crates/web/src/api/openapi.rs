@@ -42,6 +42,7 @@ fn schema_of(input: Input, label: &str) -> Value {
         }
         Input::Team => json!({ "type": "integer", "minimum": 1, "description": "a team's number" }),
         Input::Count => json!({ "type": "integer", "minimum": 1 }),
+        Input::Fte => json!({ "type": "number", "minimum": 0.1, "maximum": 1.0 }),
         Input::Attendance(options) => json!({
             "type": "array",
             "items": {
@@ -107,6 +108,18 @@ fn saved(what: &str) -> Value {
     json!({ "description": what, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Saved" } } } })
 }
 
+/// Where a stage about staff is recorded in the API.
+pub fn staff_path(whose: stages::Staff, s: &stages::Stage) -> String {
+    let base = match whose {
+        stages::Staff::Worker => "/api/v1/workers",
+        stages::Staff::Team => "/api/v1/teams",
+    };
+    match s.opens {
+        Some(_) => base.to_string(),
+        None => format!("{base}/{{id}}/{}", s.kind),
+    }
+}
+
 pub fn build() -> Value {
     let mut paths = Map::new();
     let id = json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" }, "description": "the child's number" });
@@ -139,6 +152,52 @@ pub fn build() -> Value {
                 "responses": responses,
             }}),
         );
+    }
+    for (whose, s) in stages::STAFF_STAGES {
+        let mut extra = Vec::new();
+        if s.opens.is_none() {
+            extra.push((
+                "expected_version",
+                json!({ "type": "integer", "minimum": 0, "description": "the record's version when the caller read it" }),
+                true,
+            ));
+        }
+        let mut responses = answers(&[
+            (404, "no such worker or team"),
+            (
+                409,
+                "someone else saved this record since `expected_version`",
+            ),
+        ]);
+        responses["201"] = json!({ "description": "saved" });
+        let mut op = json!({ "post": {
+            "operationId": s.kind,
+            "summary": s.title,
+            "tags": [s.group],
+            "description": format!("Needs the power: {}.", s.power.label().to_lowercase()),
+            "requestBody": { "required": true, "content": { "application/json": { "schema": object(s.fields, &extra) } } },
+            "responses": responses,
+        }});
+        if s.opens.is_none() {
+            op["post"]["parameters"] = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }]);
+        }
+        paths.insert(staff_path(*whose, s), op);
+    }
+    for (path, what) in [
+        (
+            "/api/v1/workers/{id}",
+            "A worker: their team, role, contract, hours and version",
+        ),
+        (
+            "/api/v1/teams/{id}",
+            "A team: its service, area and version",
+        ),
+    ] {
+        paths.insert(path.into(), json!({ "get": {
+            "summary": what,
+            "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
+            "responses": { "200": { "description": "found" }, "404": { "description": "no such record" } },
+        }}));
     }
     let mut registered = answers(&[]);
     registered["201"] = saved("the child is registered; `child` is their number");

@@ -10,6 +10,7 @@ pub mod missing;
 pub mod record;
 pub mod scorecard;
 pub mod sign_in;
+pub mod staff;
 pub mod team;
 pub mod workforce;
 

@@ -88,7 +88,7 @@ fn shown(
         let (widget, options, rows) = match f.input {
             Input::Date => ("date", vec![], vec![]),
             Input::DateTime => ("datetime", vec![], vec![]),
-            Input::Text | Input::Count => ("text", vec![], vec![]),
+            Input::Text | Input::Count | Input::Fte => ("text", vec![], vec![]),
             Input::LongText => ("textarea", vec![], vec![]),
             Input::Lines => ("textarea", vec![], vec![]),
             Input::YesNo => (
@@ -219,18 +219,19 @@ struct FormPage {
 }
 
 /// What a form page needs besides its fields.
-struct Framing<'a> {
-    who: &'a SignedIn,
-    title: String,
-    caption: String,
-    action: String,
-    back: String,
-    version: u32,
-    /// The child recorded for; `None` while registering one or for a partner's contact.
-    child: Option<ChildId>,
+pub(super) struct Framing<'a> {
+    pub who: &'a SignedIn,
+    pub title: String,
+    pub caption: String,
+    pub action: String,
+    pub back: String,
+    pub version: u32,
+    /// The child recorded for; `None` while registering one, for a partner's contact, or for
+    /// a record about staff.
+    pub child: Option<ChildId>,
 }
 
-fn form_page(
+pub(super) fn form_page(
     state: &AppState,
     frame: Framing,
     fields: &'static [Field],
@@ -281,7 +282,7 @@ fn form_page(
 }
 
 /// A form's body: every name with all its values, as text.
-fn form_fields(body: &Bytes) -> Result<HashMap<String, Vec<String>>, Box<Response>> {
+pub(super) fn form_fields(body: &Bytes) -> Result<HashMap<String, Vec<String>>, Box<Response>> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).map_err(|_| {
         Box::new(super::error_page(
             StatusCode::BAD_REQUEST,
@@ -297,7 +298,7 @@ fn form_fields(body: &Bytes) -> Result<HashMap<String, Vec<String>>, Box<Respons
 }
 
 /// A form from another site carrying this browser's cookie is refused.
-fn form_from_us(
+pub(super) fn form_from_us(
     headers: &HeaderMap,
     who: &SignedIn,
     form: &HashMap<String, Vec<String>>,
@@ -375,7 +376,7 @@ pub async fn list(
 }
 
 /// Today's date in the form's date fields, so the usual case needs no typing.
-fn defaults(state: &AppState, fields: &[Field]) -> HashMap<String, Vec<String>> {
+pub(super) fn defaults(state: &AppState, fields: &[Field]) -> HashMap<String, Vec<String>> {
     let today = state.today();
     let now = chrono::Local::now().naive_local();
     let mut typed = HashMap::new();
@@ -540,8 +541,10 @@ pub async fn save(
 }
 
 /// Someone else's change, in a line.
-fn describe(e: &store::StoredEvent) -> String {
-    let what = stages::stage(&e.kind).map_or_else(|| e.kind.replace('_', " "), |s| s.title.into());
+pub(super) fn describe(e: &store::StoredEvent) -> String {
+    let what = stages::stage(&e.kind)
+        .or_else(|| stages::staff_stage(&e.kind).map(|(_, s)| s))
+        .map_or_else(|| e.kind.replace('_', " "), |s| s.title.into());
     format!(
         "{} at {}: {}",
         e.actor,

@@ -42,6 +42,8 @@ pub enum Input {
     Team,
     /// A whole number from 1.
     Count,
+    /// Full-time equivalent: a number from 0.1 to 1.
+    Fte,
     /// For each agency in the list: not invited, attended, or invited and absent. Kept as
     /// `[[agency, attended], ...]` for the agencies invited.
     Attendance(Options),
@@ -411,6 +413,19 @@ fn one(f: &Field, v: Value, cx: &Context) -> Result<Value, String> {
             match cx.model.teams.get(&domain::TeamId(n)) {
                 Some(_) => Ok(Value::from(n)),
                 None => Err(format!("There is no team numbered {n}")),
+            }
+        }
+        Input::Fte => {
+            let n = match &v {
+                Value::Number(n) => n.as_f64(),
+                Value::String(s) => s.trim().parse::<f64>().ok(),
+                _ => None,
+            };
+            match n {
+                Some(n) if (0.1..=1.0).contains(&n) => Ok(Value::from(n)),
+                _ => Err(format!(
+                    "The {label} must be a number from 0.1 to 1, like 0.8"
+                )),
             }
         }
         Input::Count => match number(&v) {

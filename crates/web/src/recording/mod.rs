@@ -24,6 +24,7 @@ use store::{ExpectedVersion, NewEvent, StoreError, StoredEvent};
 /// A save that went through.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Saved {
+    /// The child's number (or, for a save about staff, the worker's or team's).
     pub child: u64,
     /// The child's record's version after the save: what the next save must name.
     pub version: u32,
@@ -267,4 +268,127 @@ async fn conflict(state: &AppState, child: ChildId, expected: u32) -> Refused {
         }
         Err(e) => Refused::Unavailable(e.to_string()),
     }
+}
+
+/// Whose staff record a save is for: an existing worker or team, or a new one.
+#[derive(Debug, Clone, Copy)]
+pub enum StaffRecord {
+    Worker(domain::WorkerId),
+    Team(domain::TeamId),
+    New,
+}
+
+/// Records a stage about the council's staff or teams (see [`stages::STAFF_STAGES`]). A new
+/// worker or team is given the next free number. These are rare and small, so the save waits
+/// until the model has it: the next form or read shows it.
+pub async fn save_staff(
+    state: &AppState,
+    who: &SignedIn,
+    kind: &str,
+    record: StaffRecord,
+    expected: u32,
+    answers: &Answers<'_>,
+) -> Result<Saved, Refused> {
+    let Some((whose, stage)) = stages::staff_stage(kind) else {
+        return Err(whole("Nothing of that kind can be recorded about staff"));
+    };
+    if !who.role.may(stage.power) {
+        return Err(Refused::Forbidden(stage.power));
+    }
+    let checked = (|| {
+        let live = state.read();
+        let model = live.model();
+        let cx = Context {
+            model,
+            child: None,
+            today: state.today(),
+        };
+        let mut body = fields::read(stage.fields, answers, &cx).map_err(Refused::Invalid)?;
+        let (stream, id) = match (whose, record, stage.opens) {
+            (stages::Staff::Worker, StaffRecord::New, Some(_)) => {
+                let n = model.workers.keys().map(|w| w.0).max().unwrap_or(0) + 1;
+                (StreamId::Worker(domain::WorkerId(n)), n)
+            }
+            (stages::Staff::Team, StaffRecord::New, Some(_)) => {
+                let n = model.teams.keys().map(|t| t.0).max().unwrap_or(0) + 1;
+                (StreamId::Team(domain::TeamId(n)), n)
+            }
+            (stages::Staff::Worker, StaffRecord::Worker(w), None)
+                if model.workers.contains_key(&w) =>
+            {
+                (StreamId::Worker(w), w.0)
+            }
+            (stages::Staff::Team, StaffRecord::Team(t), None) if model.teams.contains_key(&t) => {
+                (StreamId::Team(t), t.0)
+            }
+            _ => return Err(Refused::NoSuchChild),
+        };
+        let field = match whose {
+            stages::Staff::Worker => "worker",
+            stages::Staff::Team => "team",
+        };
+        // The record's own number: a worker's stages name the worker (a change of team names
+        // the new team in `team` too), a team's name the team.
+        body.insert(field.into(), Value::from(id));
+        let now = model.version(stream);
+        let expected = if stage.opens.is_some() { 0 } else { expected };
+        if now != expected {
+            return Err(Refused::Conflict {
+                version: now,
+                changes: Vec::new(),
+            });
+        }
+        let event = event_of(stage, body, stream, now + 1, who)?;
+        model.check(&event).map_err(|e| whole(&e.to_string()))?;
+        Ok(event)
+    })();
+    let event = match checked {
+        Ok(event) => event,
+        Err(Refused::Conflict { .. }) if stage.opens.is_none() => {
+            let stream = match record {
+                StaffRecord::Worker(w) => StreamId::Worker(w).to_string(),
+                StaffRecord::Team(t) => StreamId::Team(t).to_string(),
+                StaffRecord::New => String::new(),
+            };
+            return Err(match state.store.read_stream(&stream).await {
+                Ok(events) => Refused::Conflict {
+                    version: events.last().map_or(0, |e| e.version as u32),
+                    changes: events
+                        .into_iter()
+                        .filter(|e| e.version > i64::from(expected))
+                        .collect(),
+                },
+                Err(e) => Refused::Unavailable(e.to_string()),
+            });
+        }
+        Err(other) => return Err(other),
+    };
+    let at = if stage.opens.is_some() {
+        ExpectedVersion::NoStream
+    } else {
+        ExpectedVersion::Exact(expected.into())
+    };
+    let appended = match append(state, &event, at).await {
+        Ok(a) => a,
+        Err(StoreError::Conflict { .. }) => {
+            return Err(Refused::Conflict {
+                version: expected + 1,
+                changes: Vec::new(),
+            });
+        }
+        Err(e) => return Err(Refused::Unavailable(e.to_string())),
+    };
+    state.changed();
+    state.seen(appended.last_seq).await;
+    let id = match event.stream {
+        StreamId::Worker(w) => u64::from(w.0),
+        StreamId::Team(t) => u64::from(t.0),
+        _ => 0,
+    };
+    Ok(Saved {
+        child: id,
+        version: appended.version as u32,
+        seq: appended.last_seq,
+        record: None,
+    })
 }

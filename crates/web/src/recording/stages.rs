@@ -935,9 +935,130 @@ pub static STAGES: &[Stage] = &[
     },
 ];
 
-/// The stage that writes an event kind.
+/// The stage that writes an event kind about a child.
 pub fn stage(kind: &str) -> Option<&'static Stage> {
     STAGES.iter().find(|s| s.kind == kind)
+}
+
+/// Whose record a stage about the council's staff writes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Staff {
+    Worker,
+    Team,
+}
+
+/// What is recorded about the council's staff and teams, each on the worker's or team's own
+/// record. A stage that `opens` starts a new one, numbered by Hearth.
+pub static STAFF_STAGES: &[(Staff, Stage)] = &[
+    (
+        Staff::Worker,
+        Stage {
+            kind: "worker_joined",
+            title: "Add a member of staff",
+            group: "Staff",
+            power: Power::ManageStaff,
+            opens: Some("worker"),
+            fields: &[
+                f("name", "name", Text),
+                f("role", "role", Choice(WorkerRole::options)),
+                f("team", "team", Team),
+                f("employment", "contract", Choice(Employment::options)),
+                f("fte", "full-time equivalent", Fte).hint("1 for full time, 0.5 for half time"),
+                f("at", "date they start", Date),
+            ],
+        },
+    ),
+    (
+        Staff::Worker,
+        Stage {
+            kind: "worker_changed",
+            title: "Change a member of staff's team, role or hours",
+            group: "Staff",
+            power: Power::ManageStaff,
+            opens: None,
+            fields: &[
+                f("team", "new team", Team).optional(),
+                f("role", "new role", Choice(WorkerRole::options)).optional(),
+                f("employment", "new contract", Choice(Employment::options)).optional(),
+                f("fte", "new full-time equivalent", Fte).optional(),
+                f("at", "date of the change", Date),
+            ],
+        },
+    ),
+    (
+        Staff::Worker,
+        Stage {
+            kind: "worker_left",
+            title: "Record that a member of staff has left",
+            group: "Staff",
+            power: Power::ManageStaff,
+            opens: None,
+            fields: &[
+                f("at", "date they left", Date),
+                f("reason", "reason", Text).optional(),
+            ],
+        },
+    ),
+    (
+        Staff::Worker,
+        Stage {
+            kind: "training_attended",
+            title: "Record training attended",
+            group: "Staff",
+            power: Power::ManageStaff,
+            opens: None,
+            fields: &[
+                f("course", "course", Text),
+                f("at", "date of the course", Date),
+            ],
+        },
+    ),
+    (
+        Staff::Worker,
+        Stage {
+            kind: "clinical_supervision_held",
+            title: "Record clinical supervision",
+            group: "Staff",
+            power: Power::ManageStaff,
+            opens: None,
+            fields: &[f("at", "date of supervision", Date)],
+        },
+    ),
+    (
+        Staff::Team,
+        Stage {
+            kind: "team_established",
+            title: "Add a team",
+            group: "Teams",
+            power: Power::ManageStaff,
+            opens: Some("team"),
+            fields: &[
+                f("name", "name", Text),
+                f("service", "service", Choice(Service::options)),
+                f("area", "town or area it serves", Text).optional(),
+                f("at", "date it starts", Date),
+            ],
+        },
+    ),
+    (
+        Staff::Team,
+        Stage {
+            kind: "team_closed",
+            title: "Close a team",
+            group: "Teams",
+            power: Power::ManageStaff,
+            opens: None,
+            fields: &[f("at", "date it closes", Date)],
+        },
+    ),
+];
+
+/// The stage about staff that writes an event kind, and whose record it is.
+pub fn staff_stage(kind: &str) -> Option<(Staff, &'static Stage)> {
+    STAFF_STAGES
+        .iter()
+        .find(|(_, s)| s.kind == kind)
+        .map(|(who, s)| (*who, s))
 }
 
 /// Registering a child is a stage of its own: it starts a stream rather than adding to one.
@@ -965,6 +1086,7 @@ mod tests {
             Choice(o) => json!(o()[0].0),
             Choices(o) => json!([o()[0].0]),
             Record(_) | AnyRecord | Worker | Team | Count => json!(1),
+            Fte => json!(0.8),
             Workers => json!([1, 2]),
             Attendance(o) => json!([[o()[0].0, true]]),
             Group(inner) => Value::Object(
@@ -982,13 +1104,28 @@ mod tests {
     fn every_stage_asks_for_its_events_fields() {
         let mut kinds: Vec<&str> = STAGES.iter().map(|s| s.kind).collect();
         kinds.push(REGISTER.kind);
-        for stage in STAGES.iter().chain([&REGISTER]) {
+        kinds.extend(STAFF_STAGES.iter().map(|(_, s)| s.kind));
+        for stage in STAGES
+            .iter()
+            .chain([&REGISTER])
+            .chain(STAFF_STAGES.iter().map(|(_, s)| s))
+        {
             let mut body = Map::new();
             for f in stage.fields {
                 body.insert(f.name.into(), sample(f.input));
             }
             if let Some(opens) = stage.opens {
                 body.insert(opens.into(), json!(7));
+            }
+            // A stage about a worker or team is told whose record it is by its address.
+            if let Some((who, _)) = staff_stage(stage.kind)
+                && stage.opens.is_none()
+            {
+                let name = match who {
+                    Staff::Worker => "worker",
+                    Staff::Team => "team",
+                };
+                body.entry(name).or_insert(json!(7));
             }
             if matches!(stage.kind, "child_registered" | "child_details_corrected") {
                 body.insert("la_child_id".into(), json!("L1"));
@@ -1012,28 +1149,21 @@ mod tests {
         assert_eq!(unique.len(), kinds.len(), "a kind has two stages");
     }
 
-    /// Each kind of event about a child that staff record has a stage; the rest are written
-    /// by Hearth itself or belong to other streams.
+    /// Every kind of event that staff record has a stage.
     #[test]
     fn every_kind_recorded_for_a_child_has_a_stage() {
         let not_staged = [
-            // The council, teams and staff have their own streams.
+            // The council's own description, population and targets come from the plan and the
+            // published figures, not from a form.
             "council_described",
             "population_estimated",
             "measure_target_set",
-            "team_established",
-            "team_closed",
-            "worker_joined",
-            "worker_changed",
-            "worker_left",
-            "training_attended",
-            "clinical_supervision_held",
             // Registering is its own stage (REGISTER), with a new stream.
             "child_registered",
         ];
         for kind in domain::EventBody::KINDS {
             assert!(
-                stage(kind).is_some() || not_staged.contains(kind),
+                stage(kind).is_some() || staff_stage(kind).is_some() || not_staged.contains(kind),
                 "{kind} cannot be recorded"
             );
         }
