@@ -106,7 +106,7 @@ pub async fn page(State(state): State<AppState>, who: SignedIn) -> Response {
                     "Tell the council's front door about a child you are worried about, and follow what became of the contacts you sent. If a child is at immediate risk, call the police on 999.".into()
                 }
                 Role::Administrator => {
-                    "Users and their roles are managed with the hearth user command.".into()
+                    "Keep the staff list and teams up to date, and see who opened which records. Users and their roles are managed with the hearth user command.".into()
                 }
                 _ => "How the council is doing against its improvement plan.".into(),
             };
@@ -118,6 +118,12 @@ pub async fn page(State(state): State<AppState>, who: SignedIn) -> Response {
                 h if h.starts_with("/teams/") => role.may(Power::ReadChildren),
                 _ => role.may(Power::ReadMeasures),
             });
+            if role.may(Power::ManageStaff) {
+                links.push(("/staff".into(), "Staff and teams".into()));
+            }
+            if role.may(Power::ReadAccessLog) {
+                links.push(("/access-log".into(), "The access log".into()));
+            }
             if role.may(Power::SubmitContact) {
                 links.push(("/contacts/new".into(), "Tell us about a child".into()));
                 links.push(("/contacts".into(), "The contacts you have sent".into()));
