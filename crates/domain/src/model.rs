@@ -432,6 +432,44 @@ impl Child {
             .map(|i| self.records[i].1)
     }
 
+    /// The date a record began (a contact's receipt, a plan's start, a review's meeting), to
+    /// tell records of one kind apart when choosing one.
+    pub fn record_date(&self, id: RecordId) -> Option<NaiveDate> {
+        fn find<T>(
+            list: &[T],
+            id: RecordId,
+            of: impl Fn(&T) -> (RecordId, NaiveDate),
+        ) -> Option<NaiveDate> {
+            list.iter().map(of).find(|(r, _)| *r == id).map(|(_, d)| d)
+        }
+        match self.record_kind(id)? {
+            RecordKind::Contact => find(&self.contacts, id, |x| (x.id, x.received.date())),
+            RecordKind::EarlyHelp => find(&self.early_help, id, |x| (x.id, x.start)),
+            RecordKind::Referral => find(&self.referrals, id, |x| (x.id, x.date)),
+            RecordKind::Assessment => find(&self.assessments, id, |x| (x.id, x.start)),
+            RecordKind::StrategyDiscussion => {
+                find(&self.strategy_discussions, id, |x| (x.id, x.date))
+            }
+            RecordKind::Section47 => find(&self.enquiries, id, |x| (x.id, x.start)),
+            RecordKind::Conference => find(&self.conferences, id, |x| (x.id, x.date)),
+            RecordKind::CpPlan => find(&self.cp_plans, id, |x| (x.id, x.start)),
+            RecordKind::CinPlan => find(&self.cin_plans, id, |x| (x.id, x.start)),
+            RecordKind::Visit => find(&self.visits, id, |x| (x.id, x.date)),
+            RecordKind::GatewayPanel => find(&self.gateway_panels, id, |x| (x.id, x.date)),
+            RecordKind::PreProceedings => find(&self.pre_proceedings, id, |x| (x.id, x.start)),
+            RecordKind::Proceedings => find(&self.proceedings, id, |x| (x.id, x.issued)),
+            RecordKind::CarePeriod => find(&self.care_periods, id, |x| (x.id, x.start)),
+            RecordKind::ClaReview => find(&self.cla_reviews, id, |x| (x.id, x.date)),
+            RecordKind::MissingEpisode => find(&self.missing, id, |x| (x.id, x.start.date())),
+            RecordKind::Screening => find(&self.screenings, id, |x| (x.id, x.date)),
+            RecordKind::Transfer => find(&self.transfers, id, |x| (x.id, x.requested)),
+            RecordKind::Audit => find(&self.audits, id, |x| (x.id, x.date)),
+            RecordKind::Complaint => find(&self.complaints, id, |x| (x.id, x.received)),
+            RecordKind::Dispute => find(&self.disputes, id, |x| (x.id, x.raised)),
+            RecordKind::CaseNote => find(&self.notes, id, |x| (x.id, x.date)),
+        }
+    }
+
     pub fn open_referral(&self) -> Option<&Referral> {
         self.referrals.iter().rev().find(|r| r.closed.is_none())
     }

@@ -485,3 +485,12 @@ fn a_managers_response_follows_its_audit() {
     let audit = &log.model.child(ChildId(1)).unwrap().audits[0];
     assert_eq!(audit.response.as_ref().unwrap().1, d("2024-03-05"));
 }
+
+#[test]
+fn a_record_is_dated_by_when_it_began() {
+    let mut log = Log::new();
+    referral(&mut log);
+    let c = log.model.child(ChildId(1)).unwrap();
+    assert_eq!(c.record_date(RecordId(1)), Some(d("2024-01-03")));
+    assert_eq!(c.record_date(RecordId(42)), None);
+}

@@ -42,6 +42,15 @@ fn capital(s: &str) -> String {
         .unwrap_or_default()
 }
 
+/// How a record is offered in a list: its kind, number and date ("Referral 2, 4 November 2026").
+fn record_label(c: &Child, id: domain::RecordId, kind: domain::model::RecordKind) -> String {
+    let name = capital(&format!("{} {}", kind.label(), id.0));
+    match c.record_date(id) {
+        Some(d) => format!("{name}, {}", d.format("%-d %B %Y")),
+        None => name,
+    }
+}
+
 /// Everyone on the staff now, by name.
 fn staff(model: &Model) -> Vec<(String, String)> {
     let mut list: Vec<(String, String)> = model
@@ -115,9 +124,7 @@ fn shown(
                             .iter()
                             .filter(|(_, k)| *k == kind)
                             .rev()
-                            .map(|(r, k)| {
-                                (r.0.to_string(), capital(&format!("{} {}", k.label(), r.0)))
-                            })
+                            .map(|(r, k)| (r.0.to_string(), record_label(c, *r, *k)))
                             .collect()
                     })
                     .unwrap_or_default();
@@ -129,9 +136,7 @@ fn shown(
                         c.records
                             .iter()
                             .rev()
-                            .map(|(r, k)| {
-                                (r.0.to_string(), capital(&format!("{} {}", k.label(), r.0)))
-                            })
+                            .map(|(r, k)| (r.0.to_string(), record_label(c, *r, *k)))
                             .collect()
                     })
                     .unwrap_or_default();
