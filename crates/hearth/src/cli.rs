@@ -60,6 +60,9 @@ pub enum Command {
     Kpi(KpiArgs),
     /// The statutory clocks for a team or a worker: what is overdue, due, and about to breach.
     Worklist(WorklistArgs),
+    /// Check a statutory return's files against every DfE validation rule of its year.
+    #[command(subcommand)]
+    Validate(crate::validate::ValidateCommand),
     /// Measure speed: replay, and append latency.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -292,6 +295,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(c) => crate::users::run(c).await,
         Command::Kpi(args) => crate::kpi::run(args).await,
         Command::Worklist(args) => crate::kpi::worklist(args).await,
+        Command::Validate(cmd) => crate::validate::run(cmd),
         Command::Bench(BenchCommand::Replay { db }) => crate::bench::replay(&db).await,
         Command::Bench(BenchCommand::Kpi {
             db,

@@ -9,6 +9,7 @@ mod seed;
 mod serve;
 mod stats;
 mod users;
+mod validate;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -527,3 +527,67 @@ fn kpi_gives_every_measure_of_the_plan_with_targets_benchmarks_and_children() {
         assert!(err.lines().next().unwrap().contains(says), "{all:?}: {err}");
     }
 }
+
+#[test]
+fn a_cin_census_is_validated_in_the_public_validators_issue_format() {
+    let xml = Path::new(env!("CARGO_MANIFEST_DIR")).join("../returns/tests/data/fake_CIN_data.xml");
+    let xml = xml.to_str().unwrap();
+    let table = ok(&["validate", "cin", "--year", "2025/26", xml]);
+    assert!(table.contains("errors and"), "{table}");
+    let csv = ok(&[
+        "validate", "cin", "--year", "2025/26", xml, "--format", "csv",
+    ]);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("rule_code,tables_affected,row_id,child_id,columns_affected")
+    );
+    assert!(
+        lines.any(|l| l.starts_with("1510,ChildIdentifiers,0,")),
+        "{csv}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&ok(&[
+        "validate", "cin", "--year", "2025/26", xml, "--format", "json",
+    ]))
+    .unwrap();
+    assert!(
+        json.as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "1510" && f["kind"] == "error")
+    );
+    // A year before the first published rule set uses the earliest, and says so.
+    let older = run(&["validate", "cin", "--year", "2019/20", xml]);
+    assert!(older.status.success());
+    assert!(String::from_utf8_lossy(&older.stderr).contains("using 2022/23"));
+}
+
+#[test]
+fn an_ssda903_return_is_read_from_its_files_and_a_bad_folder_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("header.csv"),
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n101,1,01/02/2012,WBRI,UN1,,\n102,2,03/04/2015,XXXX,UN1,,\n",
+    )
+    .unwrap();
+    let d = dir.path().to_str().unwrap();
+    let csv = ok(&[
+        "validate", "ssda903", "--year", "2024/25", d, "--format", "csv",
+    ]);
+    // Rule 103: an ethnicity that is not a DfE code, on the second data row.
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("103,Header,1,102,ETHNIC")),
+        "{csv}"
+    );
+    assert!(
+        !csv.lines().any(|l| l.starts_with("103,Header,0,")),
+        "{csv}"
+    );
+    // A file Hearth cannot place is named, with its columns.
+    std::fs::write(dir.path().join("notes.csv"), "WHO,WHAT\nme,this\n").unwrap();
+    let bad = run(&["validate", "ssda903", "--year", "2024/25", d]);
+    assert!(!bad.status.success());
+    let said = String::from_utf8_lossy(&bad.stderr);
+    assert!(said.contains("notes.csv"), "{said}");
+}
