@@ -81,6 +81,22 @@ fn ruleset_year(first: i32) -> (i32, bool) {
     (clamped, clamped != first)
 }
 
+/// The collection year's first calendar year, and that of the rule set to use: `--rules`, or
+/// the collection year's own, or the nearest published (which is said).
+fn years(year: &str, rules: Option<&str>, what: &str) -> anyhow::Result<(i32, i32)> {
+    let first = first_year(year)?;
+    let asked = rules.map(first_year).transpose()?.unwrap_or(first);
+    let (set, moved) = ruleset_year(asked);
+    if moved {
+        eprintln!(
+            "No {what} rule set is published for {}; using {}'s",
+            year_label(asked),
+            year_label(set)
+        );
+    }
+    Ok((first, set))
+}
+
 /// A finding as every format writes it.
 #[derive(Debug, Serialize)]
 struct Line {
@@ -103,19 +119,11 @@ pub fn run(cmd: ValidateCommand) -> anyhow::Result<()> {
             rules,
             format,
         } => {
-            let first = first_year(&year)?;
-            let rules_first = match &rules {
-                Some(r) => first_year(r)?,
-                None => first,
-            };
-            let (set, moved) = ruleset_year(rules_first);
+            let (first, set) = years(&year, rules.as_deref(), "SSDA903")?;
             let set = ssda903::Year::ALL
                 .into_iter()
                 .find(|y| y.first_year() == set)
                 .expect("the clamped year is published");
-            if moved {
-                eprintln!("No SSDA903 rule set is published for {rules_first}; using {set}'s");
-            }
             let current = ssda903::read_dir(&dir)?;
             let last = match &previous {
                 Some(p) => ssda903::read_dir(p)?,
@@ -157,19 +165,8 @@ pub fn run(cmd: ValidateCommand) -> anyhow::Result<()> {
             rules,
             format,
         } => {
-            let first = first_year(&year)?;
-            let rules_first = match &rules {
-                Some(r) => first_year(r)?,
-                None => first,
-            };
-            let (set, moved) = ruleset_year(rules_first);
+            let (first, set) = years(&year, rules.as_deref(), "CIN census")?;
             let set = cin::CinYear::parse(&year_label(set)).expect("the clamped year is published");
-            if moved {
-                eprintln!(
-                    "No CIN census rule set is published for {rules_first}; using {}'s",
-                    year_label(set.end_year() - 1)
-                );
-            }
             let (census, source) = match (&file, &tables) {
                 (Some(f), _) => (cin::read::read_xml_file(f)?, f.display().to_string()),
                 (None, Some(d)) => (cin::read::read_tables_dir(d)?, d.display().to_string()),
