@@ -266,6 +266,24 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 10.0)]
         rate: f64,
     },
+    /// Hearth's SSDA903 and CIN census validators beside the public ones (installed from PyPI
+    /// into a throwaway venv) on the same sample returns, scaled up: time, peak memory and how
+    /// far their findings agree.
+    Returns {
+        /// Copies of the 903 sample, each a new set of children (40 is about a million rows).
+        #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        scale903: u32,
+        /// Children in the CIN census, the sample's repeated under new ids.
+        #[arg(long, default_value_t = 30_000, value_parser = clap::value_parser!(u32).range(1..))]
+        cin_children: u32,
+        /// The folder holding 903_validator_fake_data/ and cin_validator_fake_data/
+        /// (default ../shared/data/statutory).
+        #[arg(long)]
+        samples: Option<PathBuf>,
+        /// Measure Hearth alone.
+        #[arg(long)]
+        no_peer: bool,
+    },
     /// Durable single-event appends: latency percentiles, on each database given.
     Append {
         /// Databases to measure, one after another in the same run.
@@ -313,6 +331,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             seconds,
             rate,
         }) => crate::bench::record::run(&db.db, recorders.max(1), seconds.max(1), rate).await,
+        Command::Bench(BenchCommand::Returns {
+            scale903,
+            cin_children,
+            samples,
+            no_peer,
+        }) => crate::bench::returns::run(scale903, cin_children, samples, no_peer),
         Command::Bench(BenchCommand::Append {
             dbs,
             count,

@@ -97,20 +97,21 @@ fn years(year: &str, rules: Option<&str>, what: &str) -> anyhow::Result<(i32, i3
     Ok((first, set))
 }
 
-/// A finding as every format writes it.
+/// A finding as every format writes it, borrowing from the finding: a large return has
+/// millions, and they are written as they are read rather than copied.
 #[derive(Debug, Serialize)]
-struct Line {
-    rule: String,
+struct Line<'a> {
+    rule: &'a str,
     kind: &'static str,
-    table: String,
+    table: &'static str,
     row: Option<u64>,
-    child: Option<String>,
-    fields: Vec<String>,
-    message: String,
+    child: Option<&'a str>,
+    fields: Vec<&'a str>,
+    message: &'a str,
 }
 
 pub fn run(cmd: ValidateCommand) -> anyhow::Result<()> {
-    let (lines, what) = match cmd {
+    match cmd {
         ValidateCommand::Ssda903 {
             year,
             dir,
@@ -124,39 +125,36 @@ pub fn run(cmd: ValidateCommand) -> anyhow::Result<()> {
                 .into_iter()
                 .find(|y| y.first_year() == set)
                 .expect("the clamped year is published");
-            let current = ssda903::read_dir(&dir)?;
-            let last = match &previous {
-                Some(p) => ssda903::read_dir(p)?,
-                None => Vec::new(),
+            let found = {
+                let current = ssda903::read_dir(&dir)?;
+                let last = match &previous {
+                    Some(p) => ssda903::read_dir(p)?,
+                    None => Vec::new(),
+                };
+                let mut meta = ssda903::Metadata::for_first_year(first);
+                meta.la_code = la;
+                // The return is let go before the report is written.
+                ssda903::validate(&ssda903::Return::new(meta, current, last), set)
             };
-            let mut meta = ssda903::Metadata::for_first_year(first);
-            meta.la_code = la;
-            let ret = ssda903::Return::new(meta, current, last);
-            let found = ssda903::validate(&ret, set);
-            let lines = found
-                .into_iter()
-                .map(|f| Line {
-                    rule: f.code.to_string(),
-                    kind: match f.kind {
-                        ssda903::Kind::Error => "error",
-                        ssda903::Kind::Query => "query",
-                    },
-                    table: f.table.key().to_string(),
-                    row: Some(f.row_id),
-                    child: f.child_id,
-                    fields: f.affected_fields.to_vec(),
-                    message: f.message.to_string(),
-                })
-                .collect::<Vec<_>>();
-            (
-                (lines, format),
-                format!(
-                    "SSDA903 {} ({} rules for {set}), {}",
-                    year_label(first),
-                    ssda903::rules(set).len(),
-                    dir.display()
-                ),
-            )
+            let what = format!(
+                "SSDA903 {} ({} rules for {set}), {}",
+                year_label(first),
+                ssda903::rules(set).len(),
+                dir.display()
+            );
+            let lines = found.iter().map(|f| Line {
+                rule: f.code,
+                kind: match f.kind {
+                    ssda903::Kind::Error => "error",
+                    ssda903::Kind::Query => "query",
+                },
+                table: f.table.key(),
+                row: Some(f.row_id),
+                child: f.child_id.as_deref(),
+                fields: f.affected_fields.iter().map(String::as_str).collect(),
+                message: f.message,
+            });
+            report(lines, format, &what)
         }
         ValidateCommand::Cin {
             year,
@@ -173,37 +171,46 @@ pub fn run(cmd: ValidateCommand) -> anyhow::Result<()> {
                 (None, None) => bail!("give the census XML file, or --tables DIR"),
             };
             let found = cin::validate(&census, set);
-            let lines = found
-                .into_iter()
-                .map(|f| Line {
-                    rule: f.code.to_string(),
-                    kind: match f.kind {
-                        cin::catalogue::RuleKind::Error => "error",
-                        cin::catalogue::RuleKind::Query => "query",
-                    },
-                    table: f.table.name().to_string(),
-                    row: f.row.map(u64::from),
-                    child: f.child,
-                    fields: f.fields.iter().map(|s| s.to_string()).collect(),
-                    message: f.message.to_string(),
-                })
-                .collect::<Vec<_>>();
-            (
-                (lines, format),
-                format!(
-                    "CIN census {} (rules for {}), {source}",
-                    year_label(first),
-                    year_label(set.end_year() - 1)
-                ),
-            )
+            drop(census);
+            let what = format!(
+                "CIN census {} (rules for {}), {source}",
+                year_label(first),
+                year_label(set.end_year() - 1)
+            );
+            let lines = found.iter().map(|f| Line {
+                rule: f.code,
+                kind: match f.kind {
+                    cin::catalogue::RuleKind::Error => "error",
+                    cin::catalogue::RuleKind::Query => "query",
+                },
+                table: f.table.name(),
+                row: f.row.map(u64::from),
+                child: f.child.as_deref(),
+                fields: f.fields.clone(),
+                message: f.message,
+            });
+            report(lines, format, &what)
         }
-    };
-    let (lines, format) = lines;
-    let mut out = std::io::stdout().lock();
+    }
+}
+
+/// Writes the findings in the format asked for, one at a time.
+fn report<'a>(
+    lines: impl Iterator<Item = Line<'a>> + Clone,
+    format: ReportFormat,
+    what: &str,
+) -> anyhow::Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
         ReportFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &lines)?;
-            writeln!(out)?;
+            writeln!(out, "[")?;
+            for (k, l) in lines.enumerate() {
+                if k > 0 {
+                    writeln!(out, ",")?;
+                }
+                serde_json::to_writer(&mut out, &l)?;
+            }
+            writeln!(out, "\n]")?;
         }
         ReportFormat::Csv => {
             let mut w = csv::Writer::from_writer(out);
@@ -214,37 +221,42 @@ pub fn run(cmd: ValidateCommand) -> anyhow::Result<()> {
                 "child_id",
                 "columns_affected",
             ])?;
-            for l in &lines {
+            for l in lines {
                 let row = l.row.map(|r| r.to_string()).unwrap_or_default();
-                let child = l.child.clone().unwrap_or_default();
+                let child = l.child.unwrap_or_default();
                 if l.fields.is_empty() {
-                    w.write_record([&l.rule, &l.table, &row, &child, ""])?;
+                    w.write_record([l.rule, l.table, &row, child, ""])?;
                 }
                 for field in &l.fields {
-                    w.write_record([&l.rule, &l.table, &row, &child, field])?;
+                    w.write_record([l.rule, l.table, &row, child, field])?;
                 }
             }
             w.flush()?;
+            return Ok(());
         }
         ReportFormat::Table => {
-            let errors = lines.iter().filter(|l| l.kind == "error").count();
-            let rules: std::collections::BTreeSet<&str> =
-                lines.iter().map(|l| l.rule.as_str()).collect();
+            let (mut total, mut errors) = (0, 0);
+            let mut rules = std::collections::BTreeSet::new();
+            for l in lines.clone() {
+                total += 1;
+                errors += usize::from(l.kind == "error");
+                rules.insert(l.rule);
+            }
             writeln!(out, "{what}")?;
             writeln!(
                 out,
                 "{errors} errors and {} queries, from {} rules",
-                lines.len() - errors,
+                total - errors,
                 rules.len()
             )?;
-            if !lines.is_empty() {
+            if total > 0 {
                 writeln!(
                     out,
                     "{:<10} {:<6} {:<16} {:>7}  {:<16} {:<28} message",
                     "rule", "kind", "table", "row", "child", "fields"
                 )?;
             }
-            for l in &lines {
+            for l in lines {
                 writeln!(
                     out,
                     "{:<10} {:<6} {:<16} {:>7}  {:<16} {:<28} {}",
@@ -252,13 +264,14 @@ pub fn run(cmd: ValidateCommand) -> anyhow::Result<()> {
                     l.kind,
                     l.table,
                     l.row.map(|r| r.to_string()).unwrap_or_else(|| "-".into()),
-                    l.child.as_deref().unwrap_or("-"),
+                    l.child.unwrap_or("-"),
                     l.fields.join(" "),
                     l.message
                 )?;
             }
         }
     }
+    out.flush()?;
     Ok(())
 }
 

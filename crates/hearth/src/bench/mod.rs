@@ -13,6 +13,7 @@ use std::time::Instant;
 pub mod kpi;
 pub mod pages;
 pub mod record;
+pub mod returns;
 use store::{ExpectedVersion, NewEvent, OpenMode, Store};
 
 /// A memory figure of this process from `/proc/self/status` (Linux), in MiB: `VmHWM` is the peak
