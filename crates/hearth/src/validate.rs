@@ -194,8 +194,30 @@ pub fn run(cmd: ValidateCommand) -> anyhow::Result<()> {
     }
 }
 
-/// Writes the findings in the format asked for, one at a time.
+/// Writes the findings in the format asked for, one at a time. A reader that stops early
+/// (`| head`) is not a failure.
 fn report<'a>(
+    lines: impl Iterator<Item = Line<'a>> + Clone,
+    format: ReportFormat,
+    what: &str,
+) -> anyhow::Result<()> {
+    match write_report(lines, format, what) {
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+                    || c.downcast_ref::<csv::Error>().is_some_and(|e| {
+                        matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe)
+                    })
+            }) =>
+        {
+            Ok(())
+        }
+        other => other,
+    }
+}
+
+fn write_report<'a>(
     lines: impl Iterator<Item = Line<'a>> + Clone,
     format: ReportFormat,
     what: &str,

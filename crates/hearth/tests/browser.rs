@@ -298,25 +298,27 @@ async fn journey(c: &Client, base: &str) -> Result<(), String> {
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_director_signs_in_and_follows_a_figure_to_a_child_and_the_access_log() {
-    if chromedriver().is_none() {
-        let required = std::env::var_os("HEARTH_REQUIRE_BROWSER").is_some();
-        assert!(
-            !required,
-            "chromedriver is not installed: apt-get install chromium chromium-driver"
-        );
-        eprintln!("chromedriver is not installed: the browser test does not run here");
-        return;
+/// Whether the browser tests can run here; without chromedriver they say so and stop, unless
+/// HEARTH_REQUIRE_BROWSER is set.
+fn browser_installed() -> bool {
+    if chromedriver().is_some() {
+        return true;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let (_server, base) = serve(dir.path());
-    let (_driver, client) = browser().await;
-    let outcome = journey(&client, &base).await;
+    let required = std::env::var_os("HEARTH_REQUIRE_BROWSER").is_some();
+    assert!(
+        !required,
+        "chromedriver is not installed: apt-get install chromium chromium-driver"
+    );
+    eprintln!("chromedriver is not installed: the browser test does not run here");
+    false
+}
+
+/// Closes the browser; a failed journey leaves a screenshot named `shot` and fails the test.
+async fn finish(client: Client, outcome: Result<(), String>, shot: &str) {
     if let Err(problem) = outcome {
         let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-failures");
         std::fs::create_dir_all(&shots).unwrap();
-        let shot = shots.join("journey.png");
+        let shot = shots.join(format!("{shot}.png"));
         if let Ok(png) = client.screenshot().await {
             std::fs::write(&shot, png).unwrap();
         }
@@ -324,6 +326,18 @@ async fn a_director_signs_in_and_follows_a_figure_to_a_child_and_the_access_log(
         panic!("{problem}\n(screenshot: {})", shot.display());
     }
     client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_director_signs_in_and_follows_a_figure_to_a_child_and_the_access_log() {
+    if !browser_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, base) = serve(dir.path());
+    let (_driver, client) = browser().await;
+    let outcome = journey(&client, &base).await;
+    finish(client, outcome, "journey").await;
 }
 
 /// Signs in through the page, as whoever is named, and waits for the page it leads to.
@@ -689,13 +703,7 @@ async fn contact_to_plan(c: &Client, base: &str) -> Result<(), String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_partners_contact_is_decided_and_becomes_a_child_protection_plan() {
-    if chromedriver().is_none() {
-        let required = std::env::var_os("HEARTH_REQUIRE_BROWSER").is_some();
-        assert!(
-            !required,
-            "chromedriver is not installed: apt-get install chromium chromium-driver"
-        );
-        eprintln!("chromedriver is not installed: the browser test does not run here");
+    if !browser_installed() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -705,15 +713,5 @@ async fn a_partners_contact_is_decided_and_becomes_a_child_protection_plan() {
     common::add_user(dir.path(), "test.iro", "iro", &[]);
     let (_driver, client) = browser().await;
     let outcome = contact_to_plan(&client, &base).await;
-    if let Err(problem) = outcome {
-        let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-failures");
-        std::fs::create_dir_all(&shots).unwrap();
-        let shot = shots.join("recording.png");
-        if let Ok(png) = client.screenshot().await {
-            std::fs::write(&shot, png).unwrap();
-        }
-        let _ = client.close().await;
-        panic!("{problem}\n(screenshot: {})", shot.display());
-    }
-    client.close().await.unwrap();
+    finish(client, outcome, "recording").await;
 }

@@ -50,12 +50,7 @@ fn unavailable() -> Response {
 
 /// An event kind in words: `contact_received` reads "Contact received".
 fn kind_label(kind: &str) -> String {
-    let words = kind.replace('_', " ");
-    let mut chars = words.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
-        .unwrap_or_default()
+    super::capital(&kind.replace('_', " "))
         .replace("Cp ", "Child protection ")
         .replace("Cla ", "Looked-after ")
         .replace("Cin ", "Child in need ")

@@ -137,6 +137,14 @@ pub fn not_found(what: &str) -> Response {
     )
 }
 
+/// Text with its first letter a capital: "date of birth" reads "Date of birth".
+pub fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
 /// Percent-encodes text for a query string.
 pub fn query_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

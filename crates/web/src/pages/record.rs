@@ -3,7 +3,7 @@
 //! the child's version when it was loaded, so a save on top of someone else's is shown as a
 //! conflict rather than made; on any error the form comes back with what was typed.
 
-use super::{Chrome, real_name, render};
+use super::{Chrome, capital, real_name, render};
 use crate::AppState;
 use crate::auth::{self, SignedIn};
 use crate::permissions::{Can, Power, forbidden, needs};
@@ -33,13 +33,6 @@ pub struct Shown {
     pub rows: Vec<(String, String, String)>,
     pub error: Option<String>,
     pub optional: bool,
-}
-
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
 }
 
 /// How a record is offered in a list: its kind, number and date ("Referral 2, 4 November 2026").
@@ -287,7 +280,7 @@ pub(super) fn form_page(
 }
 
 /// A form's body: every name with all its values, as text.
-pub(super) fn form_fields(body: &Bytes) -> Result<HashMap<String, Vec<String>>, Box<Response>> {
+fn form_fields(body: &Bytes) -> Result<HashMap<String, Vec<String>>, Box<Response>> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).map_err(|_| {
         Box::new(super::error_page(
             StatusCode::BAD_REQUEST,
@@ -302,8 +295,19 @@ pub(super) fn form_fields(body: &Bytes) -> Result<HashMap<String, Vec<String>>, 
     Ok(map)
 }
 
+/// A posted form's fields, once it is known to come from a page this session was shown.
+pub(super) fn checked_form(
+    headers: &HeaderMap,
+    who: &SignedIn,
+    body: &Bytes,
+) -> Result<HashMap<String, Vec<String>>, Box<Response>> {
+    let form = form_fields(body)?;
+    form_from_us(headers, who, &form)?;
+    Ok(form)
+}
+
 /// A form from another site carrying this browser's cookie is refused.
-pub(super) fn form_from_us(
+fn form_from_us(
     headers: &HeaderMap,
     who: &SignedIn,
     form: &HashMap<String, Vec<String>>,
@@ -476,13 +480,10 @@ pub async fn save(
     let Some(stage) = stages::stage(&kind) else {
         return super::not_found(&format!("Nothing called '{kind}' can be recorded."));
     };
-    let form = match form_fields(&body) {
+    let form = match checked_form(&headers, &who, &body) {
         Ok(f) => f,
         Err(answer) => return *answer,
     };
-    if let Err(answer) = form_from_us(&headers, &who, &form) {
-        return *answer;
-    }
     let Some((child, name, _)) = child_of(&state, &id) else {
         return super::not_found(&format!("There is no child with the number {id}."));
     };
@@ -591,13 +592,10 @@ pub async fn new_child(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let form = match form_fields(&body) {
+    let form = match checked_form(&headers, &who, &body) {
         Ok(f) => f,
         Err(answer) => return *answer,
     };
-    if let Err(answer) = form_from_us(&headers, &who, &form) {
-        return *answer;
-    }
     let answers = Answers::Form(&form);
     match recording::register(&state, &who, &answers).await {
         Ok(saved) => {
@@ -666,13 +664,10 @@ pub async fn partner_submit(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let form = match form_fields(&body) {
+    let form = match checked_form(&headers, &who, &body) {
         Ok(f) => f,
         Err(answer) => return *answer,
     };
-    if let Err(answer) = form_from_us(&headers, &who, &form) {
-        return *answer;
-    }
     let answers = Answers::Form(&form);
     match partner::submit(&state, &who, &answers).await {
         Ok(saved) => {

@@ -1,6 +1,6 @@
 //! The sign-in page, signing in and signing out.
 
-use super::{Chrome, render};
+use super::{Chrome, capital, render};
 use crate::AppState;
 use crate::auth;
 use askama::Template;
@@ -167,13 +167,6 @@ pub struct Callback {
     state: Option<String>,
     error: Option<String>,
     error_description: Option<String>,
-}
-
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
 }
 
 /// The council's sign-in service sends the browser back here with a code to exchange.

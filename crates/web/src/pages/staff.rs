@@ -1,7 +1,7 @@
 //! Recording the council's staff and teams: who joins, moves, trains and leaves, and teams
 //! opened and closed. The workforce measures and caseloads are worked out from these records.
 
-use super::record::{Framing, defaults, describe, form_fields, form_from_us, form_page};
+use super::record::{Framing, checked_form, defaults, describe, form_page};
 use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::SignedIn;
@@ -15,7 +15,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::{StreamId, TeamId, WorkerId};
-use std::collections::HashMap;
 
 pub struct WorkerLine {
     pub id: u32,
@@ -193,13 +192,10 @@ async fn save(
     let Some((w, stage)) = stage_for(&kind, id.as_deref(), whose) else {
         return super::not_found(&format!("Nothing called '{kind}' can be recorded here."));
     };
-    let form: HashMap<String, Vec<String>> = match form_fields(&body) {
+    let form = match checked_form(&headers, &who, &body) {
         Ok(f) => f,
         Err(answer) => return *answer,
     };
-    if let Err(answer) = form_from_us(&headers, &who, &form) {
-        return *answer;
-    }
     let Some((record, _, name)) = record_of(&state, w, id.as_deref()) else {
         return super::not_found("There is no such member of staff or team.");
     };

@@ -212,12 +212,7 @@ fn whole(message: &str) -> Refused {
         .split_once(": ")
         .filter(|(head, _)| head.starts_with("child/"))
         .map_or(message, |(_, rest)| rest);
-    let mut chars = message.chars();
-    let message = chars
-        .next()
-        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
-        .unwrap_or_default();
-    Refused::Invalid(vec![FieldError::new("", message)])
+    Refused::Invalid(vec![FieldError::new("", crate::pages::capital(message))])
 }
 
 fn event_of(
