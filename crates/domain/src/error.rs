@@ -50,6 +50,15 @@ pub enum ApplyError {
         before: &'static str,
         earlier: NaiveDate,
     },
+    /// As `OutOfOrder`, for things recorded to the minute, which the same day can hold both of.
+    #[error("{stream}: {what} is at {} on {}, before {before} at {} on {}", at.format("%H:%M"), at.format("%Y-%m-%d"), earlier.format("%H:%M"), earlier.format("%Y-%m-%d"))]
+    TimeOutOfOrder {
+        stream: StreamId,
+        what: String,
+        at: chrono::NaiveDateTime,
+        before: &'static str,
+        earlier: chrono::NaiveDateTime,
+    },
     #[error("{stream}: {what} already ended on {on}")]
     AlreadyEnded {
         stream: StreamId,

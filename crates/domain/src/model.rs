@@ -1059,13 +1059,13 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
                 });
             }
             if e.at < c.received {
-                return Err(out_of_order(
+                return Err(ApplyError::TimeOutOfOrder {
                     stream,
-                    format!("decision on contact {}", e.contact),
-                    e.at.date(),
-                    "the contact was received",
-                    c.received.date(),
-                ));
+                    what: format!("decision on contact {}", e.contact),
+                    at: e.at,
+                    before: "the contact was received",
+                    earlier: c.received,
+                });
             }
             c.decision = Some((e.decision, e.at));
         }
@@ -1612,13 +1612,13 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
                 });
             }
             if e.at < m.start {
-                return Err(out_of_order(
+                return Err(ApplyError::TimeOutOfOrder {
                     stream,
-                    format!("return from missing episode {}", e.episode),
-                    e.at.date(),
-                    "the child went missing",
-                    m.start.date(),
-                ));
+                    what: format!("return from missing episode {}", e.episode),
+                    at: e.at,
+                    before: "the child went missing",
+                    earlier: m.start,
+                });
             }
             m.end = Some(e.at);
         }
@@ -1626,13 +1626,13 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
             let m = find!(child, missing, e.episode, K::MissingEpisode)?;
             let start = m.start;
             if e.at < start {
-                return Err(out_of_order(
+                return Err(ApplyError::TimeOutOfOrder {
                     stream,
-                    format!("return interview offer for missing episode {}", e.episode),
-                    e.at.date(),
-                    "the child went missing",
-                    start.date(),
-                ));
+                    what: format!("return interview offer for missing episode {}", e.episode),
+                    at: e.at,
+                    before: "the child went missing",
+                    earlier: start,
+                });
             }
             m.interview_offered = Some((e.at, e.accepted));
         }
@@ -1640,13 +1640,13 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
             let m = find!(child, missing, e.episode, K::MissingEpisode)?;
             let start = m.start;
             if e.at < start {
-                return Err(out_of_order(
+                return Err(ApplyError::TimeOutOfOrder {
                     stream,
-                    format!("return interview for missing episode {}", e.episode),
-                    e.at.date(),
-                    "the child went missing",
-                    start.date(),
-                ));
+                    what: format!("return interview for missing episode {}", e.episode),
+                    at: e.at,
+                    before: "the child went missing",
+                    earlier: start,
+                });
             }
             m.interview_held = Some(e.at);
         }

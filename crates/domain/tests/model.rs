@@ -494,3 +494,35 @@ fn a_record_is_dated_by_when_it_began() {
     assert_eq!(c.record_date(RecordId(1)), Some(d("2024-01-03")));
     assert_eq!(c.record_date(RecordId(42)), None);
 }
+
+#[test]
+fn a_decision_before_its_contact_on_the_same_day_says_the_times() {
+    let mut log = Log::new();
+    let at = |t: &str| {
+        format!("2024-02-01T{t}")
+            .parse::<chrono::NaiveDateTime>()
+            .unwrap()
+    };
+    log.ok(
+        child(),
+        ContactReceived {
+            contact: RecordId(1),
+            at: at("10:30:00"),
+            source: Code::from("5A"),
+            concerns: String::new(),
+            rag: None,
+            consent: None,
+        },
+    );
+    let err = log.refused(
+        child(),
+        ContactDecided {
+            contact: RecordId(1),
+            decision: ContactDecision::Referral,
+            at: at("09:15:00"),
+        },
+    );
+    assert!(matches!(err, ApplyError::TimeOutOfOrder { .. }), "{err}");
+    let said = err.to_string();
+    assert!(said.contains("09:15") && said.contains("10:30"), "{said}");
+}

@@ -28,7 +28,7 @@ const fn f(name: &'static str, label: &'static str, input: Input) -> Field {
     Field::new(name, label, input)
 }
 
-const DATE: Field = f("at", "date", Date);
+const DATE: Field = f("at", "date it happened", Date);
 const WHEN: Field = f("at", "date and time", DateTime);
 
 /// Assessment factors as the CIN census codes them: the number is the concern, the letter whose
