@@ -297,6 +297,91 @@ pub fn cin_closure_reason() -> Vec<(&'static str, &'static str)> {
     CIN_CLOSURE_REASON.to_vec()
 }
 
+/// SSDA903 OC3: why the council is not in touch with a care leaver.
+pub static NOT_IN_TOUCH_REASON: &[(&str, &str)] = &[
+    ("NO", "Not in touch"),
+    ("DIED", "Died"),
+    ("REFU", "Refuses contact"),
+    ("NREQ", "No longer needs support"),
+    ("RHOM", "Returned home for more than seven days"),
+];
+
+pub fn not_in_touch_reason() -> Vec<(&'static str, &'static str)> {
+    NOT_IN_TOUCH_REASON.to_vec()
+}
+
+/// SSDA903 OC2: why a child has no strengths and difficulties score.
+pub static SDQ_REASON: &[(&str, &str)] = &[
+    ("SDQ1", "No form returned: the child was under 4 or over 17"),
+    ("SDQ2", "The carer refused"),
+    ("SDQ3", "The child's disability was too severe"),
+    ("SDQ4", "Other"),
+    ("SDQ5", "Not known"),
+];
+
+pub fn sdq_reason() -> Vec<(&'static str, &'static str)> {
+    SDQ_REASON.to_vec()
+}
+
+/// SSDA903 AD1: the adopters' sex.
+pub static ADOPTERS_SEX: &[(&str, &str)] = &[
+    ("M1", "One man"),
+    ("F1", "One woman"),
+    ("MM", "Two men"),
+    ("FF", "Two women"),
+    ("MF", "A man and a woman"),
+];
+
+pub fn adopters_sex() -> Vec<(&'static str, &'static str)> {
+    ADOPTERS_SEX.to_vec()
+}
+
+/// SSDA903 AD1: the adopters' legal status.
+pub static ADOPTERS_LEGAL_STATUS: &[(&str, &str)] = &[
+    ("L0", "A single person"),
+    ("L11", "A couple of the opposite sex, married"),
+    ("L12", "A couple of the same sex, married"),
+    ("L2", "A couple in a civil partnership"),
+    (
+        "L3",
+        "A couple of the opposite sex, neither married nor in a civil partnership",
+    ),
+    (
+        "L4",
+        "A couple of the same sex, neither married nor in a civil partnership",
+    ),
+];
+
+pub fn adopters_legal_status() -> Vec<(&'static str, &'static str)> {
+    ADOPTERS_LEGAL_STATUS.to_vec()
+}
+
+/// SSDA903 placed for adoption: why the decision that a child should be placed for adoption
+/// ceased.
+pub static ADOPTION_DECISION_CEASED: &[(&str, &str)] = &[
+    ("RD1", "The child's needs changed"),
+    ("RD2", "The child's wishes changed"),
+    ("RD3", "A court decided otherwise"),
+    ("RD4", "Any other reason"),
+];
+
+pub fn adoption_decision_ceased() -> Vec<(&'static str, &'static str)> {
+    ADOPTION_DECISION_CEASED.to_vec()
+}
+
+/// SSDA903: the orders under which a child left care before (previous permanence).
+pub static PREVIOUS_PERMANENCE: &[(&str, &str)] = &[
+    ("P1", "Adoption"),
+    ("P2", "Special guardianship order"),
+    ("P3", "Residence or child arrangements order"),
+    ("P4", "Adoption, outside England"),
+    ("Z1", "Not known"),
+];
+
+pub fn previous_permanence() -> Vec<(&'static str, &'static str)> {
+    PREVIOUS_PERMANENCE.to_vec()
+}
+
 /// The DfE's ethnicity codes, shared by the CIN census and SSDA903.
 pub static ETHNICITY: &[(&str, &str)] = &[
     ("WBRI", "White British"),

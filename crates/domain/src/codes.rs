@@ -264,6 +264,7 @@ labelled_enum!(
         Matched = "matched", "Matched with adopters";
         PlacedForAdoption = "placed_for_adoption", "Placed for adoption";
         AdoptionOrder = "adoption_order", "Adoption order granted";
+        AdoptionDecisionCeased = "adoption_decision_ceased", "Decision that the child should be placed for adoption ceased";
         SgoAssessmentStarted = "sgo_assessment_started", "Special guardianship assessment started";
         SgoGranted = "sgo_granted", "Special guardianship order granted";
         LongTermMatch = "long_term_match", "Long-term fostering match approved";
@@ -365,6 +366,10 @@ labelled_enum!(
         OtherEducation = "F2", "Other education";
         Training = "F4", "Training or apprenticeship";
         Employment = "F5", "Employment";
+        HigherEducationPartTime = "P1", "Higher education, part-time";
+        OtherEducationPartTime = "P2", "Other education, part-time";
+        TrainingPartTime = "P4", "Training or apprenticeship, part-time";
+        EmploymentPartTime = "P5", "Employment, part-time";
         NotInEetIllness = "G4", "Not in education, employment or training: illness or disability";
         NotInEetParent = "G6", "Not in education, employment or training: pregnancy or parenting";
         NotInEetOther = "G5", "Not in education, employment or training: other";
@@ -379,6 +384,10 @@ impl CareLeaverActivity {
                 | CareLeaverActivity::OtherEducation
                 | CareLeaverActivity::Training
                 | CareLeaverActivity::Employment
+                | CareLeaverActivity::HigherEducationPartTime
+                | CareLeaverActivity::OtherEducationPartTime
+                | CareLeaverActivity::TrainingPartTime
+                | CareLeaverActivity::EmploymentPartTime
         )
     }
 }

@@ -129,6 +129,8 @@ events! {
     HealthCheckDone = "health_check_done",
     PermanencePlanMade = "permanence_plan_made",
     PermanenceStepReached = "permanence_step_reached",
+    CareOutcomesRecorded = "care_outcomes_recorded",
+    AdoptersRecorded = "adopters_recorded",
     // Missing and exploitation
     MissingEpisodeStarted = "missing_episode_started",
     MissingEpisodeEnded = "missing_episode_ended",
@@ -303,6 +305,37 @@ pub struct ChildDetails {
     /// Siblings share a family.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family: Option<FamilyId>,
+    /// Why a child has no UPN (the CIN census's UN1..UN10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upn_unknown: Option<Code>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_death: Option<NaiveDate>,
+    /// Whether the child is a mother (SSDA903 MOTHER), where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mother: Option<bool>,
+    /// The birth date of the child's own first child (SSDA903 MC_DOB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_child_born: Option<NaiveDate>,
+    /// When the child stopped being an unaccompanied asylum-seeking child (SSDA903 DUC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uasc_ceased: Option<NaiveDate>,
+    /// The order under which the child left care before, if they did (SSDA903 previous
+    /// permanence).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_permanence: Option<PreviousPermanence>,
+}
+
+/// An earlier permanence order, as the SSDA903 asks for it. The date is kept as given because the
+/// return allows parts of it to be unknown (`zz/zz/2012`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PreviousPermanence {
+    /// P1 adoption, P2 special guardianship, P3 residence or child arrangements, Z1 unknown, ...
+    pub order: Code,
+    /// The council that made the arrangements, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub council: Option<Code>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -393,6 +426,9 @@ pub struct AssessmentStarted {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssessmentAuthorised {
     pub assessment: RecordId,
+    /// When the assessment was reviewed inside the council before authorisation, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub internal_review: Option<NaiveDate>,
     pub at: NaiveDate,
     /// Assessment factor codes (1A, 2B, 3A...).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -420,6 +456,13 @@ pub struct Section47Started {
 pub struct Section47Completed {
     pub enquiry: RecordId,
     pub outcome: S47Outcome,
+    /// The date an initial conference was due by, when one was planned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conference_target: Option<NaiveDate>,
+    /// A conference was planned and then found not to be needed (the CIN census's
+    /// ICPCnotRequired).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub conference_not_required: bool,
     pub at: NaiveDate,
 }
 
@@ -442,6 +485,10 @@ pub struct CpPlanStarted {
     pub plan: RecordId,
     pub referral: RecordId,
     pub category: AbuseCategory,
+    /// Earlier child protection plans as a return reported them, for plans from before the
+    /// child's history in Hearth begins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_plans: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conference: Option<RecordId>,
     pub at: NaiveDate,
@@ -505,6 +552,9 @@ pub struct VisitMade {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaseClosed {
     pub referral: RecordId,
+    /// The referral itself led to no further action (the CIN census's ReferralNFA).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub referral_nfa: bool,
     /// CIN reason for closure (RC1..RC9).
     pub reason: Code,
     pub at: NaiveDate,
@@ -560,6 +610,13 @@ pub struct Placement {
     /// Ofsted URN of the provider, where it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urn: Option<String>,
+    /// The placement's full postcode, which the SSDA903 asks for (the district alone serves
+    /// everything else).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postcode: Option<String>,
+    /// The postcode of the child's home when the episode began (SSDA903 HOME_POST).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub home_postcode: Option<String>,
 }
 
 /// A period of care begins: its first SSDA903 episode.
@@ -587,6 +644,9 @@ pub struct CareEpisodeChanged {
     /// Reason for placement change (CARPL, CHILD, LAREQ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_placement_changed: Option<Code>,
+    /// A changed category of need; otherwise the period's need carries on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub need: Option<PrimaryNeed>,
     pub at: NaiveDate,
 }
 
@@ -630,6 +690,53 @@ pub struct PermanencePlanMade {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PermanenceStepReached {
     pub step: PermanenceStep,
+    /// Why, where the step needs one (the RD1..RD4 reason an adoption decision ceased).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Code>,
+    pub at: NaiveDate,
+}
+
+/// The outcomes the SSDA903 asks about each child looked after for a year at 31 March (its OC2
+/// table), as found at the year's end. `None` is "not recorded".
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CareOutcomesRecorded {
+    /// The strengths and difficulties questionnaire's score (0..40).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sdq_score: Option<u8>,
+    /// Why no score (SDQ1..SDQ5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sdq_reason: Option<Code>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub convicted: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_check: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub immunisations: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teeth_check: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_assessment: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub substance_misuse: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intervention_received: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intervention_offered: Option<bool>,
+    /// The 31 March the outcomes are for.
+    pub at: NaiveDate,
+}
+
+/// Who adopted the child (the SSDA903 AD1 table), recorded with the adoption order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdoptersRecorded {
+    /// Adopted by the child's foster carers.
+    pub foster_carers: bool,
+    /// One adopter or two.
+    pub number: u8,
+    /// M1, F1, MM, FF or MF.
+    pub sex: Code,
+    /// The adopters' legal status (L0, L11, L12, L2, L3, L4).
+    pub legal_status: Code,
     pub at: NaiveDate,
 }
 
@@ -686,6 +793,9 @@ pub struct ExploitationHubReferred {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CareLeaverContact {
     pub in_touch: bool,
+    /// The SSDA903 IN_TOUCH code where "not in touch" has a reason (DIED, REFU, NREQ, RHOM).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_in_touch_reason: Option<Code>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity: Option<CareLeaverActivity>,
     /// Accommodation code (B, C, D, E, G, H, K, R, S, T, U, V, W, X, Y, Z).

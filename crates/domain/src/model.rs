@@ -253,6 +253,8 @@ pub struct CareEpisode {
     pub legal_status: Code,
     pub placement: Placement,
     pub reason_placement_changed: Option<Code>,
+    /// The category of need in this episode (the SSDA903 asks for it on every episode).
+    pub need: PrimaryNeed,
 }
 
 /// A period of care: the episodes from becoming looked after to ceasing.
@@ -398,6 +400,11 @@ pub struct Child {
     pub health_checks: Vec<(String, NaiveDate)>,
     pub permanence_plans: Vec<(PermanencePlan, NaiveDate)>,
     pub permanence_steps: Vec<(PermanenceStep, NaiveDate)>,
+    /// Why an adoption decision ceased, by the date it ceased.
+    pub adoption_decisions_ceased: Vec<(NaiveDate, Option<Code>)>,
+    /// Each year's SSDA903 outcomes (OC2), as recorded at the year's end.
+    pub care_outcomes: Vec<events::CareOutcomesRecorded>,
+    pub adopters: Vec<events::AdoptersRecorded>,
     pub missing: Vec<MissingEpisode>,
     pub screenings: Vec<Screening>,
     pub hub_referrals: Vec<HubReferral>,
@@ -1506,6 +1513,7 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
                     legal_status: e.legal_status.clone(),
                     placement: e.placement.clone(),
                     reason_placement_changed: None,
+                    need: e.need,
                 }],
                 end: None,
             });
@@ -1541,6 +1549,7 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
                     .clone()
                     .unwrap_or_else(|| current.placement.clone()),
                 reason_placement_changed: e.reason_placement_changed.clone(),
+                need: e.need.unwrap_or(current.need),
             };
             p.episodes.push(episode);
         }
@@ -1588,7 +1597,20 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
         B::PepCompleted(e) => child.peps.push(e.at),
         B::HealthCheckDone(e) => child.health_checks.push((e.check.clone(), e.at)),
         B::PermanencePlanMade(e) => child.permanence_plans.push((e.plan, e.at)),
-        B::PermanenceStepReached(e) => child.permanence_steps.push((e.step, e.at)),
+        B::PermanenceStepReached(e) => {
+            child.permanence_steps.push((e.step, e.at));
+            if e.step == PermanenceStep::AdoptionDecisionCeased {
+                child
+                    .adoption_decisions_ceased
+                    .push((e.at, e.reason.clone()));
+            }
+        }
+        B::CareOutcomesRecorded(e) => {
+            // One set of outcomes a year: a later record for the same 31 March replaces it.
+            child.care_outcomes.retain(|o| o.at != e.at);
+            child.care_outcomes.push(e.clone());
+        }
+        B::AdoptersRecorded(e) => child.adopters.push(e.clone()),
 
         B::MissingEpisodeStarted(e) => {
             claim(child, e.episode)?;

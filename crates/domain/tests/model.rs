@@ -125,6 +125,7 @@ fn a_journey_folds_into_the_child_record() {
             assessment: RecordId(2),
             at: d("2024-02-20"),
             factors: vec![Code::from("3A")],
+            internal_review: None,
         },
     );
     log.ok(
@@ -146,6 +147,7 @@ fn a_journey_folds_into_the_child_record() {
             referral: RecordId(1),
             reason: Code::from("RC8"),
             at: d("2024-02-21"),
+            referral_nfa: false,
         },
     );
     let c = log.model.child(ChildId(1)).unwrap();
@@ -173,6 +175,7 @@ fn an_assessment_authorised_before_it_started_is_refused() {
             assessment: RecordId(2),
             at: d("2024-01-09"),
             factors: vec![],
+            internal_review: None,
         },
     );
     assert!(matches!(err, ApplyError::OutOfOrder { .. }));
@@ -269,6 +272,7 @@ fn a_second_open_cp_plan_or_period_of_care_is_refused() {
         category: AbuseCategory::Neglect,
         conference: None,
         at: d("2024-02-01"),
+        previous_plans: None,
     };
     log.ok(child(), plan(2));
     assert!(matches!(

@@ -311,6 +311,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             area: Some(area.clone()),
             postcode_district: Some(district),
             family: Some(family),
+            ..ChildDetails::default()
         };
         self.children.insert(
             id,
@@ -559,6 +560,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                     StreamId::Child(child),
                     AssessmentAuthorised {
                         assessment,
+                        internal_review: None,
                         at: today,
                         factors,
                     },
@@ -665,6 +667,8 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                     Section47Completed {
                         enquiry,
                         outcome,
+                        conference_target: None,
+                        conference_not_required: false,
                         at: today,
                     },
                 );
@@ -1023,6 +1027,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                             legal_status: Some(Code::from(status)),
                             placement: None,
                             reason_placement_changed: None,
+                            need: None,
                             at: today,
                         },
                     );
@@ -1101,6 +1106,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                         legal_status: None,
                         placement: Some(placement),
                         reason_placement_changed: Some(reason),
+                        need: None,
                         at: today,
                     },
                 );
@@ -1150,7 +1156,15 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 if self.children[&child].care != Some(period) {
                     return;
                 }
-                self.note(child, today, PermanenceStepReached { step, at: today });
+                self.note(
+                    child,
+                    today,
+                    PermanenceStepReached {
+                        step,
+                        reason: None,
+                        at: today,
+                    },
+                );
                 if step == PermanenceStep::LongTermMatch {
                     return; // the child stays in care until eighteen
                 }
@@ -1166,6 +1180,8 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                             provider: Code::from("PR1"),
                             postcode_district: None,
                             urn: None,
+                            postcode: None,
+                            home_postcode: None,
                         };
                         self.note(
                             child,
@@ -1176,6 +1192,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                                 legal_status: None,
                                 placement: Some(placement),
                                 reason_placement_changed: Some(Code::from("PLACE")),
+                                need: None,
                                 at: today,
                             },
                         );
@@ -1275,6 +1292,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                     today,
                     CareLeaverContact {
                         in_touch,
+                        not_in_touch_reason: None,
                         activity,
                         accommodation,
                         accommodation_suitable,
@@ -1515,6 +1533,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             self.today,
             CaseClosed {
                 referral,
+                referral_nfa: false,
                 reason: Code::from(reason),
                 at: self.today,
             },
@@ -1574,6 +1593,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 referral,
                 category,
                 conference,
+                previous_plans: None,
                 at: today,
             },
         );
@@ -1679,6 +1699,8 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             provider: Code::from(provider),
             postcode_district: Some(format!("HT{}", self.rng.range(1, 10))),
             urn: None,
+            postcode: None,
+            home_postcode: None,
         }
     }
 
@@ -1873,6 +1895,8 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 Section47Completed {
                     enquiry,
                     outcome: S47Outcome::Conference,
+                    conference_target: None,
+                    conference_not_required: false,
                     at: since,
                 },
             );
@@ -1897,6 +1921,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                     referral,
                     category: AbuseCategory::Neglect,
                     conference: Some(conference),
+                    previous_plans: None,
                     at: since,
                 },
             );
@@ -1952,6 +1977,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 done,
                 AssessmentAuthorised {
                     assessment,
+                    internal_review: None,
                     at: done,
                     factors: vec![Code::from("3A")],
                 },

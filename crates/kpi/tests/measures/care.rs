@@ -12,6 +12,8 @@ fn placement(code: &str) -> Placement {
         provider: Code::from("PR1"),
         postcode_district: None,
         urn: None,
+        home_postcode: None,
+        postcode: None,
     }
 }
 
@@ -40,6 +42,7 @@ fn moves(h: &mut History, c: ChildId, period: u32, place: &str, at: &str) {
             placement: Some(placement(place)),
             reason_placement_changed: Some(Code::from("CARPL")),
             at: d(at),
+            need: None,
         },
     );
 }
@@ -55,6 +58,7 @@ fn legal_change(h: &mut History, c: ChildId, period: u32, legal: &str, at: &str)
             placement: None,
             reason_placement_changed: None,
             at: d(at),
+            need: None,
         },
     );
 }
@@ -110,7 +114,14 @@ fn plan(h: &mut History, c: ChildId, plan: PermanencePlan, at: &str) {
 }
 
 fn step(h: &mut History, c: ChildId, step: PermanenceStep, at: &str) {
-    h.on(c, PermanenceStepReached { step, at: d(at) });
+    h.on(
+        c,
+        PermanenceStepReached {
+            step,
+            at: d(at),
+            reason: None,
+        },
+    );
 }
 
 fn missing(h: &mut History, c: ChildId, id: u32, from: &str, back: &str) {

@@ -59,6 +59,7 @@ fn clocks_fall_due_in_working_days_and_worklists_belong_to_teams() {
             category: AbuseCategory::Neglect,
             conference: None,
             at: d("2024-03-01"),
+            previous_plans: None,
         },
     );
 

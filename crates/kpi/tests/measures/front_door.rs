@@ -46,6 +46,7 @@ fn assessment(
                 assessment: r(id),
                 at: d(at),
                 factors: Vec::new(),
+                internal_review: None,
             },
         );
     }
@@ -59,6 +60,7 @@ fn close(h: &mut History, c: ChildId, referral: u32, reason: &str, at: &str) {
             referral: r(referral),
             reason: Code::from(reason),
             at: d(at),
+            referral_nfa: false,
         },
     );
 }

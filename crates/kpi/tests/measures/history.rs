@@ -151,6 +151,7 @@ impl History {
                     area: Some("Northtown".into()),
                     postcode_district: None,
                     family: None,
+                    ..Default::default()
                 },
                 at: d("2015-01-01"),
             },

@@ -12,6 +12,8 @@ fn placement() -> Placement {
         provider: Code::from("PR1"),
         postcode_district: None,
         urn: None,
+        home_postcode: None,
+        postcode: None,
     }
 }
 
@@ -60,6 +62,7 @@ fn contact(
             accommodation_suitable: suitable,
             pathway_plan_reviewed,
             at: d(at),
+            not_in_touch_reason: None,
         },
     );
 }

@@ -61,6 +61,8 @@ fn complete(h: &mut History, c: ChildId, enquiry: u32, outcome: S47Outcome, at: 
             enquiry: r(enquiry),
             outcome,
             at: d(at),
+            conference_not_required: false,
+            conference_target: None,
         },
     );
 }
@@ -111,6 +113,7 @@ fn plan(h: &mut History, c: ChildId, id: u32, start: &str, end: Option<&str>) {
             category: AbuseCategory::Neglect,
             conference: None,
             at: d(start),
+            previous_plans: None,
         },
     );
     if let Some(at) = end {
@@ -168,6 +171,7 @@ fn close(h: &mut History, c: ChildId, reason: &str, at: &str) {
             referral: r(1),
             reason: Code::from(reason),
             at: d(at),
+            referral_nfa: false,
         },
     );
 }

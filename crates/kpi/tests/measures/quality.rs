@@ -62,6 +62,7 @@ fn cp_plan(h: &mut History, c: ChildId, referral: u32, plan: u32, at: &str) {
             category: AbuseCategory::Neglect,
             conference: None,
             at: d(at),
+            previous_plans: None,
         },
     );
 }
@@ -88,6 +89,8 @@ fn into_care(h: &mut History, c: ChildId, period: u32, at: &str) {
                 provider: Code::from("PR1"),
                 postcode_district: None,
                 urn: None,
+                home_postcode: None,
+                postcode: None,
             },
             need: PrimaryNeed::N1,
             at: d(at),

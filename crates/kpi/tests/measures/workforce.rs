@@ -79,6 +79,8 @@ fn placement() -> Placement {
         provider: Code::from("PR1"),
         postcode_district: None,
         urn: None,
+        home_postcode: None,
+        postcode: None,
     }
 }
 
@@ -381,6 +383,7 @@ fn al01_children_open_without_an_allocated_worker() {
             referral: r(1),
             reason: Code::from("RC8"),
             at: d("2024-03-31"),
+            referral_nfa: false,
         },
     );
     // Dan: looked after; his worker's allocation ended on 15 March.

@@ -42,6 +42,7 @@ fn schema_of(input: Input, label: &str) -> Value {
         }
         Input::Team => json!({ "type": "integer", "minimum": 1, "description": "a team's number" }),
         Input::Count => json!({ "type": "integer", "minimum": 1 }),
+        Input::Between(low, high) => json!({ "type": "integer", "minimum": low, "maximum": high }),
         Input::Fte => json!({ "type": "number", "minimum": 0.1, "maximum": 1.0 }),
         Input::Attendance(options) => json!({
             "type": "array",

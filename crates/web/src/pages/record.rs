@@ -90,7 +90,9 @@ fn shown(
         let (widget, options, rows) = match f.input {
             Input::Date => ("date", vec![], vec![]),
             Input::DateTime => ("datetime", vec![], vec![]),
-            Input::Text | Input::Count | Input::Fte => ("text", vec![], vec![]),
+            Input::Text | Input::Count | Input::Between(..) | Input::Fte => {
+                ("text", vec![], vec![])
+            }
             Input::LongText => ("textarea", vec![], vec![]),
             Input::Lines => ("textarea", vec![], vec![]),
             Input::YesNo => (

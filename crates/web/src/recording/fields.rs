@@ -42,6 +42,8 @@ pub enum Input {
     Team,
     /// A whole number from 1.
     Count,
+    /// A whole number from the first to the second, inclusive.
+    Between(u32, u32),
     /// Full-time equivalent: a number from 0.1 to 1.
     Fte,
     /// For each agency in the list: not invited, attended, or invited and absent. Kept as
@@ -428,6 +430,12 @@ fn one(f: &Field, v: Value, cx: &Context) -> Result<Value, String> {
                 )),
             }
         }
+        Input::Between(low, high) => match number(&v) {
+            Some(n) if (low..=high).contains(&n) => Ok(Value::from(n)),
+            _ => Err(format!(
+                "The {label} must be a whole number from {low} to {high}"
+            )),
+        },
         Input::Count => match number(&v) {
             Some(n) if n >= 1 => Ok(Value::from(n)),
             _ => Err(format!("The {label} must be a whole number, 1 or more")),

@@ -103,6 +103,12 @@ const PLACEMENT: &[Field] = &[
     .optional()
     .hint("The first part of the postcode only, like DY1"),
     f("urn", "Ofsted URN of the provider", Text).optional(),
+    f("postcode", "full postcode of the placement", Text)
+        .optional()
+        .hint("For the SSDA903 return"),
+    f("home_postcode", "postcode of the child's home", Text)
+        .optional()
+        .hint("For the SSDA903 return"),
 ];
 
 /// Who the child is: the fields of registering a child and of correcting their details.
@@ -121,6 +127,20 @@ pub const CHILD_DETAILS: &[Field] = &[
         .optional()
         .hint("The first part of the postcode only, like DY1"),
     f("uasc", "unaccompanied asylum-seeking child", YesNo).optional(),
+    f(
+        "uasc_ceased",
+        "date the child stopped being an asylum-seeker",
+        Date,
+    )
+    .optional(),
+    f("mother", "the child is a mother", YesNo).optional(),
+    f(
+        "first_child_born",
+        "birth date of the child's first child",
+        Date,
+    )
+    .optional(),
+    f("date_of_death", "date of death", Date).optional(),
     DATE,
 ];
 
@@ -245,6 +265,7 @@ pub static STAGES: &[Stage] = &[
             f("assessment", "assessment", Record(K::Assessment)),
             f("at", "date of authorisation", Date),
             f("factors", "factors identified", Choices(assessment_factors)).optional(),
+            f("internal_review", "date of the internal review", Date).optional(),
         ],
     },
     Stage {
@@ -285,6 +306,13 @@ pub static STAGES: &[Stage] = &[
         fields: &[
             f("enquiry", "section 47 enquiry", Record(K::Section47)),
             f("outcome", "outcome", Choice(S47Outcome::options)),
+            f("conference_target", "date a conference was due by", Date).optional(),
+            f(
+                "conference_not_required",
+                "a planned conference was found not to be needed",
+                YesNo,
+            )
+            .optional(),
             f("at", "date the enquiry was completed", Date),
         ],
     },
@@ -444,6 +472,12 @@ pub static STAGES: &[Stage] = &[
                 "reason for closure",
                 Choice(dfe::cin_closure_reason),
             ),
+            f(
+                "referral_nfa",
+                "the referral itself led to no further action",
+                YesNo,
+            )
+            .optional(),
             f("at", "date of closure", Date),
         ],
     },
@@ -543,6 +577,7 @@ pub static STAGES: &[Stage] = &[
                 Choice(dfe::reason_placement_changed),
             )
             .optional(),
+            f("need", "new category of need", Choice(PrimaryNeed::options)).optional(),
             f("at", "date of the change", Date),
         ],
     },
@@ -621,7 +656,75 @@ pub static STAGES: &[Stage] = &[
         opens: None,
         fields: &[
             f("step", "step", Choice(PermanenceStep::options)),
+            f(
+                "reason",
+                "why the adoption decision ceased",
+                Choice(dfe::adoption_decision_ceased),
+            )
+            .optional(),
             f("at", "date of the step", Date),
+        ],
+    },
+    Stage {
+        kind: "care_outcomes_recorded",
+        title: "Record the year's outcomes (SSDA903 OC2)",
+        group: "Permanence",
+        power: Power::RecordCasework,
+        opens: None,
+        fields: &[
+            f(
+                "sdq_score",
+                "strengths and difficulties score",
+                Between(0, 40),
+            )
+            .optional(),
+            f(
+                "sdq_reason",
+                "why there is no score",
+                Choice(dfe::sdq_reason),
+            )
+            .optional(),
+            f("convicted", "convicted during the year", YesNo).optional(),
+            f("health_check", "health check up to date", YesNo).optional(),
+            f("immunisations", "immunisations up to date", YesNo).optional(),
+            f("teeth_check", "teeth checked", YesNo).optional(),
+            f("health_assessment", "health assessment up to date", YesNo).optional(),
+            f("substance_misuse", "a substance misuse problem", YesNo).optional(),
+            f(
+                "intervention_received",
+                "received an intervention for it",
+                YesNo,
+            )
+            .optional(),
+            f(
+                "intervention_offered",
+                "offered an intervention for it",
+                YesNo,
+            )
+            .optional(),
+            f("at", "the 31 March the outcomes are for", Date),
+        ],
+    },
+    Stage {
+        kind: "adopters_recorded",
+        title: "Record the adopters (SSDA903 AD1)",
+        group: "Permanence",
+        power: Power::RecordCasework,
+        opens: None,
+        fields: &[
+            f(
+                "foster_carers",
+                "adopted by the child's foster carers",
+                YesNo,
+            ),
+            f("number", "number of adopters", Between(1, 2)),
+            f("sex", "adopters' sex", Choice(dfe::adopters_sex)),
+            f(
+                "legal_status",
+                "adopters' legal status",
+                Choice(dfe::adopters_legal_status),
+            ),
+            f("at", "date of the adoption order", Date),
         ],
     },
     // ---- Missing and exploitation
@@ -713,6 +816,12 @@ pub static STAGES: &[Stage] = &[
         opens: None,
         fields: &[
             f("in_touch", "whether the council is in touch", YesNo),
+            f(
+                "not_in_touch_reason",
+                "why not in touch",
+                Choice(dfe::not_in_touch_reason),
+            )
+            .optional(),
             f(
                 "activity",
                 "main activity",
@@ -1086,6 +1195,7 @@ mod tests {
             Choice(o) => json!(o()[0].0),
             Choices(o) => json!([o()[0].0]),
             Record(_) | AnyRecord | Worker | Team | Count => json!(1),
+            Between(low, _) => json!(low),
             Fte => json!(0.8),
             Workers => json!([1, 2]),
             Attendance(o) => json!([[o()[0].0, true]]),
