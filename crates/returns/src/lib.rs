@@ -1,5 +1,7 @@
-//! The statutory returns: SSDA903 (children looked after), and later the CIN census and Annex A.
-//! Read, hold and validate a return; no database access.
+//! The statutory returns: SSDA903 (children looked after), the CIN census and Ofsted's Annex A.
+//! Read, validate, import and export a return; no database access.
 
+pub mod annex_a;
 pub mod cin;
+pub mod history;
 pub mod ssda903;
