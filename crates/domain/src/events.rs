@@ -628,6 +628,10 @@ pub struct CarePeriodStarted {
     pub placement: Placement,
     /// Category of need (N1..N8).
     pub need: PrimaryNeed,
+    /// For a period that began before the records do (an imported return's first episode), why
+    /// its first known episode began; otherwise the period starts with reason S.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_reason: Option<Code>,
     pub at: NaiveDate,
 }
 

@@ -1509,7 +1509,7 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
                 need: e.need,
                 episodes: vec![CareEpisode {
                     start: e.at,
-                    reason: Code::from("S"),
+                    reason: e.first_reason.clone().unwrap_or_else(|| Code::from("S")),
                     legal_status: e.legal_status.clone(),
                     placement: e.placement.clone(),
                     reason_placement_changed: None,

@@ -1758,6 +1758,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 placement,
                 need,
                 at,
+                first_reason: None,
             },
         );
         self.maybe_audit_new_plan(child, at);
@@ -2040,6 +2041,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                     placement,
                     need: PrimaryNeed::N1,
                     at: entered,
+                    first_reason: None,
                 },
             );
             self.note(

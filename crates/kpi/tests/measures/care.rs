@@ -27,6 +27,7 @@ fn into_care(h: &mut History, c: ChildId, period: u32, legal: &str, place: &str,
             placement: placement(place),
             need: PrimaryNeed::N1,
             at: d(at),
+            first_reason: None,
         },
     );
 }

@@ -28,6 +28,7 @@ fn looked_after(h: &mut History, id: u64, dob: &str, from: &str, to: Option<&str
             placement: placement(),
             need: PrimaryNeed::N1,
             at: d(from),
+            first_reason: None,
         },
     );
     if let Some(to) = to {
@@ -250,6 +251,7 @@ fn leavers() -> History {
             placement: placement(),
             need: PrimaryNeed::N2,
             at: d("2022-01-01"),
+            first_reason: None,
         },
     );
     contact(

@@ -94,6 +94,7 @@ fn into_care(h: &mut History, c: ChildId, period: u32, at: &str) {
             },
             need: PrimaryNeed::N1,
             at: d(at),
+            first_reason: None,
         },
     );
 }

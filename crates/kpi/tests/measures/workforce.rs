@@ -93,6 +93,7 @@ fn into_care(h: &mut History, c: ChildId, period: u32, legal: &str, at: &str) {
             placement: placement(),
             need: PrimaryNeed::N1,
             at: d(at),
+            first_reason: None,
         },
     );
 }
