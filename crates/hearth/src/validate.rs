@@ -18,19 +18,26 @@ pub enum ReportFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum ValidateCommand {
-    /// An SSDA903 return (children looked after): a folder of its CSV files.
+    /// An SSDA903 return (children looked after): a folder of its CSV files, or its XML file.
     Ssda903 {
         /// The collection year, such as 2024/25 (1 April 2024 to 31 March 2025).
         #[arg(long)]
         year: String,
-        /// The folder holding the return's files (header.csv, episodes.csv, ...).
+        /// The folder holding the return's files (header.csv, episodes.csv, ...), or the
+        /// return's XML file (root EXPSSDA903).
         dir: PathBuf,
-        /// The previous year's return, for the rules that compare with it.
+        /// The previous year's return (a folder or an XML file), for the rules that compare with it.
         #[arg(long)]
         previous: Option<PathBuf>,
-        /// The council's three-digit LA code, for the placement rules.
+        /// The council's local authority code as the ONS writes it (E09000027), for the
+        /// placement rules: a placement whose postcode lies in this LA is in its own area.
         #[arg(long)]
         la: Option<String>,
+        /// The ONS postcode directory (or an extract of it) as CSV with columns pcd, laua,
+        /// oseast1m and osnrth1m (and optionally cty): each placement's LA, location and distance
+        /// are derived from it, and the rules that need them run.
+        #[arg(long)]
+        postcodes: Option<PathBuf>,
         /// Use this year's rule set instead of the collection year's, such as 2025/26.
         #[arg(long)]
         rules: Option<String>,
@@ -117,6 +124,7 @@ pub fn run(cmd: ValidateCommand) -> anyhow::Result<()> {
             dir,
             previous,
             la,
+            postcodes,
             rules,
             format,
         } => {
@@ -126,13 +134,18 @@ pub fn run(cmd: ValidateCommand) -> anyhow::Result<()> {
                 .find(|y| y.first_year() == set)
                 .expect("the clamped year is published");
             let found = {
-                let current = ssda903::read_dir(&dir)?;
+                let (current, format) = ssda903::read_path(&dir)?;
                 let last = match &previous {
-                    Some(p) => ssda903::read_dir(p)?,
+                    Some(p) => ssda903::read_path(p)?.0,
                     None => Vec::new(),
                 };
                 let mut meta = ssda903::Metadata::for_first_year(first);
                 meta.la_code = la;
+                meta.file_format = format;
+                meta.postcodes = postcodes
+                    .as_deref()
+                    .map(ssda903::Postcodes::read_file)
+                    .transpose()?;
                 // The return is let go before the report is written.
                 ssda903::validate(&ssda903::Return::new(meta, current, last), set)
             };

@@ -25,6 +25,13 @@ const WRONG: &[(&str, &str, &str)] = &[
     ),
     (
         "lac2022_23",
+        "336",
+        "the rule is about placements for adoption with the current foster carers, A3 and A5, as \
+         the DfE's text the recorded rule quotes says; the recorded answer checks A3 and A4, so it \
+         flags children 444 and 777 placed for adoption with other carers (A4)",
+    ),
+    (
+        "lac2022_23",
         "374",
         "child 444 began residential employment (P3) aged 0; the recorded answer passes it only \
          because that episode has not ended",

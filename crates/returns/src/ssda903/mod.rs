@@ -11,16 +11,20 @@
 //! * `validate`: every rule in force in a year over a return, as `Finding`s.
 
 pub mod catalogue;
+pub mod postcodes;
 pub mod read;
 pub mod rules;
 pub mod submission;
 pub mod tables;
 pub mod validate;
+pub mod xml;
 pub mod year;
 
-pub use read::{ReadError, read_dir, read_files};
+pub use postcodes::{Place, Postcodes};
+pub use read::{ReadError, read_dir, read_files, read_path};
 pub use rules::{Kind, Lookup, Rule, lookup, rules, years};
 pub use submission::{FileFormat, Metadata, Providers, Return, Tables};
 pub use tables::{Child, Column, Table, TableName, parse_date};
 pub use validate::{Finding, validate};
+pub use xml::read_xml_file;
 pub use year::Year;

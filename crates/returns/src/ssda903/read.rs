@@ -1,7 +1,7 @@
 //! Reading a CSV return: each file is recognised by its DfE file name or, failing that, by its exact
-//! set of columns.
+//! set of columns. (The XML form is read by `xml`.)
 
-use super::submission::Tables;
+use super::submission::{FileFormat, Tables};
 use super::tables::{Table, TableName};
 use std::collections::BTreeSet;
 use std::io::Read;
@@ -32,6 +32,12 @@ pub enum ReadError {
         first: PathBuf,
         second: PathBuf,
     },
+    #[error("{} line {line}: {problem}", file.display())]
+    Xml {
+        file: PathBuf,
+        line: u64,
+        problem: String,
+    },
     /// `row` is the 0-based data row (the header is not counted); `field` the column, or its
     /// 1-based position when the row has more fields than the header.
     #[error("{} data row {row}, field {field}: {problem}", file.display())]
@@ -41,6 +47,20 @@ pub enum ReadError {
         field: String,
         problem: String,
     },
+}
+
+/// Reads a return: a folder of CSV files, or the return's XML file. Says which it was.
+pub fn read_path(path: &Path) -> Result<(Tables, FileFormat), ReadError> {
+    if path.is_dir() {
+        Ok((read_dir(path)?, FileFormat::Csv))
+    } else if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+    {
+        Ok((super::xml::read_xml_file(path)?, FileFormat::Xml))
+    } else {
+        Ok((read_files(&[path.to_owned()])?, FileFormat::Csv))
+    }
 }
 
 /// Reads every `.csv` file in `dir` (other files are ignored).

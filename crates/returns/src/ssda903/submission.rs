@@ -1,5 +1,6 @@
 //! A return: this year's tables, last year's, and what the rules need to know about the collection.
 
+use super::postcodes::Postcodes;
 use super::tables::{Child, Table, TableName};
 use super::year::{self, Year};
 use chrono::NaiveDate;
@@ -25,6 +26,9 @@ pub struct Metadata {
     pub file_format: FileFormat,
     /// Ofsted's provider lists, when given (for the URN checks).
     pub providers: Option<Providers>,
+    /// The ONS postcode facts, when given: each episode's placement LA, location and distance
+    /// are then derived from its postcodes (for the placement LA and distance checks).
+    pub postcodes: Option<Postcodes>,
 }
 
 impl Metadata {
@@ -36,6 +40,7 @@ impl Metadata {
             la_code: None,
             file_format: FileFormat::Csv,
             providers: None,
+            postcodes: None,
         }
     }
 
@@ -90,8 +95,17 @@ pub type Tables = Vec<Table>;
 
 impl Return {
     /// Joins the tables into a return: every CHILD in any table gets one key, and each table's
-    /// rows are grouped by child. A later table of the same kind replaces an earlier one.
-    pub fn new(meta: Metadata, current: Tables, last: Tables) -> Return {
+    /// rows are grouped by child. A later table of the same kind replaces an earlier one. With
+    /// postcodes in the metadata, each episodes table gains its derived placement LA, location
+    /// and distance.
+    pub fn new(meta: Metadata, mut current: Tables, mut last: Tables) -> Return {
+        if let Some(postcodes) = &meta.postcodes {
+            for t in current.iter_mut().chain(last.iter_mut()) {
+                if t.name() == TableName::Episodes {
+                    postcodes.derive(t, meta.la_code.as_deref());
+                }
+            }
+        }
         let mut cur: [Option<Table>; 12] = Default::default();
         let mut prev: [Option<Table>; 12] = Default::default();
         for t in current {

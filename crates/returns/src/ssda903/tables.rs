@@ -428,6 +428,18 @@ impl Table {
         self.name
     }
 
+    /// Sets a column's cells, one per row, adding the column or replacing one of the same name.
+    pub fn set_column(&mut self, name: &str, cells: Vec<Option<String>>) {
+        let mut column = Column::new(name);
+        for cell in &cells {
+            column.push(cell.as_deref());
+        }
+        match self.columns.iter_mut().find(|c| c.name == name) {
+            Some(c) => *c = column,
+            None => self.columns.push(column),
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.row_ids.len()
     }

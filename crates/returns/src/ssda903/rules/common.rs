@@ -16,10 +16,11 @@ pub const ACTIV: &[&str] = &[
     "F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5", "G4", "G5", "G6", "0",
 ];
 
+/// Accommodation after leaving care: a kind and 1 (suitable) or 2 (not); no fixed abode (S) and
+/// custody (X) are never suitable.
 pub const ACCOM: &[&str] = &[
     "B1", "B2", "C1", "C2", "D1", "D2", "E1", "E2", "G1", "G2", "H1", "H2", "K1", "K2", "R1", "R2",
-    "S1", "S2", "T1", "T2", "U1", "U2", "V1", "V2", "W1", "W2", "X1", "X2", "Y1", "Y2", "Z1", "Z2",
-    "0",
+    "S2", "T1", "T2", "U1", "U2", "V1", "V2", "W1", "W2", "X2", "Y1", "Y2", "Z1", "Z2", "0",
 ];
 
 pub const REASON_PLACED_CEASED: &[&str] = &["RD1", "RD2", "RD3", "RD4"];
@@ -170,15 +171,6 @@ impl PerChild<bool> {
     }
 }
 
-/// Each child's earliest date.
-impl PerChild<Option<NaiveDate>> {
-    pub fn keep_min(&mut self, c: Child, d: NaiveDate) {
-        if let Some(s) = self.slot(c) {
-            *s = Some(s.map_or(d, |x| x.min(d)));
-        }
-    }
-}
-
 /// The first episode of the period of care that the child's latest episode belongs to, from the
 /// child's episodes in start order: going back, episodes chain while the earlier one ended X1 (a
 /// new episode begins) and the later one is not a new period of care (RNE S). Short breaks (V3,
@@ -211,14 +203,34 @@ pub fn in_care_at_end(r: &Return, eps: &Table, rows: &[u32]) -> Option<(NaiveDat
     Some((eps.col("DECOM").date(period_start(eps, rows)?)?, last))
 }
 
-/// Children looked after continuously for at least 12 months at 31 March (the OC2 cohort): in care
-/// at 31 March in a period that began on or before 1 April of the year before.
-pub fn looked_after_12_months(r: &Return) -> Option<Flags> {
+/// Children looked after continuously through the collection year (the OC2 cohort), as the
+/// DfE's validation rules define it: looked after at some time in the year, with no episode
+/// that shows otherwise: none starting a new period of care (RNE S) after 1 April, none ending
+/// one (a reason other than X1) from 1 April to 30 March, and no short break (V3, V4) in the year.
+pub fn continuously_looked_after(r: &Return) -> Option<Flags> {
     let eps = r.table(TableName::Episodes)?;
+    let (decom, dec) = (eps.col("DECOM"), eps.col("DEC"));
+    let (rne, rec, ls) = (eps.col("RNE"), eps.col("REC"), eps.col("LS"));
+    let (start, end) = (r.start(), r.end());
+    let (mut during, mut broken) = (Flags::new(r), Flags::new(r));
+    for i in eps.rows() {
+        let c = eps.child(i);
+        let began = decom.date(i);
+        let ended = dec.date(i);
+        let in_year = began.is_some_and(|d| d <= end) && ended.is_none_or(|d| d >= start);
+        let enters = rne.is(i, "S") && began.is_some_and(|d| start < d && d <= end);
+        let leaves = !rec.is(i, "X1") && ended.is_some_and(|d| start <= d && d < end);
+        if in_year {
+            during.set(c);
+        }
+        if enters || leaves || (in_year && ls.is_in(i, SHORT_BREAKS)) {
+            broken.set(c);
+        }
+    }
     let mut flags = Flags::new(r);
-    for rows in eps.by_start().iter() {
-        if in_care_at_end(r, eps, rows).is_some_and(|(start, _)| start <= r.start()) {
-            flags.set(eps.child(rows[0] as usize));
+    for c in (0..r.child_count() as u32).map(Child) {
+        if during.has(c) && !broken.has(c) {
+            flags.set(c);
         }
     }
     Some(flags)

@@ -351,13 +351,14 @@ fn all_or_none(r: &Return, table: TableName, fields: &[&str], out: &mut Hits) ->
 /// SDQ1 (no score: the child is under 4 or over 16) given for a looked-after child aged 4 or over
 /// at the start of the year and 16 or under at its end.
 fn rule_157(r: &Return, out: &mut Hits) -> Option<()> {
-    let (eps, oc2) = (r.table(Episodes)?, r.table(Oc2)?);
+    let oc2 = r.table(Oc2)?;
+    let cohort = continuously_looked_after(r)?;
     let (dob, reason) = (oc2.col("DOB"), oc2.col("SDQ_REASON"));
     out.extend(
         Oc2,
         oc2.rows_where(|i| {
             reason.is(i, "SDQ1")
-                && eps.has_child(oc2.child(i))
+                && cohort.has(oc2.child(i))
                 && dob
                     .date(i)
                     .is_some_and(|d| age_on(d, r.start()) >= 4 && age_on(d, r.end()) <= 16)
@@ -525,14 +526,15 @@ fn rule_177(r: &Return, out: &mut Hits) -> Option<()> {
 
 /// The provider code is not valid, or is given for a temporary placement, which has none.
 fn rule_178(r: &Return, out: &mut Hits) -> Option<()> {
-    provider(r, TEMPORARY, out)
+    provider(r, &["T0", "T1", "T2", "T3", "T4", "Z1"], out)
 }
 
-/// From 2025/26 the other placements (Z11 to Z14) have no provider either.
+/// From 2025/26 the other placements (Z11 to Z14, which replaced Z1) have no provider, and a
+/// temporary placement of type T4 needs one.
 fn rule_178_v2025(r: &Return, out: &mut Hits) -> Option<()> {
     provider(
         r,
-        &["T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"],
+        &["T0", "T1", "T2", "T3", "Z11", "Z12", "Z13", "Z14"],
         out,
     )
 }
@@ -622,7 +624,7 @@ fn rule_184(r: &Return, out: &mut Hits) -> Option<()> {
 /// OC2 rows of children not looked after for 12 months at 31 March with any of `fields` filled.
 fn outside_cohort(r: &Return, fields: &[&str], out: &mut Hits) -> Option<()> {
     let oc2 = r.table(Oc2)?;
-    let cohort = looked_after_12_months(r)?;
+    let cohort = continuously_looked_after(r)?;
     let cols: Vec<_> = fields.iter().map(|f| oc2.col(f)).collect();
     out.extend(
         Oc2,
@@ -639,7 +641,7 @@ fn rule_185(r: &Return, out: &mut Hits) -> Option<()> {
 /// end, needs an SDQ score (or a reason for none).
 fn rule_186(r: &Return, out: &mut Hits) -> Option<()> {
     let oc2 = r.table(Oc2)?;
-    let cohort = looked_after_12_months(r)?;
+    let cohort = continuously_looked_after(r)?;
     let (dob, score, reason) = (oc2.col("DOB"), oc2.col("SDQ_SCORE"), oc2.col("SDQ_REASON"));
     out.extend(
         Oc2,
@@ -657,7 +659,7 @@ fn rule_186(r: &Return, out: &mut Hits) -> Option<()> {
 
 /// A child looked after for 12 months has adoption (AD1) or care leaver (OC3) items filled.
 fn rule_187(r: &Return, out: &mut Hits) -> Option<()> {
-    let cohort = looked_after_12_months(r)?;
+    let cohort = continuously_looked_after(r)?;
     let tables = [
         (Oc3, &["IN_TOUCH", "ACTIV", "ACCOM"][..]),
         (
@@ -718,7 +720,7 @@ fn rule_190(r: &Return, out: &mut Hits) -> Option<()> {
 /// substance misuse blank; with no OC2 row at all, the child's latest episode fails.
 fn rule_191(r: &Return, out: &mut Hits) -> Option<()> {
     let (eps, oc2) = (r.table(Episodes)?, r.table(Oc2)?);
-    let cohort = looked_after_12_months(r)?;
+    let cohort = continuously_looked_after(r)?;
     let cols: Vec<_> = [
         "IMMUNISATIONS",
         "TEETH_CHECK",
@@ -778,7 +780,7 @@ fn rule_196(r: &Return, out: &mut Hits) -> Option<()> {
 /// reason for none.
 fn rule_197b(r: &Return, out: &mut Hits) -> Option<()> {
     let oc2 = r.table(Oc2)?;
-    let cohort = looked_after_12_months(r)?;
+    let cohort = continuously_looked_after(r)?;
     let (dob, score, reason) = (oc2.col("DOB"), oc2.col("SDQ_SCORE"), oc2.col("SDQ_REASON"));
     let turned = |d| {
         matches!(
@@ -813,26 +815,33 @@ fn rule_198(r: &Return, out: &mut Hits) -> Option<()> {
     outside_cohort(r, &["SDQ_REASON"], out)
 }
 
-/// An episode starting on or after the child was adopted from care (an episode ending E11 or E12,
-/// this year or last).
+/// An episode that follows, in order of start, an episode that ended in adoption (E11 or E12),
+/// this year or last: once adopted from care, a child has no later episode.
 fn rule_199(r: &Return, out: &mut Hits) -> Option<()> {
     let eps = r.table(Episodes)?;
-    let mut adopted = PerChild::new(r);
-    for t in [Some(eps), r.last(Episodes)].into_iter().flatten() {
-        let (dec, rec) = (t.col("DEC"), t.col("REC"));
-        for i in t.rows().filter(|&i| rec.is_in(i, &["E11", "E12"])) {
-            if let Some(d) = dec.date(i) {
-                adopted.keep_min(t.child(i), d);
+    // Each child's episodes of both years: (start, this year's row or none, ended in adoption).
+    let mut by_child: PerChild<Vec<(NaiveDate, Option<usize>, bool)>> = PerChild::new(r);
+    for (t, this_year) in [(Some(eps), true), (r.last(Episodes), false)] {
+        let Some(t) = t else { continue };
+        let (decom, rec) = (t.col("DECOM"), t.col("REC"));
+        for i in t.rows() {
+            if let (Some(d), Some(list)) = (decom.date(i), by_child.slot(t.child(i))) {
+                list.push((d, this_year.then_some(i), rec.is_in(i, &["E11", "E12"])));
             }
         }
     }
-    let decom = eps.col("DECOM");
-    let after = |i| {
-        decom
-            .date(i)
-            .zip(*adopted.get(eps.child(i)))
-            .is_some_and(|(start, a)| start >= a)
-    };
-    out.extend(Episodes, eps.rows_where(after));
+    for rows in eps.by_child().iter() {
+        let Some(list) = by_child.slot(eps.child(rows[0] as usize)) else {
+            continue;
+        };
+        list.sort_by_key(|&(d, ..)| d);
+        let mut adopted = false;
+        for &(_, row, adoption) in list.iter() {
+            if adopted && let Some(i) = row {
+                out.push(Episodes, i);
+            }
+            adopted |= adoption;
+        }
+    }
     Some(())
 }

@@ -500,18 +500,17 @@ fn rule_233(r: &Return, out: &mut Hits) -> Option<()> {
     Some(())
 }
 
-/// A placement ended by custody (CUSTOD) for a child under 10 when it ended (or, with no end
-/// date, when it began); the episode and the header fail.
+/// A placement ended by custody (CUSTOD) for a child under 10 when it began (the DfE's test is
+/// on DECOM); the episode and the header fail.
 fn rule_234(r: &Return, out: &mut Hits) -> Option<()> {
     let (eps, h) = (r.table(Episodes)?, r.table(Header)?);
-    let (reason, dec, decom, dob) = (
+    let (reason, decom, dob) = (
         eps.col("REASON_PLACE_CHANGE"),
-        eps.col("DEC"),
         eps.col("DECOM"),
         h.col("DOB"),
     );
     for i in eps.rows().filter(|&i| reason.is(i, "CUSTOD")) {
-        let Some(when) = dec.date(i).or(decom.date(i)) else {
+        let Some(when) = decom.date(i) else {
             continue;
         };
         for &j in h.rows_of(eps.child(i)) {

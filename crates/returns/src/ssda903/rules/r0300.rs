@@ -193,47 +193,38 @@ fn rule_334(r: &Return, out: &mut Hits) -> Option<()> {
     Some(())
 }
 
-/// The child's latest episode: the latest start, or the last in the file among those without one.
-fn latest(eps: &Table, rows: &[u32]) -> Option<usize> {
-    let decom = eps.col("DECOM");
-    rows.iter()
-        .map(|&i| i as usize)
-        .max_by_key(|&i| (decom.date(i), i))
-}
-
-/// Adopted by the current foster carers (FOSTER_CARE 1) or not (0), against the last placement:
-/// with current foster carers A2, A3, A5; not A1, A4, A6. The episode and the AD1 row fail.
+/// Adopted by the current foster carers (FOSTER_CARE 1) or not (0), against the placement the
+/// child was adopted from (an episode ending E11 or E12): with current foster carers A2, A3, A5;
+/// not A1, A4, A6. The episode and the AD1 row fail.
 fn rule_335(r: &Return, out: &mut Hits) -> Option<()> {
     let (ad1, eps) = (r.table(Ad1)?, r.table(Episodes)?);
-    let (foster, place) = (ad1.col("FOSTER_CARE"), eps.col("PLACE"));
+    let (foster, place, rec) = (ad1.col("FOSTER_CARE"), eps.col("PLACE"), eps.col("REC"));
     for i in ad1.rows() {
-        let Some(last) = latest(eps, eps.rows_of(ad1.child(i))) else {
-            continue;
-        };
-        let contradicts = match foster.text(i) {
-            Some("0") => place.is_in(last, &["A2", "A3", "A5"]),
-            Some("1") => place.is_in(last, &["A1", "A4", "A6"]),
-            _ => false,
-        };
-        if contradicts {
-            out.push(Ad1, i);
-            out.push(Episodes, last);
+        for e in eps.rows_of(ad1.child(i)).iter().map(|&e| e as usize) {
+            let contradicts = rec.is_in(e, &["E1", "E11", "E12"])
+                && match foster.text(i) {
+                    Some("0") => place.is_in(e, &["A2", "A3", "A5"]),
+                    Some("1") => place.is_in(e, &["A1", "A4", "A6"]),
+                    _ => false,
+                };
+            if contradicts {
+                out.push(Ad1, i);
+                out.push(Episodes, e);
+            }
         }
     }
     Some(())
 }
 
-/// A placement for adoption (A3 to A6) straight after a placement that was not foster care (U1 to U6).
+/// A placement for adoption with the current foster carers (A3, A5) straight after a placement
+/// that was neither foster care (U1 to U6) nor another placement for adoption (A3 to A6).
 fn rule_336(r: &Return, out: &mut Hits) -> Option<()> {
     let eps = r.table(Episodes)?;
     let place = eps.col("PLACE");
-    const FOSTER: &[&str] = &["U1", "U2", "U3", "U4", "U5", "U6"];
-    for rows in eps.by_start().iter() {
-        for w in rows.windows(2) {
-            let (before, now) = (w[0] as usize, w[1] as usize);
-            if place.is_in(now, &["A3", "A4", "A5", "A6"]) && !place.is_in(before, FOSTER) {
-                out.push(Episodes, now);
-            }
+    const BEFORE: &[&str] = &["A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6"];
+    for (before, now) in pairs(eps) {
+        if place.is_in(now, &["A3", "A5"]) && !place.is_in(before, BEFORE) {
+            out.push(Episodes, now);
         }
     }
     Some(())
@@ -668,11 +659,11 @@ fn rule_382(r: &Return, out: &mut Hits) -> Option<()> {
 }
 
 /// After a temporary placement (or a run of them) the child returns to the placement before it:
-/// the next episode is a change of carer (RNE P) back to the same placement type (and, with
-/// `same_postcode`, the same placement postcode). The episode after the temporary ones fails.
-fn returns_after_temporary(r: &Return, same_postcode: bool, out: &mut Hits) -> Option<()> {
+/// the next episode is a change of carer (RNE P) back to the same placement type. The episode
+/// after the temporary ones fails.
+fn returns_after_temporary(r: &Return, out: &mut Hits) -> Option<()> {
     let eps = r.table(Episodes)?;
-    let (place, rne, post) = (eps.col("PLACE"), eps.col("RNE"), eps.col("PL_POST"));
+    let (place, rne) = (eps.col("PLACE"), eps.col("RNE"));
     let temporary = |i: u32| place.is_in(i as usize, TEMPORARY);
     for rows in eps.by_start().iter() {
         let mut k = 0;
@@ -690,9 +681,7 @@ fn returns_after_temporary(r: &Return, same_postcode: bool, out: &mut Hits) -> O
                 continue;
             };
             let (before, after) = (rows[before] as usize, after as usize);
-            let back = rne.is(after, "P")
-                && place.text(after) == place.text(before)
-                && (!same_postcode || post.text(after) == post.text(before));
+            let back = rne.is(after, "P") && place.text(after) == place.text(before);
             if !back {
                 out.push(Episodes, after);
             }
@@ -702,12 +691,29 @@ fn returns_after_temporary(r: &Return, same_postcode: bool, out: &mut Hits) -> O
 }
 
 fn rule_383(r: &Return, out: &mut Hits) -> Option<()> {
-    returns_after_temporary(r, false, out)
+    returns_after_temporary(r, out)
 }
 
-/// From 2025/26 the placement postcode must match too.
+/// From 2025/26 the rule is written episode by episode: an episode straight after a temporary
+/// placement is a change of carer (RNE P) back to the placement type and postcode of the episode
+/// before the temporary one (which must exist; a blank on either side does not match).
 fn rule_383_v2025(r: &Return, out: &mut Hits) -> Option<()> {
-    returns_after_temporary(r, true, out)
+    let eps = r.table(Episodes)?;
+    let (place, rne, post) = (eps.col("PLACE"), eps.col("RNE"), eps.col("PL_POST"));
+    let same = |a: Option<&str>, b: Option<&str>| a.is_some() && a == b;
+    for rows in eps.by_start().iter() {
+        for w in rows.windows(3) {
+            let (before, temporary, now) = (w[0] as usize, w[1] as usize, w[2] as usize);
+            if place.is_in(temporary, TEMPORARY)
+                && !(rne.is(now, "P")
+                    && same(place.text(now), place.text(before))
+                    && same(post.text(now), post.text(before)))
+            {
+                out.push(Episodes, now);
+            }
+        }
+    }
+    Some(())
 }
 
 /// Short breaks (V3, V4) in a long-term foster placement (U1, U4).
@@ -843,11 +849,16 @@ fn rule_392b(r: &Return, out: &mut Hits) -> Option<()> {
     missing_for_looked_after(r, &["HOME_POST", "PL_POST"], out)
 }
 
-/// A home or placement postcode that is not a postcode.
+/// A home or placement postcode that is not a postcode: not in the postcode directory when one is
+/// given, otherwise not shaped like one.
 fn rule_392c(r: &Return, out: &mut Hits) -> Option<()> {
     let eps = r.table(Episodes)?;
     let (home, placed) = (eps.col("HOME_POST"), eps.col("PL_POST"));
-    let bad = |p: Option<&str>| p.is_some_and(|p| !valid_postcode(p));
+    let known = |p: &str| match &r.meta.postcodes {
+        Some(directory) => directory.get(p).is_some(),
+        None => valid_postcode(p),
+    };
+    let bad = |p: Option<&str>| p.is_some_and(|p| !known(p));
     out.extend(
         Episodes,
         eps.rows_where(|i| bad(home.text(i)) || bad(placed.text(i))),

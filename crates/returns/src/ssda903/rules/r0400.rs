@@ -106,11 +106,11 @@ fn rule_426(r: &Return, out: &mut Hits) -> Option<()> {
     Some(())
 }
 
-/// A new period of care (RNE S) starting the day the previous episode ended.
+/// A new period of care (RNE S) starting on or before the day the previous episode ended.
 fn rule_431(r: &Return, out: &mut Hits) -> Option<()> {
     let eps = r.table(Episodes)?;
     let (rne, decom, dec) = (eps.col("RNE"), eps.col("DECOM"), eps.col("DEC"));
-    let same_day = |p, i| dec.date(p).is_some() && dec.date(p) == decom.date(i);
+    let same_day = |p, i| dec.date(p).zip(decom.date(i)).is_some_and(|(e, s)| s <= e);
     out.extend(
         Episodes,
         pairs(eps)
@@ -135,11 +135,12 @@ fn rule_432(r: &Return, out: &mut Hits) -> Option<()> {
     Some(())
 }
 
-/// A continuation episode (RNE other than S) not starting the day the previous one ended.
+/// A continuation episode (RNE other than S) not starting the day the previous one ended (or
+/// following one that has not ended).
 fn rule_433(r: &Return, out: &mut Hits) -> Option<()> {
     let eps = r.table(Episodes)?;
     let (rne, decom, dec) = (eps.col("RNE"), eps.col("DECOM"), eps.col("DEC"));
-    let gap = |p, i| dec.date(p).is_some_and(|d| decom.date(i) != Some(d));
+    let gap = |p, i| dec.date(p).is_none_or(|d| decom.date(i) != Some(d));
     out.extend(
         Episodes,
         pairs(eps)

@@ -439,7 +439,7 @@ fn rule_542(r: &Return, out: &mut Hits) -> Option<()> {
 /// OC2 rows of children looked after for 12 months, whose age at 31 March passes `age`, with `field` blank.
 fn cohort_blank(r: &Return, field: &str, age: impl Fn(i32) -> bool, out: &mut Hits) -> Option<()> {
     let oc2 = r.table(Oc2)?;
-    let cohort = looked_after_12_months(r)?;
+    let cohort = continuously_looked_after(r)?;
     let (dob, value) = (oc2.col("DOB"), oc2.col(field));
     out.extend(
         Oc2,
@@ -490,14 +490,17 @@ fn rule_545(r: &Return, out: &mut Hits) -> Option<()> {
     cohort_blank(r, "HEALTH_CHECK", |age| age < 5, out)
 }
 
-/// Health promotion information for a child 5 or over at 31 March.
+/// Health promotion information for a child looked after for the year and 5 or over at 31 March.
 fn rule_546(r: &Return, out: &mut Hits) -> Option<()> {
     let oc2 = r.table(Oc2)?;
+    let cohort = continuously_looked_after(r)?;
     let (dob, check) = (oc2.col("DOB"), oc2.col("HEALTH_CHECK"));
     out.extend(
         Oc2,
         oc2.rows_where(|i| {
-            check.is_filled(i) && dob.date(i).is_some_and(|d| age_on(d, r.end()) >= 5)
+            check.is_filled(i)
+                && cohort.has(oc2.child(i))
+                && dob.date(i).is_some_and(|d| age_on(d, r.end()) >= 5)
         }),
     );
     Some(())

@@ -23,6 +23,7 @@ pub(super) const RULES: &[Implementation] = &[
     rule("1012", Y2022_23, rule_1012),
     rule("1014", Y2022_23, rule_1014),
     rule("1015", Y2022_23, rule_1015),
+    rule("1015", Y2025_26, rule_1015_v2025),
     rule("1016", Y2023_24, rule_1016),
 ];
 
@@ -285,9 +286,18 @@ fn rule_1014(r: &Return, out: &mut Hits) -> Option<()> {
     Some(())
 }
 
-/// The LA's own provision (PR1) placed outside the LA, other than foster care (U1 to U6),
-/// supported accommodation (K3) and short breaks. Skipped without the LA's code or placement LAs.
+/// The LA's own provision (PR1) not placed in the LA (a placement LA other than its own, or none
+/// known), other than adoption placements (A3 to A6), foster care (U1 to U6) and short breaks;
+/// from 2025/26 supported accommodation (K3) too. Skipped without the LA's code or placement LAs.
 fn rule_1015(r: &Return, out: &mut Hits) -> Option<()> {
+    own_provision_elsewhere(r, &[], out)
+}
+
+fn rule_1015_v2025(r: &Return, out: &mut Hits) -> Option<()> {
+    own_provision_elsewhere(r, &["K3"], out)
+}
+
+fn own_provision_elsewhere(r: &Return, also_exempt: &[&str], out: &mut Hits) -> Option<()> {
     let eps = r.table(Episodes).filter(|t| t.has("PL_LA"))?;
     let own = r.meta.la_code.as_deref()?;
     let (place, ls, provider, la) = (
@@ -296,16 +306,17 @@ fn rule_1015(r: &Return, out: &mut Hits) -> Option<()> {
         eps.col("PLACE_PROVIDER"),
         eps.col("PL_LA"),
     );
-    const EXEMPT: &[&str] = &["U1", "U2", "U3", "U4", "U5", "U6", "K3"];
+    const EXEMPT: &[&str] = &["A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6"];
     out.extend(
         Episodes,
         eps.rows_where(|i| {
             provider.is(i, "PR1")
                 && place.is_filled(i)
                 && !place.is_in(i, EXEMPT)
+                && !place.is_in(i, also_exempt)
                 && ls.is_filled(i)
                 && !is_short_break(ls.text(i))
-                && la.text(i).is_some_and(|l| l != own)
+                && la.text(i) != Some(own)
         }),
     );
     Some(())
