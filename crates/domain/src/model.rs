@@ -148,6 +148,8 @@ pub struct Referral {
     pub primary_need: Option<PrimaryNeed>,
     pub from_contact: Option<RecordId>,
     pub closed: Option<(NaiveDate, Code)>,
+    /// The referral itself led to no further action (the CIN census's ReferralNFA).
+    pub nfa: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -158,6 +160,7 @@ pub struct Assessment {
     pub start: NaiveDate,
     pub authorised: Option<NaiveDate>,
     pub factors: Vec<Code>,
+    pub internal_review: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -175,6 +178,10 @@ pub struct Section47 {
     pub strategy: Option<RecordId>,
     pub start: NaiveDate,
     pub completed: Option<(NaiveDate, S47Outcome)>,
+    /// When an initial conference was due by, where one was planned.
+    pub conference_target: Option<NaiveDate>,
+    /// A planned conference was found not to be needed.
+    pub conference_not_required: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -204,6 +211,8 @@ pub struct CpPlan {
     pub reviews: Vec<NaiveDate>,
     pub core_groups: Vec<CoreGroup>,
     pub end: Option<NaiveDate>,
+    /// Earlier plans as a return reported them, for history from before Hearth's records.
+    pub previous_plans: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -1121,6 +1130,7 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
                 primary_need: e.primary_need,
                 from_contact: e.from_contact,
                 closed: None,
+                nfa: false,
             });
         }
         B::AssessmentStarted(e) => {
@@ -1141,6 +1151,7 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
                 start: e.at,
                 authorised: None,
                 factors: Vec::new(),
+                internal_review: None,
             });
         }
         B::AssessmentAuthorised(e) => {
@@ -1163,6 +1174,7 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
             }
             a.authorised = Some(e.at);
             a.factors = e.factors.clone();
+            a.internal_review = e.internal_review;
         }
         B::StrategyDiscussionHeld(e) => {
             claim(child, e.strategy)?;
@@ -1209,6 +1221,8 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
                 strategy: e.strategy,
                 start: e.at,
                 completed: None,
+                conference_target: None,
+                conference_not_required: false,
             });
         }
         B::Section47Completed(e) => {
@@ -1230,6 +1244,8 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
                 ));
             }
             s.completed = Some((e.at, e.outcome));
+            s.conference_target = e.conference_target;
+            s.conference_not_required = e.conference_not_required;
         }
         B::ConferenceHeld(e) => {
             claim(child, e.conference)?;
@@ -1293,6 +1309,7 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
                 reviews: Vec::new(),
                 core_groups: Vec::new(),
                 end: None,
+                previous_plans: e.previous_plans,
             });
         }
         B::CpPlanReviewed(e) => {
@@ -1413,6 +1430,7 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
                 ));
             }
             r.closed = Some((e.at, e.reason.clone()));
+            r.nfa = e.referral_nfa;
             end_allocation_if_closed(child, e.at);
         }
 
