@@ -266,9 +266,17 @@ fn every_list_has_ofsteds_columns_in_order_and_every_row_fits_them() {
                         l.number
                     );
                 }
-                if heading.starts_with("Number") || heading.starts_with("No.") {
+                // Counts are always given; the children placed with adopters only once placed.
+                if heading.starts_with("Number") {
                     assert!(
                         matches!(c, Cell::Number(n) if *n >= 0),
+                        "list {} {heading}: {c:?}",
+                        l.number
+                    );
+                }
+                if heading.starts_with("No.") {
+                    assert!(
+                        matches!(c, Cell::Number(n) if *n > 0) || c == &Cell::Empty,
                         "list {} {heading}: {c:?}",
                         l.number
                     );
@@ -283,7 +291,7 @@ fn every_list_has_ofsteds_columns_in_order_and_every_row_fits_them() {
         }
     }
     // The synthetic council is big enough that each list about children has rows.
-    for n in 1..=10 {
+    for n in 1..=11 {
         assert!(!list(&lists, n).rows.is_empty(), "list {n} is empty");
     }
 }
@@ -323,7 +331,17 @@ fn counts_agree_with_the_model() {
     let enquiries = count(&|c| c.enquiries.iter().filter(|s| in_six(s.start)).count());
     assert_eq!(list(&lists, 5).rows.len(), enquiries);
 
+    // Children in need are under 18.
+    let adult_by = |c: &Child, on: NaiveDate| {
+        c.details
+            .date_of_birth
+            .and_then(|b| b.checked_add_months(chrono::Months::new(18 * 12)))
+            .is_some_and(|eighteen| eighteen <= on)
+    };
     let episodes = count(&|c| {
+        if adult_by(c, six) {
+            return 0;
+        }
         c.referrals
             .iter()
             .filter(|r| {
@@ -966,4 +984,187 @@ fn the_workbook_has_an_about_sheet_then_one_sheet_per_list() {
     assert!(strings.contains("Date enquiry received"));
     assert!(strings.contains("Ofsted Annex A"));
     assert!(strings.contains("Contact Source"));
+}
+
+/// Two sisters adopted together by a couple, and a boy matched but not yet placed.
+fn adoptions() -> Model {
+    let mut log = Log::new();
+    let steps = [
+        (PermanenceStep::AdoptionDecision, "2024-06-01"),
+        (PermanenceStep::PlacementOrder, "2024-08-01"),
+        (PermanenceStep::Matched, "2024-09-10"),
+        (PermanenceStep::PlacedForAdoption, "2024-10-01"),
+        (PermanenceStep::AdoptionOrder, "2025-02-15"),
+    ];
+    for (n, id, family, born) in [
+        (1, "C0002", 7, "2019-02-03"),
+        (2, "C0003", 7, "2021-07-30"),
+        (3, "C0004", 9, "2022-01-15"),
+    ] {
+        let child = StreamId::Child(ChildId(n));
+        log.ok(
+            child,
+            ChildRegistered {
+                details: ChildDetails {
+                    la_child_id: id.into(),
+                    date_of_birth: Some(d(born)),
+                    sex: Sex::Female,
+                    ethnicity: Code::from("MWBC"),
+                    family: Some(domain::FamilyId(family)),
+                    ..ChildDetails::default()
+                },
+                at: d("2023-01-02"),
+            },
+        );
+        let reached = if n == 3 { &steps[..3] } else { &steps[..] };
+        for (step, day) in reached {
+            let day = if n == 3 {
+                // The boy's plan runs later: decided in October, matched in January.
+                match step {
+                    PermanenceStep::AdoptionDecision => "2024-10-01",
+                    PermanenceStep::PlacementOrder => "2024-12-01",
+                    _ => "2025-01-05",
+                }
+            } else {
+                day
+            };
+            log.ok(
+                child,
+                PermanenceStepReached {
+                    step: *step,
+                    reason: None,
+                    at: d(day),
+                },
+            );
+        }
+        if n != 3 {
+            log.ok(
+                child,
+                AdoptersRecorded {
+                    foster_carers: false,
+                    number: 2,
+                    sex: Code::from("MF"),
+                    legal_status: Code::from("L12"),
+                    at: d("2025-02-15"),
+                },
+            );
+        }
+    }
+    log.model
+}
+
+#[test]
+fn adopted_children_and_their_adopters_are_listed_together() {
+    let model = adoptions();
+    let lists = annex_a::lists(&model, d("2025-03-31"));
+
+    let l10 = list(&lists, 10);
+    assert_eq!(l10.rows.len(), 3);
+    let row = only_row(l10, "C0003");
+    assert_eq!(cell(l10, row, "Family identifier"), &text("F7"));
+    assert_eq!(
+        cell(
+            l10,
+            row,
+            "Date of Decision that Child Should be Placed for Adoption"
+        ),
+        &date("2024-06-01")
+    );
+    assert_eq!(
+        cell(l10, row, "Date of Placement Order"),
+        &date("2024-08-01")
+    );
+    assert_eq!(
+        cell(l10, row, "Date of Matching Child and Prospective Adopters"),
+        &date("2024-09-10")
+    );
+    assert_eq!(
+        cell(l10, row, "Date Placed for Adoption"),
+        &date("2024-10-01")
+    );
+    assert_eq!(
+        cell(l10, row, "Date of Adoption Order"),
+        &date("2025-02-15")
+    );
+    let row = only_row(l10, "C0004");
+    assert_eq!(cell(l10, row, "Date Placed for Adoption"), &Cell::Empty);
+
+    // The sisters' adopters: one household of two, each a row; the boy's adopters are known
+    // only as a household until the order records them.
+    let l11 = list(&lists, 11);
+    assert_eq!(l11.rows.len(), 3, "{:?}", l11.rows);
+    let couple: Vec<&Vec<Cell>> = l11
+        .rows
+        .iter()
+        .filter(|r| r[1] == text("F7-20240910"))
+        .collect();
+    assert_eq!(couple.len(), 2);
+    assert_eq!(couple[0][0], text("F7-20240910-1"));
+    assert_eq!(cell(l11, couple[0], "Gender"), &text("a) Male"));
+    assert_eq!(cell(l11, couple[1], "Gender"), &text("b) Female"));
+    for r in &couple {
+        assert_eq!(
+            cell(l11, r, "Date adopter matched with child(ren)"),
+            &date("2024-09-10")
+        );
+        assert_eq!(
+            cell(l11, r, "Date child/children placed with adopter(s)"),
+            &date("2024-10-01")
+        );
+        assert_eq!(cell(l11, r, "No. of children placed"), &Cell::Number(2));
+        assert_eq!(cell(l11, r, "Date of Adoption Order"), &date("2025-02-15"));
+        assert_eq!(
+            cell(
+                l11,
+                r,
+                "Is the (prospective) adopter fostering for adoption?"
+            ),
+            &text("b) No")
+        );
+    }
+    let waiting = only_row(l11, "F9-20250105-1");
+    assert_eq!(cell(l11, waiting, "Gender"), &Cell::Empty);
+    assert_eq!(cell(l11, waiting, "No. of children placed"), &Cell::Empty);
+    assert_eq!(cell(l11, waiting, "Date of Adoption Order"), &Cell::Empty);
+
+    // A year after the order, with nothing since, the sisters have left both lists.
+    let later = annex_a::lists(&model, d("2026-03-31"));
+    assert!(list(&later, 10).rows.iter().all(|r| r[1] != text("F7")));
+    assert!(
+        list(&later, 11)
+            .rows
+            .iter()
+            .all(|r| r[1] != text("F7-20240910"))
+    );
+}
+
+#[test]
+fn the_synthetic_councils_matches_appear_as_adopters() {
+    let as_of = d("2025-03-31");
+    let model = council(11, as_of);
+    let lists = annex_a::lists(&model, as_of);
+    let (l10, l11) = (list(&lists, 10), list(&lists, 11));
+    let twelve = window(as_of, 12);
+    let mut matched = 0;
+    for r in &l10.rows {
+        let Some(on) = cell(l10, r, "Date of Matching Child and Prospective Adopters").as_date()
+        else {
+            continue;
+        };
+        if on < twelve {
+            continue;
+        }
+        matched += 1;
+        let family = r[1].as_text().unwrap();
+        assert!(
+            l11.rows.iter().any(|a| {
+                a[1].as_text().unwrap().starts_with(&format!("{family}-"))
+                    && cell(l11, a, "Date adopter matched with child(ren)")
+                        .as_date()
+                        .is_some_and(|d| d <= on)
+            }),
+            "{r:?}"
+        );
+    }
+    assert!(matched > 0);
 }

@@ -5,7 +5,7 @@ use super::values::{self, pick, yes_no};
 use super::{Cell, Ctx, List, age_on, columns, disability, person, person_with_disability};
 use chrono::NaiveDate;
 use domain::codes::{MissingKind, PermanenceStep, Sex, VisitKind};
-use domain::events::Placement;
+use domain::events::{AdoptersRecorded, Placement};
 use domain::model::{CareEpisode, CarePeriod, Child};
 use std::collections::BTreeMap;
 
@@ -446,63 +446,105 @@ fn adopter_sexes(code: &str, number: u8) -> Vec<Sex> {
     if code.ends_with('1') {
         sexes.truncate(1);
     }
-    sexes.resize(usize::from(number.max(1)).max(sexes.len()), Sex::Unknown);
+    let number = usize::from(number.max(1));
+    sexes.resize(number, Sex::Unknown);
     sexes
 }
 
-/// List 11: adopters whose adoption order was made in the last twelve months. Hearth records
-/// adopters only with the order (the SSDA903's facts), so each household is known through the
-/// children it adopted; siblings adopted on the same day are one household.
+/// One adoptive household, known through the children matched with it.
+struct Household<'c> {
+    children: Vec<&'c Child>,
+    matched: Option<NaiveDate>,
+    placed: Option<NaiveDate>,
+    order: Option<NaiveDate>,
+    adopters: Option<&'c AdoptersRecorded>,
+    fostering_for_adoption: bool,
+}
+
+/// List 11: adoptive households matched with, given or granted an order for one of the council's
+/// children in the last twelve months. Hearth records adopters themselves only with the
+/// adoption order (the SSDA903's facts), so a household is known through its children: siblings
+/// matched on the same day are one household. Before the order the adopters are one row with no
+/// gender; from it, one row each.
 pub fn adopters(ctx: &Ctx) -> List {
-    struct Household<'c> {
-        children: Vec<&'c Child>,
-        sexes: Vec<Sex>,
-        fostering_for_adoption: bool,
-    }
     let mut households: BTreeMap<(String, NaiveDate), Household> = BTreeMap::new();
     for c in &ctx.children {
-        for a in &c.adopters {
-            if !ctx.in_twelve_months(a.at) {
-                continue;
-            }
-            let family = family_id(c).unwrap_or_else(|| c.details.la_child_id.clone());
-            let ffa = c
-                .care_periods
-                .iter()
-                .any(|p| fostered_for_adoption(p, ctx.as_of).is_some());
-            let h = households
-                .entry((family, a.at))
-                .or_insert_with(|| Household {
-                    children: Vec::new(),
-                    sexes: adopter_sexes(a.sex.as_str(), a.number),
-                    fostering_for_adoption: false,
-                });
-            h.children.push(c);
-            h.fostering_for_adoption |= ffa;
+        let Some(decided) = c
+            .permanence_steps
+            .iter()
+            .filter(|(s, d)| *s == PermanenceStep::AdoptionDecision && *d <= ctx.as_of)
+            .map(|(_, d)| *d)
+            .max()
+        else {
+            continue;
+        };
+        let after = |step| step_after(ctx, c, step, decided);
+        let matched = after(PermanenceStep::Matched);
+        let placed = after(PermanenceStep::PlacedForAdoption);
+        let adopters = c
+            .adopters
+            .iter()
+            .filter(|a| a.at >= decided && a.at <= ctx.as_of)
+            .max_by_key(|a| a.at);
+        let order = after(PermanenceStep::AdoptionOrder).or(adopters.map(|a| a.at));
+        let dates = [matched, placed, order];
+        if !dates.into_iter().flatten().any(|d| ctx.in_twelve_months(d)) {
+            continue;
         }
+        // The household is first known at the match (or, unrecorded, the placement or order).
+        let Some(known) = dates.into_iter().flatten().next() else {
+            continue;
+        };
+        let family = family_id(c).unwrap_or_else(|| c.details.la_child_id.clone());
+        let ffa = c
+            .care_periods
+            .iter()
+            .any(|p| fostered_for_adoption(p, ctx.as_of).is_some());
+        let h = households
+            .entry((family, known))
+            .or_insert_with(|| Household {
+                children: Vec::new(),
+                matched: None,
+                placed: None,
+                order: None,
+                adopters: None,
+                fostering_for_adoption: false,
+            });
+        h.children.push(c);
+        let earliest = |a: Option<NaiveDate>, b: Option<NaiveDate>| match (a, b) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        h.matched = earliest(h.matched, matched);
+        h.placed = earliest(h.placed, placed);
+        h.order = earliest(h.order, order);
+        h.adopters = h.adopters.or(adopters);
+        h.fostering_for_adoption |= ffa;
     }
     let mut rows = Vec::new();
-    for ((family, order), h) in &households {
-        let household = format!("{family}-{}", order.format("%Y%m%d"));
-        let earliest = |step| {
-            h.children
-                .iter()
-                .filter_map(|c| {
-                    c.permanence_steps
-                        .iter()
-                        .filter(|(s, d)| *s == step && *d <= *order)
-                        .map(|(_, d)| *d)
-                        .max()
-                })
-                .min()
+    for ((family, known), h) in &households {
+        let household = format!("{family}-{}", known.format("%Y%m%d"));
+        let sexes: Vec<Option<Sex>> = match h.adopters {
+            Some(a) => adopter_sexes(a.sex.as_str(), a.number)
+                .into_iter()
+                .map(Some)
+                .collect(),
+            None => vec![None],
         };
-        let matched = earliest(PermanenceStep::Matched);
-        let placed = earliest(PermanenceStep::PlacedForAdoption);
-        for (n, sex) in h.sexes.iter().enumerate() {
+        let placed_children = h
+            .children
+            .iter()
+            .filter(|c| {
+                c.permanence_steps.iter().any(|(s, d)| {
+                    *s == PermanenceStep::PlacedForAdoption && *d >= *known && *d <= ctx.as_of
+                })
+            })
+            .count();
+        for (n, sex) in sexes.iter().enumerate() {
             rows.push(vec![
                 Cell::text(format!("{household}-{}", n + 1)),
                 Cell::text(household.clone()),
-                values::gender(*sex).into(),
+                sex.map(values::gender).into(),
                 Cell::Empty,
                 Cell::Empty,
                 yes_no(h.fostering_for_adoption).into(),
@@ -513,10 +555,10 @@ pub fn adopters(ctx: &Ctx) -> List {
                 Cell::Empty,
                 Cell::Empty,
                 Cell::Empty,
-                Cell::date(matched),
-                Cell::date(placed),
-                h.children.len().into(),
-                Cell::Date(*order),
+                Cell::date(h.matched),
+                Cell::date(h.placed),
+                h.placed.map_or(Cell::Empty, |_| placed_children.into()),
+                Cell::date(h.order),
                 Cell::Empty,
                 Cell::Empty,
             ]);
@@ -524,11 +566,12 @@ pub fn adopters(ctx: &Ctx) -> List {
     }
     List {
         number: 11,
-        as_of: ctx.as_of,
         title: "Adopters",
+        as_of: ctx.as_of,
         period: format!(
-            "Adopters of the council's children with an adoption order made {} (identifiers are \
-             the children's sibling group and the order's date)",
+            "Adoptive households matched with, given or granted an order for the council's \
+             children {}; identifiers are the children's sibling group and the day the household \
+             was first known; one row each adopter once the order records them",
             ctx.twelve_month_span()
         ),
         columns: columns::LIST_11,

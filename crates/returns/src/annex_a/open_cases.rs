@@ -2,7 +2,7 @@
 //! last six months.
 
 use super::values::{self, yes_no};
-use super::{Cell, Ctx, List, columns, person_with_disability};
+use super::{Cell, Ctx, List, age_on, columns, person_with_disability};
 use chrono::NaiveDate;
 use domain::codes::{PrimaryNeed, VisitKind};
 use domain::model::Child;
@@ -21,6 +21,10 @@ pub fn children_in_need(ctx: &Ctx) -> List {
         for r in &c.referrals {
             let end = ctx.ended(r.closed.as_ref().map(|(d, _)| *d));
             if r.date > ctx.as_of || end.is_some_and(|e| e < ctx.six_months) {
+                continue;
+            }
+            // Children in need are under 18: an episode left open into adulthood is not one.
+            if age_on(c, ctx.six_months).is_some_and(|a| a >= 18) {
                 continue;
             }
             let on = end.unwrap_or(ctx.as_of);
@@ -74,7 +78,8 @@ pub fn children_in_need(ctx: &Ctx) -> List {
         as_of: ctx.as_of,
         title: "Children in need",
         period: format!(
-            "CIN episodes open at any time {} (including children on plans and looked after)",
+            "CIN episodes open at any time {} of children under 18 when it began (including \
+             children on plans and looked after)",
             ctx.six_month_span()
         ),
         columns: columns::LIST_6,
