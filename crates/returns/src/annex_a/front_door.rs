@@ -145,9 +145,9 @@ pub fn assessments(ctx: &Ctx) -> List {
             let needs_support: Option<&str> = authorised.map(|_| {
                 let plan = c.cin_plans.iter().any(|p| p.referral == a.referral)
                     || c.cp_plans.iter().any(|p| p.referral == a.referral)
-                    || c.care_periods
-                        .iter()
-                        .any(|p| p.start >= a.start && p.start <= ctx.as_of);
+                    || c.care_periods.iter().any(|p| {
+                        p.start >= a.start && p.start <= referral_end.unwrap_or(ctx.as_of)
+                    });
                 if plan {
                     values::YES
                 } else if referral_end.is_some() {

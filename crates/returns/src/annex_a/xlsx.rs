@@ -94,6 +94,7 @@ fn about(
          and named below.",
     )?;
 
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     let top = 5;
     for (col, title) in ["Sheet", "List", "Covers", "Rows", "Columns not held"]
         .iter()
@@ -103,18 +104,18 @@ fn about(
     }
     for (i, list) in lists.iter().enumerate() {
         let r = top + 1 + i as u32;
-        sheet.write_string(r, 0, list.sheet_name())?;
-        sheet.write_string(r, 1, list.title)?;
-        sheet.write_string(r, 2, &list.period)?;
-        sheet.write_number(r, 3, list.rows.len() as f64)?;
+        sheet.write_string_with_format(r, 0, list.sheet_name(), &wrap)?;
+        sheet.write_string_with_format(r, 1, list.title, &wrap)?;
+        sheet.write_string_with_format(r, 2, &list.period, &wrap)?;
+        sheet.write_number_with_format(r, 3, list.rows.len() as f64, &wrap)?;
         let missing = if list.not_held.is_empty() {
             "none".to_string()
         } else {
             list.not_held.join("; ")
         };
-        sheet.write_string(r, 4, missing)?;
+        sheet.write_string_with_format(r, 4, missing, &wrap)?;
     }
-    for (col, width) in [12.0, 30.0, 90.0, 8.0, 90.0].into_iter().enumerate() {
+    for (col, width) in [12.0, 30.0, 70.0, 8.0, 60.0].into_iter().enumerate() {
         sheet.set_column_width(col as u16, width)?;
     }
     Ok(())
