@@ -3,7 +3,7 @@
 use super::open_cases::looked_after_on;
 use super::values::{self, pick, yes_no};
 use super::{Cell, Ctx, List, age_on, columns, disability, person, person_with_disability};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use domain::codes::{MissingKind, PermanenceStep, Sex, VisitKind};
 use domain::events::{AdoptersRecorded, Placement};
 use domain::model::{CareEpisode, CarePeriod, Child};
@@ -215,7 +215,7 @@ fn care_leaver_on(c: &Child, on: NaiveDate) -> bool {
     let Some(born) = c.details.date_of_birth else {
         return false;
     };
-    let Some(fourteen) = born.with_year_offset(14) else {
+    let Some(fourteen) = birthday(born, 14) else {
         return false;
     };
     let left_at_16 = c.care_periods.iter().any(|p| {
@@ -235,17 +235,10 @@ fn care_leaver_on(c: &Child, on: NaiveDate) -> bool {
     left_at_16 && days >= 91
 }
 
-trait YearOffset {
-    fn with_year_offset(self, years: i32) -> Option<NaiveDate>;
-}
-
-impl YearOffset for NaiveDate {
-    /// The same day `years` later; 29 February becomes 1 March in other years.
-    fn with_year_offset(self, years: i32) -> Option<NaiveDate> {
-        use chrono::Datelike;
-        self.with_year(self.year() + years)
-            .or_else(|| NaiveDate::from_ymd_opt(self.year() + years, 3, 1))
-    }
+/// The same day `years` later; 29 February becomes 1 March in other years.
+fn birthday(born: NaiveDate, years: i32) -> Option<NaiveDate> {
+    born.with_year(born.year() + years)
+        .or_else(|| NaiveDate::from_ymd_opt(born.year() + years, 3, 1))
 }
 
 /// List 9: care leavers aged 16 to 20, and those aged 21 to 25 the council was in contact with in

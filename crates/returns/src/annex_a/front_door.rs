@@ -1,16 +1,10 @@
 //! Lists 1 to 5: what came to the front door and what followed, over the last six months.
 
 use super::values::{self, pick, yes_no};
-use super::{Cell, Ctx, List, columns, person, person_with_disability};
+use super::{Cell, Ctx, List, by_date, columns, person, person_with_disability};
 use chrono::NaiveDate;
 use domain::codes::{ConferenceKind, S47Outcome};
 use domain::model::{Child, Referral};
-
-/// Rows sorted by the date in `date_column`, then by child, so the list reads as a diary.
-fn sorted(mut rows: Vec<(NaiveDate, Vec<Cell>)>) -> Vec<Vec<Cell>> {
-    rows.sort_by(|(a, ra), (b, rb)| a.cmp(b).then_with(|| ra[0].as_text().cmp(&rb[0].as_text())));
-    rows.into_iter().map(|(_, r)| r).collect()
-}
 
 /// List 1: every contact received in the six months.
 pub fn contacts(ctx: &Ctx) -> List {
@@ -33,7 +27,7 @@ pub fn contacts(ctx: &Ctx) -> List {
         title: "Contacts",
         period: format!("Contacts received {}", ctx.six_month_span()),
         columns: columns::LIST_1,
-        rows: sorted(rows),
+        rows: by_date(rows),
         not_held: Vec::new(),
     }
 }
@@ -64,7 +58,7 @@ pub fn early_help(ctx: &Ctx) -> List {
             ctx.six_month_span()
         ),
         columns: columns::LIST_2,
-        rows: sorted(rows),
+        rows: by_date(rows),
         not_held: Vec::new(),
     }
 }
@@ -113,7 +107,7 @@ pub fn referrals(ctx: &Ctx) -> List {
         title: "Referrals",
         period: format!("Referrals received {}", ctx.six_month_span()),
         columns: columns::LIST_3,
-        rows: sorted(rows),
+        rows: by_date(rows),
         not_held: Vec::new(),
     }
 }
@@ -175,7 +169,7 @@ pub fn assessments(ctx: &Ctx) -> List {
             ctx.six_month_span()
         ),
         columns: columns::LIST_4,
-        rows: sorted(rows),
+        rows: by_date(rows),
         not_held: Vec::new(),
     }
 }
@@ -244,7 +238,7 @@ pub fn enquiries(ctx: &Ctx) -> List {
             ctx.twelve_month_span()
         ),
         columns: columns::LIST_5,
-        rows: sorted(rows),
+        rows: by_date(rows),
         not_held: Vec::new(),
     }
 }

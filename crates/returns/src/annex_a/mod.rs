@@ -210,6 +210,12 @@ fn months_back(as_of: NaiveDate, months: u32) -> NaiveDate {
         .unwrap_or(as_of)
 }
 
+/// Rows in order of their date, then of the child, so a list reads as a diary.
+pub(crate) fn by_date(mut rows: Vec<(NaiveDate, Vec<Cell>)>) -> Vec<Vec<Cell>> {
+    rows.sort_by(|(a, ra), (b, rb)| a.cmp(b).then_with(|| ra[0].as_text().cmp(&rb[0].as_text())));
+    rows.into_iter().map(|(_, r)| r).collect()
+}
+
 pub(crate) fn uk(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }

@@ -2,7 +2,7 @@
 //! last six months.
 
 use super::values::{self, yes_no};
-use super::{Cell, Ctx, List, age_on, columns, person_with_disability};
+use super::{Cell, Ctx, List, age_on, by_date, columns, person_with_disability};
 use chrono::NaiveDate;
 use domain::codes::{PrimaryNeed, VisitKind};
 use domain::model::Child;
@@ -72,7 +72,6 @@ pub fn children_in_need(ctx: &Ctx) -> List {
             rows.push((r.date, row));
         }
     }
-    rows.sort_by(|(a, ra), (b, rb)| a.cmp(b).then_with(|| ra[0].as_text().cmp(&rb[0].as_text())));
     List {
         number: 6,
         as_of: ctx.as_of,
@@ -83,7 +82,7 @@ pub fn children_in_need(ctx: &Ctx) -> List {
             ctx.six_month_span()
         ),
         columns: columns::LIST_6,
-        rows: rows.into_iter().map(|(_, r)| r).collect(),
+        rows: by_date(rows),
         not_held: Vec::new(),
     }
 }
@@ -139,7 +138,6 @@ pub fn child_protection(ctx: &Ctx) -> List {
             rows.push((plan.start, row));
         }
     }
-    rows.sort_by(|(a, ra), (b, rb)| a.cmp(b).then_with(|| ra[0].as_text().cmp(&rb[0].as_text())));
     List {
         number: 7,
         as_of: ctx.as_of,
@@ -149,7 +147,7 @@ pub fn child_protection(ctx: &Ctx) -> List {
             ctx.six_month_span()
         ),
         columns: columns::LIST_7,
-        rows: rows.into_iter().map(|(_, r)| r).collect(),
+        rows: by_date(rows),
         not_held: Vec::new(),
     }
 }
