@@ -16,6 +16,8 @@
 
 pub mod catalogue;
 pub mod codes;
+pub mod export;
+pub mod import;
 pub mod read;
 pub mod rules;
 pub mod tables;
