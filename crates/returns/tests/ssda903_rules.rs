@@ -102,6 +102,13 @@ const WRONG: &[(&str, &str, &str)] = &[
     ),
     (
         "lac2023_24",
+        "SW01STG1",
+        "the rows at fault are the open episodes of children without complete social worker \
+         episodes (Episodes 0, 1, 2 and 6: child 8 has none at all); the recorded answer gives the \
+         same numbers as SWEpisodes rows, where row 6 is child 7's, who has no episode",
+    ),
+    (
+        "lac2023_24",
         "SW04STG1",
         "ZZ/ZZ/ZZZZ and 01/01/ZZZZ are not dates; the 2025/26 case of the same rule flags them",
     ),

@@ -160,13 +160,6 @@ const DIFFERENCES: &[(&str, &str, &str, Rows, &str)] = &[
     ),
     ("574", "peer", "Missing", These(&[35]), "as above"),
     (
-        "577",
-        "peer",
-        "Missing",
-        These(&[0, 5, 14, 21, 22, 32]),
-        "rule not yet written in Hearth",
-    ),
-    (
         "580",
         "Hearth",
         "Episodes",
@@ -189,13 +182,6 @@ const DIFFERENCES: &[(&str, &str, &str, Rows, &str)] = &[
         "SWEpisodes",
         These(&[0]),
         "an episode of two days, not under 24 hours (see the rule fixtures' list)",
-    ),
-    (
-        "SW12STG2",
-        "peer",
-        "Episodes",
-        Count(343),
-        "rule not yet written in Hearth",
     ),
     (
         "SW17STG2",

@@ -429,3 +429,62 @@ pub fn looked_after_in_year(r: &Return, eps: &Table, c: Child) -> bool {
         decom.date(e).is_some_and(|d| d <= r.end()) && dec.date(e).is_none_or(|d| d >= r.start())
     })
 }
+
+/// Each child's periods of care, from its episodes in start order: a period runs on while each
+/// episode starts no later than the one before it ended (or the one before has not ended). Each
+/// period is its first start and its last episode's end (`None` if that is open).
+pub fn periods_of_care(eps: &Table) -> PerChildPeriods<'_> {
+    PerChildPeriods { eps }
+}
+
+pub struct PerChildPeriods<'a> {
+    eps: &'a Table,
+}
+
+impl PerChildPeriods<'_> {
+    pub fn of(&self, c: Child) -> Vec<(NaiveDate, Option<NaiveDate>)> {
+        let (decom, dec) = (self.eps.col("DECOM"), self.eps.col("DEC"));
+        let mut periods: Vec<(NaiveDate, Option<NaiveDate>)> = Vec::new();
+        let mut last_end: Option<Option<NaiveDate>> = None;
+        for &e in self.eps.by_start().of(c) {
+            let e = e as usize;
+            let Some(start) = decom.date(e) else { continue };
+            let new = match last_end {
+                None => true,
+                Some(None) => false,
+                Some(Some(end)) => start > end,
+            };
+            if new {
+                periods.push((start, dec.date(e)));
+            } else if let Some(p) = periods.last_mut() {
+                p.1 = dec.date(e);
+            }
+            last_end = Some(dec.date(e));
+        }
+        periods
+    }
+}
+
+/// Rows of `t` (a period with `start` and `end` columns, such as a missing period or a DoLO)
+/// that fit in none of the child's periods of care: open though the care has ended or began
+/// later, or ending after the care ended or before it began. Rows without a start date, and
+/// children with no episodes, are not checked.
+pub fn outside_care(r: &Return, t: &Table, start: &str, end: &str) -> Option<Vec<usize>> {
+    let eps = r.table(TableName::Episodes)?;
+    let periods = periods_of_care(eps);
+    let (from, to) = (t.col(start), t.col(end));
+    let mut found = Vec::new();
+    for i in t.rows() {
+        let Some(s) = from.date(i) else { continue };
+        let e = to.date(i);
+        let care = periods.of(t.child(i));
+        let outside = |&(began, ended): &(NaiveDate, Option<NaiveDate>)| match e {
+            None => ended.is_some() || s < began,
+            Some(e) => ended.is_some_and(|d| e > d) || e < began,
+        };
+        if !care.is_empty() && care.iter().all(outside) {
+            found.push(i);
+        }
+    }
+    Some(found)
+}

@@ -2,8 +2,8 @@
 
 use super::common::*;
 use super::{Hits, Implementation, rule};
-use crate::ssda903::submission::Return;
-use crate::ssda903::tables::{Column, Table, TableName::*, parse_date};
+use crate::ssda903::submission::{FileFormat, Return};
+use crate::ssda903::tables::{Child, Column, Table, TableName::*, parse_date};
 use crate::ssda903::year::Year::*;
 use chrono::NaiveDate;
 
@@ -11,7 +11,12 @@ pub(super) const RULES: &[Implementation] = &[
     rule("202", Y2022_23, rule_202),
     rule("203", Y2022_23, rule_203),
     rule("204", Y2022_23, rule_204),
+    rule("205A", Y2022_23, rule_205a),
+    rule("205B", Y2022_23, rule_205b),
+    rule("205C", Y2022_23, rule_205c),
+    rule("205D", Y2022_23, rule_205d),
     rule("207", Y2022_23, rule_207),
+    rule("208", Y2022_23, rule_208),
     rule("209", Y2022_23, rule_209),
     rule("210", Y2022_23, rule_210),
     rule("213", Y2022_23, rule_213),
@@ -557,5 +562,229 @@ fn rule_243(r: &Return, out: &mut Hits) -> Option<()> {
         Episodes,
         eps.rows_where(|i| outside_england(la.text(i)) && urn.is_filled(i)),
     );
+    Some(())
+}
+
+/// Whether each child was an unaccompanied asylum seeker in one year's return: the header's UASC
+/// flag when the header has one (an XML return); else, with a header, whether the child has a row
+/// in that year's UASC table (as the CSV return says it); with no header, whether the child's UASC
+/// row gives anything beyond CHILD and DOB. `None` for a child the source does not name.
+fn uasc_flags(r: &Return, header: Option<&Table>, uasc: &Table) -> PerChild<Option<bool>> {
+    let mut flags: PerChild<Option<bool>> = PerChild::new(r);
+    match header {
+        Some(h) if h.has("UASC") => {
+            let col = h.col("UASC");
+            for i in h.rows() {
+                if let Some(f) = flags.slot(h.child(i)) {
+                    *f = Some(f.unwrap_or(false) || col.is(i, "1"));
+                }
+            }
+        }
+        Some(h) => {
+            for i in h.rows() {
+                let c = h.child(i);
+                if let Some(f) = flags.slot(c) {
+                    *f = Some(uasc.has_child(c));
+                }
+            }
+        }
+        None => {
+            let given: Vec<&str> = uasc
+                .column_names()
+                .filter(|c| !["CHILD", "DOB"].contains(c))
+                .collect();
+            for i in uasc.rows() {
+                let any = given.iter().any(|c| uasc.col(c).is_filled(i));
+                if let Some(f) = flags.slot(uasc.child(i)) {
+                    *f = Some(f.unwrap_or(false) || any);
+                }
+            }
+        }
+    }
+    flags
+}
+
+/// What rules 205A to 205C compare: each year's UASC table and each child's flag in each year.
+struct UascYears<'a> {
+    now: &'a Table,
+    last: &'a Table,
+    flag_now: PerChild<Option<bool>>,
+    flag_last: PerChild<Option<bool>>,
+}
+
+impl UascYears<'_> {
+    /// Both years' UASC tables are needed; an XML return needs both headers (which carry the flag).
+    fn new(r: &Return) -> Option<UascYears<'_>> {
+        let (now, last) = (r.table(Uasc)?, r.last(Uasc)?);
+        let (header, header_last) = (r.table(Header), r.last(Header));
+        if r.meta.file_format == FileFormat::Xml && (header.is_none() || header_last.is_none()) {
+            return None;
+        }
+        Some(UascYears {
+            now,
+            last,
+            flag_now: uasc_flags(r, header, now),
+            flag_last: uasc_flags(r, header_last, last),
+        })
+    }
+
+    /// The child's flag last year, for a child with a row in last year's UASC table (the rules
+    /// compare the two years' rows).
+    fn was(&self, c: Child) -> Option<bool> {
+        if self.last.has_child(c) {
+            *self.flag_last.get(c)
+        } else {
+            None
+        }
+    }
+
+    /// Last year's dates UASC ceased for the child.
+    fn ceased_last(&self, c: Child) -> impl Iterator<Item = Option<NaiveDate>> + '_ {
+        let duc = self.last.col("DUC");
+        self.last
+            .rows_of(c)
+            .iter()
+            .map(move |&j| duc.date(j as usize))
+    }
+
+    /// This year's UASC rows for which `fails(row, child)` holds, and the children's header rows.
+    fn report(
+        &self,
+        r: &Return,
+        fails: impl Fn(usize, Child) -> bool,
+        out: &mut Hits,
+    ) -> Option<()> {
+        for i in self.now.rows() {
+            let c = self.now.child(i);
+            if fails(i, c) {
+                out.push(Uasc, i);
+                if let Some(h) = r.table(Header) {
+                    out.extend(Header, h.rows_of(c).iter().map(|&j| j as usize));
+                }
+            }
+        }
+        Some(())
+    }
+}
+
+/// UASC last year but not this year, yet this year gives a date UASC ceased, or last year's date
+/// is not in last year's collection.
+fn rule_205a(r: &Return, out: &mut Hits) -> Option<()> {
+    let y = UascYears::new(r)?;
+    let (last_start, last_end) = (
+        r.start().checked_sub_months(chrono::Months::new(12))?,
+        r.end().checked_sub_months(chrono::Months::new(12))?,
+    );
+    let duc = y.now.col("DUC");
+    y.report(
+        r,
+        |i, c| {
+            let stopped = *y.flag_now.get(c) != Some(true) && y.was(c) == Some(true);
+            stopped
+                && y.ceased_last(c).any(|d| {
+                    duc.is_filled(i) || !d.is_some_and(|d| last_start <= d && d <= last_end)
+                })
+        },
+        out,
+    )
+}
+
+/// UASC in both years, but this year's date UASC ceased is neither in this year nor last year's
+/// date, or last year's date is not the child's 18th birthday.
+fn rule_205b(r: &Return, out: &mut Hits) -> Option<()> {
+    let y = UascYears::new(r)?;
+    let duc = y.now.col("DUC");
+    let dob_last = y.last.col("DOB");
+    y.report(
+        r,
+        |i, c| {
+            if !(*y.flag_now.get(c) == Some(true) && y.was(c) == Some(true)) {
+                return false;
+            }
+            let now = duc.date(i);
+            let in_year = now.is_some_and(|d| r.start() <= d && d <= r.end());
+            y.last.rows_of(c).iter().any(|&j| {
+                let then = y.last.col("DUC").date(j as usize);
+                let eighteenth = dob_last.date(j as usize).and_then(|d| birthday(d, 18));
+                let kept = now.is_some() && now == then;
+                (!in_year && !kept) || !(then.is_some() && then == eighteenth)
+            })
+        },
+        out,
+    )
+}
+
+/// UASC in neither year, yet a date UASC ceased is given in one of them.
+fn rule_205c(r: &Return, out: &mut Hits) -> Option<()> {
+    let y = UascYears::new(r)?;
+    let duc = y.now.col("DUC");
+    y.report(
+        r,
+        |i, c| {
+            let never = *y.flag_now.get(c) != Some(true) && y.was(c) != Some(true);
+            never && (duc.is_filled(i) || y.ceased_last(c).any(|d| d.is_some()))
+        },
+        out,
+    )
+}
+
+/// UASC this year, but last year (where the child was) not. The header row fails, or the UASC
+/// row when there is no header.
+fn rule_205d(r: &Return, out: &mut Hits) -> Option<()> {
+    let (header, header_last) = (r.table(Header), r.last(Header));
+    let (uasc, uasc_last) = (r.table(Uasc), r.last(Uasc));
+    let (now_table, now_name) = match (header, uasc) {
+        (Some(h), _) => (h, Header),
+        (None, Some(u)) => (u, Uasc),
+        _ => return None,
+    };
+    let last_table = header_last.or(uasc_last)?;
+    let flag = |table: &Table, i: usize, header: Option<&Table>| match header {
+        Some(h) if h.has("UASC") => table.col("UASC").is(i, "1"),
+        Some(_) => false,
+        None => table
+            .column_names()
+            .filter(|c| !["CHILD", "DOB"].contains(c))
+            .any(|c| table.col(c).is_filled(i)),
+    };
+    if header.is_some_and(|h| !h.has("UASC")) || header_last.is_some_and(|h| !h.has("UASC")) {
+        return None;
+    }
+    for i in now_table.rows() {
+        let c = now_table.child(i);
+        let was = last_table.rows_of(c);
+        if flag(now_table, i, header)
+            && was
+                .iter()
+                .any(|&j| !flag(last_table, j as usize, header_last))
+        {
+            out.push(now_name, i);
+        }
+    }
+    Some(())
+}
+
+/// The UPN differs from last year's for the same child, other than an unknown reason changing
+/// from UN1 (or blank) to UN2 to UN5, or an unknown (or blank) UPN becoming known.
+fn rule_208(r: &Return, out: &mut Hits) -> Option<()> {
+    let (h, last) = (r.table(Header)?, r.last(Header)?);
+    let (upn, then) = (h.col("UPN"), last.col("UPN"));
+    const UN_LATER: &[&str] = &["UN2", "UN3", "UN4", "UN5"];
+    let unknown = |u: Option<&str>| u.is_none_or(|u| u == "UN1" || UN_LATER.contains(&u));
+    for i in h.rows() {
+        let now = upn.text(i).map(str::to_uppercase);
+        let now = now.as_deref();
+        let changed = last.rows_of(h.child(i)).iter().any(|&j| {
+            let before = then.text(j as usize).map(str::to_uppercase);
+            let before = before.as_deref();
+            let allowed = (before.is_none_or(|b| b == "UN1")
+                && now.is_some_and(|n| UN_LATER.contains(&n)))
+                || (unknown(before) && !unknown(now));
+            now != before && !allowed
+        });
+        if changed {
+            out.push(Header, i);
+        }
+    }
     Some(())
 }

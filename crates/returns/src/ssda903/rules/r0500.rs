@@ -69,6 +69,7 @@ pub(super) const RULES: &[Implementation] = &[
     rule("574", Y2022_23, rule_574),
     rule("575", Y2022_23, rule_575),
     rule("576", Y2022_23, rule_576),
+    rule("577", Y2022_23, rule_577),
     rule("578", Y2022_23, rule_578),
     rule("579", Y2022_23, rule_579),
     rule("580", Y2022_23, rule_580),
@@ -995,6 +996,18 @@ fn rule_586(r: &Return, out: &mut Hits) -> Option<()> {
     out.extend(
         TableName::Missing,
         m.rows_where(|i| dob.date(i).zip(start.date(i)).is_some_and(|(b, s)| s < b)),
+    );
+    Some(())
+}
+
+/// A missing or away period outside every period of care of the child: still open when the child
+/// has ceased to be looked after (or began before), or ending after the care ended or before it
+/// began.
+fn rule_577(r: &Return, out: &mut Hits) -> Option<()> {
+    let m = r.table(TableName::Missing)?;
+    out.extend(
+        TableName::Missing,
+        outside_care(r, m, "MIS_START", "MIS_END")?,
     );
     Some(())
 }

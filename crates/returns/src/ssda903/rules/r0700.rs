@@ -14,7 +14,9 @@ pub(super) const RULES: &[Implementation] = &[
     rule("704", Y2026_27, rule_704),
     rule("705", Y2026_27, rule_705),
     rule("706", Y2026_27, rule_706),
+    rule("707", Y2026_27, rule_707),
     rule("708", Y2026_27, rule_708),
+    rule("709", Y2026_27, rule_709),
     rule("710", Y2026_27, rule_710),
 ];
 
@@ -124,6 +126,36 @@ fn rule_710(r: &Return, out: &mut Hits) -> Option<()> {
             if overlaps && place.is_in(k, &["K1", "P1", "R5", "K3"]) {
                 out.push(DoLo, i);
                 out.push(Episodes, k);
+            }
+        }
+    }
+    Some(())
+}
+
+/// A DoLO outside every period of care of the child (as rule 577 for missing periods): open when
+/// the child has ceased to be looked after, or ending after the care ended or before it began.
+fn rule_707(r: &Return, out: &mut Hits) -> Option<()> {
+    let t = r.table(DoLo)?;
+    out.extend(DoLo, outside_care(r, t, "DOLO_START", "DOLO_END")?);
+    Some(())
+}
+
+/// A DoLO with both dates overlapping an episode whose placement is not a children's home (K2)
+/// or one of the other placements a DoLO allows (Z12, Z13): the DoLO and the episode fail.
+fn rule_709(r: &Return, out: &mut Hits) -> Option<()> {
+    let (t, eps) = (r.table(DoLo)?, r.table(Episodes)?);
+    let (start, end) = (t.col("DOLO_START"), t.col("DOLO_END"));
+    let (decom, dec, place) = (eps.col("DECOM"), eps.col("DEC"), eps.col("PLACE"));
+    for i in t.rows().filter(|&i| start.is_filled(i) && end.is_filled(i)) {
+        let (s, e) = (start.date(i), end.date(i));
+        for &j in eps.rows_of(t.child(i)) {
+            let j = j as usize;
+            let overlaps = (dec.date(j).is_none()
+                || s.zip(dec.date(j)).is_some_and(|(s, d)| s <= d))
+                && e.zip(decom.date(j)).is_some_and(|(e, d)| e >= d);
+            if overlaps && !place.is_in(j, &["K2", "Z12", "Z13"]) {
+                out.push(DoLo, i);
+                out.push(Episodes, j);
             }
         }
     }

@@ -8,6 +8,9 @@ use crate::ssda903::year::Year::*;
 use chrono::{Months, NaiveDate};
 
 pub(super) const RULES: &[Implementation] = &[
+    rule("SW01STG1", Y2023_24, rule_sw01stg1),
+    rule("SW01aSTG1", Y2024_25, rule_sw01astg1),
+    rule("SW01bSTG1", Y2024_25, rule_sw01bstg1),
     rule("SW02STG1", Y2023_24, rule_sw02stg1),
     rule("SW02STG1", Y2025_26, rule_sw02stg1_v2025),
     rule("SW03STG1", Y2023_24, rule_sw03stg1),
@@ -20,6 +23,10 @@ pub(super) const RULES: &[Implementation] = &[
     rule("SW10STG2", Y2023_24, rule_sw10stg2),
     rule("SW10aSTG2", Y2025_26, rule_sw10astg2),
     rule("SW10bSTG2", Y2025_26, rule_sw10bstg2),
+    rule("SW11aSTG2", Y2023_24, rule_sw11astg2),
+    rule("SW11bSTG2", Y2023_24, rule_sw11bstg2),
+    rule("SW12STG2", Y2023_24, rule_sw12stg2),
+    rule("SW12STG2", Y2024_25, rule_sw12stg2_v2024),
     rule("SW13STG1", Y2023_24, rule_sw13stg1),
     rule("SW13STG1", Y2024_25, rule_sw13stg1_v2024),
     rule("SW14STG2", Y2023_24, rule_sw14stg2),
@@ -238,6 +245,179 @@ fn rule_sw19stg2(r: &Return, out: &mut Hits) -> Option<()> {
             if d.is_some() && rows[..k].iter().any(|&j| start.date(j as usize) == d) {
                 out.push(SwEpisodes, i as usize);
             }
+        }
+    }
+    Some(())
+}
+
+/// A child looked after at 31 March (an open episode other than a short break) without a social
+/// worker episode giving SW_ID, SW_DECOM and SW_REASON (each in at least one of them): the open
+/// episode fails.
+fn rule_sw01stg1(r: &Return, out: &mut Hits) -> Option<()> {
+    let (t, eps) = (r.table(SwEpisodes)?, r.table(Episodes)?);
+    let (dec, ls) = (eps.col("DEC"), eps.col("LS"));
+    let items = ["SW_ID", "SW_DECOM", "SW_REASON"].map(|f| t.col(f));
+    let complete = |c| {
+        let rows = t.rows_of(c);
+        items
+            .iter()
+            .all(|col| rows.iter().any(|&j| col.is_filled(j as usize)))
+    };
+    out.extend(
+        Episodes,
+        eps.rows_where(|i| {
+            dec.is_blank(i) && !is_short_break(ls.text(i)) && !complete(eps.child(i))
+        }),
+    );
+    Some(())
+}
+
+/// The day the social worker items became required in full (SW_REASON too).
+fn sw_items_from() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2023, 4, 1).expect("a date")
+}
+
+/// A social worker episode with no start date, or starting before 1 April 2023 without SW_ID.
+fn rule_sw01astg1(r: &Return, out: &mut Hits) -> Option<()> {
+    let t = r.table(SwEpisodes)?;
+    let (start, id) = (t.col("SW_DECOM"), t.col("SW_ID"));
+    out.extend(
+        SwEpisodes,
+        t.rows_where(|i| match start.date(i) {
+            None => true,
+            Some(d) => d < sw_items_from() && id.is_blank(i),
+        }),
+    );
+    Some(())
+}
+
+/// A social worker episode with no start date, or starting on or after 1 April 2023 without
+/// SW_ID or SW_REASON.
+fn rule_sw01bstg1(r: &Return, out: &mut Hits) -> Option<()> {
+    let t = r.table(SwEpisodes)?;
+    let (start, id, reason) = (t.col("SW_DECOM"), t.col("SW_ID"), t.col("SW_REASON"));
+    out.extend(
+        SwEpisodes,
+        t.rows_where(|i| match start.date(i) {
+            None => true,
+            Some(d) => d >= sw_items_from() && (id.is_blank(i) || reason.is_blank(i)),
+        }),
+    );
+    Some(())
+}
+
+/// Each child's social worker episodes in order of start, those without a start date last (in
+/// file order).
+fn sw_in_order(t: &crate::ssda903::tables::Table) -> Vec<Vec<usize>> {
+    let start = t.col("SW_DECOM");
+    t.by_child()
+        .iter()
+        .map(|rows| {
+            let mut rows: Vec<usize> = rows.iter().map(|&i| i as usize).collect();
+            rows.sort_by_key(|&i| (start.date(i).is_none(), start.date(i), i));
+            rows
+        })
+        .collect()
+}
+
+/// After a social worker episode that ended more than five days before 31 March, the child's next
+/// episode has no start date or does not start within five days of that end.
+fn rule_sw11astg2(r: &Return, out: &mut Hits) -> Option<()> {
+    let t = r.table(SwEpisodes)?;
+    let (start, end) = (t.col("SW_DECOM"), t.col("SW_DEC"));
+    let cutoff = r.end() - chrono::Days::new(5);
+    for rows in sw_in_order(t) {
+        for w in rows.windows(2) {
+            let Some(ended) = end.date(w[0]).filter(|&d| d <= cutoff) else {
+                continue;
+            };
+            let near = start
+                .date(w[1])
+                .is_some_and(|s| (s - ended).num_days().abs() <= 5);
+            if !near {
+                out.push(SwEpisodes, w[1]);
+            }
+        }
+    }
+    Some(())
+}
+
+/// A social worker episode that ended in the last five days of the year, where no episode
+/// follows it: the child's only episode ending then, or a later episode ending then (one whose
+/// predecessor began before it ended); and an episode with no start date following one that
+/// ended then.
+fn rule_sw11bstg2(r: &Return, out: &mut Hits) -> Option<()> {
+    let t = r.table(SwEpisodes)?;
+    let (start, end) = (t.col("SW_DECOM"), t.col("SW_DEC"));
+    let window = |i: usize| {
+        end.date(i)
+            .is_some_and(|d| r.end() - chrono::Days::new(5) <= d && d <= r.end())
+    };
+    for rows in sw_in_order(t) {
+        if let [only] = rows[..]
+            && window(only)
+        {
+            out.push(SwEpisodes, only);
+        }
+        for w in rows.windows(2) {
+            let (before, now) = (w[0], w[1]);
+            if window(before) && start.is_blank(now) {
+                out.push(SwEpisodes, now);
+            }
+            let began_before = start
+                .date(before)
+                .zip(end.date(now))
+                .is_some_and(|(s, e)| s < e);
+            if window(now) && began_before {
+                out.push(SwEpisodes, now);
+            }
+        }
+    }
+    Some(())
+}
+
+/// An episode that starts or ends a period of care (RNE S, or a reason other than X1), other
+/// than a short break, with no social worker episode that began on or after it started (a new
+/// period) or on or before it ended (a period ending): the episode fails.
+fn rule_sw12stg2(r: &Return, out: &mut Hits) -> Option<()> {
+    sw_for_care(r, None, out)
+}
+
+/// From 2024/25 only episodes ending from a year before this collection year began, or still
+/// open, are checked.
+fn rule_sw12stg2_v2024(r: &Return, out: &mut Hits) -> Option<()> {
+    sw_for_care(r, r.start().checked_sub_months(Months::new(12)), out)
+}
+
+fn sw_for_care(r: &Return, ended_from: Option<NaiveDate>, out: &mut Hits) -> Option<()> {
+    let (t, eps) = (r.table(SwEpisodes)?, r.table(Episodes)?);
+    let sw_start = t.col("SW_DECOM");
+    let (decom, dec, rne, rec, ls) = (
+        eps.col("DECOM"),
+        eps.col("DEC"),
+        eps.col("RNE"),
+        eps.col("REC"),
+        eps.col("LS"),
+    );
+    for i in eps.rows() {
+        let in_range = match (ended_from, dec.date(i)) {
+            (Some(from), Some(d)) => from <= d && d <= r.end(),
+            _ => true,
+        };
+        let starts = rne.is(i, "S");
+        let ends = !rec.is(i, "X1");
+        if !in_range || is_short_break(ls.text(i)) || !(starts || ends) {
+            continue;
+        }
+        let covered = t.rows_of(eps.child(i)).iter().any(|&j| {
+            let Some(s) = sw_start.date(j as usize) else {
+                return false;
+            };
+            (ends && dec.date(i).is_some_and(|d| s <= d))
+                || (starts && decom.date(i).is_some_and(|d| s >= d))
+        });
+        if !covered {
+            out.push(Episodes, i);
         }
     }
     Some(())
