@@ -1168,3 +1168,136 @@ fn the_synthetic_councils_matches_appear_as_adopters() {
     }
     assert!(matched > 0);
 }
+
+/// A boy whose history came partly from an earlier return: two plans before Hearth's records, a
+/// referral closed as no further action, and an enquiry whose planned conference was then found
+/// not to be needed.
+#[test]
+fn facts_recorded_for_the_cin_census_are_shown_as_recorded() {
+    let mut log = Log::new();
+    let child = StreamId::Child(ChildId(1));
+    let r = RecordId;
+    log.ok(
+        child,
+        ChildRegistered {
+            details: ChildDetails {
+                la_child_id: "C0005".into(),
+                date_of_birth: Some(d("2012-03-04")),
+                sex: Sex::Male,
+                ethnicity: Code::from("BAFR"),
+                ..ChildDetails::default()
+            },
+            at: d("2024-01-02"),
+        },
+    );
+    for (id, day) in [(1, "2024-11-01"), (2, "2024-12-02")] {
+        log.ok(
+            child,
+            ReferralReceived {
+                referral: r(id),
+                at: d(day),
+                source: Code::from("6"),
+                primary_need: Some(PrimaryNeed::N1),
+                from_contact: None,
+            },
+        );
+    }
+    log.ok(
+        child,
+        StrategyDiscussionHeld {
+            strategy: r(3),
+            referral: r(1),
+            outcome: StrategyOutcome::Section47,
+            at: d("2024-11-02"),
+        },
+    );
+    log.ok(
+        child,
+        Section47Started {
+            enquiry: r(4),
+            referral: r(1),
+            strategy: Some(r(3)),
+            at: d("2024-11-02"),
+        },
+    );
+    log.ok(
+        child,
+        Section47Completed {
+            enquiry: r(4),
+            outcome: S47Outcome::Conference,
+            conference_target: Some(d("2024-11-20")),
+            conference_not_required: true,
+            at: d("2024-11-15"),
+        },
+    );
+    log.ok(
+        child,
+        CaseClosed {
+            referral: r(2),
+            referral_nfa: true,
+            reason: Code::from("RC8"),
+            at: d("2024-12-03"),
+        },
+    );
+    log.ok(
+        child,
+        CpPlanStarted {
+            plan: r(5),
+            referral: r(1),
+            category: AbuseCategory::Physical,
+            previous_plans: Some(2),
+            conference: None,
+            at: d("2024-12-10"),
+        },
+    );
+    let lists = annex_a::lists(&log.model, d("2025-03-31"));
+
+    let l3 = list(&lists, 3);
+    let nfa: Vec<&Cell> = l3
+        .rows
+        .iter()
+        .map(|row| cell(l3, row, "Referral NFA?"))
+        .collect();
+    assert_eq!(nfa, [&text("b) No"), &text("a) Yes")]);
+    assert_eq!(
+        cell(l3, &l3.rows[1], "Number of Referrals in Last 12 Months"),
+        &Cell::Number(2)
+    );
+
+    let l5 = list(&lists, 5);
+    let row = only_row(l5, "C0005");
+    assert_eq!(
+        cell(
+            l5,
+            row,
+            "Was an Initial Child Protection Conference deemed unnecessary?"
+        ),
+        &text("a) Yes")
+    );
+    assert_eq!(
+        cell(l5, row, "Date of Initial Child Protection Conference"),
+        &Cell::Empty
+    );
+
+    let l6 = list(&lists, 6);
+    let closed = l6
+        .rows
+        .iter()
+        .find(|row| cell(l6, row, "CIN Start Date") == &date("2024-12-02"))
+        .unwrap();
+    assert_eq!(cell(l6, closed, "CIN Closure Date"), &date("2024-12-03"));
+    assert_eq!(
+        cell(l6, closed, "Reason for Closure"),
+        &text("RC8 - Case closed after assessment, no further action")
+    );
+    assert_eq!(cell(l6, closed, "Case Status"), &text("e) Closed episode"));
+
+    let l7 = list(&lists, 7);
+    let row = only_row(l7, "C0005");
+    assert_eq!(
+        cell(l7, row, "Number of Previous Child Protection Plans"),
+        &Cell::Number(2)
+    );
+    // No one holds the case: the columns are empty, not invented.
+    assert_eq!(cell(l7, row, "Allocated Worker"), &Cell::Empty);
+}

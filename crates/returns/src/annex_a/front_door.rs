@@ -68,13 +68,16 @@ fn episode_end(ctx: &Ctx, r: &Referral) -> Option<NaiveDate> {
     ctx.ended(r.closed.as_ref().map(|(d, _)| *d))
 }
 
-/// A referral closed without an assessment, enquiry or plan went no further.
+/// A referral closed as no further action, or closed without an assessment, enquiry or plan.
 fn referral_nfa(ctx: &Ctx, c: &Child, r: &Referral) -> bool {
-    episode_end(ctx, r).is_some()
-        && !c.assessments.iter().any(|a| a.referral == r.id)
-        && !c.enquiries.iter().any(|s| s.referral == r.id)
-        && !c.cin_plans.iter().any(|p| p.referral == r.id)
-        && !c.cp_plans.iter().any(|p| p.referral == r.id)
+    if episode_end(ctx, r).is_none() {
+        return false;
+    }
+    r.nfa
+        || !c.assessments.iter().any(|a| a.referral == r.id)
+            && !c.enquiries.iter().any(|s| s.referral == r.id)
+            && !c.cin_plans.iter().any(|p| p.referral == r.id)
+            && !c.cp_plans.iter().any(|p| p.referral == r.id)
 }
 
 /// List 3: every referral received in the six months.
@@ -206,10 +209,13 @@ pub fn enquiries(ctx: &Ctx) -> List {
                 })
                 .min_by_key(|k| k.date);
             let completed = s.completed.filter(|(d, _)| *d <= ctx.as_of);
-            // The enquiry concluded that no conference was needed, or it has not concluded.
+            // Unnecessary: the enquiry ended without a conference, or one planned was then found
+            // not to be needed; unknown while the enquiry goes on.
             let unnecessary = match (icpc, completed) {
                 (Some(_), _) => Some(values::NO),
-                (None, Some((_, outcome))) => Some(yes_no(outcome != S47Outcome::Conference)),
+                (None, Some((_, outcome))) => Some(yes_no(
+                    outcome != S47Outcome::Conference || s.conference_not_required,
+                )),
                 (None, None) => None,
             };
             let mut row = person_with_disability(c, s.start);

@@ -5,7 +5,7 @@ use super::values::{self, yes_no};
 use super::{Cell, Ctx, List, age_on, by_date, columns, person_with_disability};
 use chrono::NaiveDate;
 use domain::codes::{PrimaryNeed, VisitKind};
-use domain::model::Child;
+use domain::model::{Child, CpPlan};
 
 /// Whether the child was looked after on `on`.
 pub(crate) fn looked_after_on(c: &Child, on: NaiveDate) -> bool {
@@ -105,6 +105,22 @@ fn protected_in_six_months(ctx: &Ctx, c: &Child) -> bool {
     })
 }
 
+/// Plans before this one: those in Hearth's records, added to what a return reported for the
+/// latest plan that carried a count (history from before the records begin).
+fn previous_plans(c: &Child, plan: &CpPlan) -> usize {
+    if let Some(n) = plan.previous_plans {
+        return n as usize;
+    }
+    let mut earlier: Vec<&CpPlan> = c.cp_plans.iter().filter(|p| p.start < plan.start).collect();
+    earlier.sort_by_key(|p| std::cmp::Reverse(p.start));
+    for (i, p) in earlier.iter().enumerate() {
+        if let Some(n) = p.previous_plans {
+            return i + 1 + n as usize;
+        }
+    }
+    earlier.len()
+}
+
 /// List 7: every child protection plan in force at any time in the six months.
 pub fn child_protection(ctx: &Ctx) -> List {
     let mut rows = Vec::new();
@@ -123,7 +139,7 @@ pub fn child_protection(ctx: &Ctx) -> List {
                 })
                 .max_by_key(|v| v.date);
             let last_review = plan.reviews.iter().filter(|d| **d <= on).max().copied();
-            let previous = c.cp_plans.iter().filter(|p| p.start < plan.start).count();
+            let previous = previous_plans(c, plan);
             let mut row = person_with_disability(c, ctx.as_of);
             row.push(Cell::Date(plan.start));
             row.push(values::abuse(plan.initial_category).into());
