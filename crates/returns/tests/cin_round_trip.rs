@@ -5,8 +5,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::calendar::Calendar;
 use domain::codes::Code;
-use domain::events::{Event, EventBody};
+use domain::events::{Event, EventBody, RecordEnteredInError};
 use domain::model::Model;
+use domain::{RecordId, StreamId};
 use returns::cin::export;
 use returns::cin::{self, Census, CinYear, RuleKind, Table, TableName, import, read};
 use returns::history::{self, Problem};
@@ -416,28 +417,52 @@ fn a_small_census_imports_in_date_order_and_exports_the_same() {
     }
 }
 
-#[test]
-fn a_record_withdrawn_as_entered_in_error_leaves_the_census() {
-    let (mut model, mut events) = import_into_new_model(&small_census());
-    let child = model.children_sorted()[0];
-    let plan = child.cp_plans[0].id;
-    let last = events.last().unwrap().clone();
-    let withdrawal = Event {
-        version: last.version + 1,
-        body: domain::events::RecordEnteredInError {
-            record: plan,
+/// Withdraws a record of the model's only child as entered in error.
+fn withdraw(model: &mut Model, record: RecordId) {
+    let child = model.children_sorted()[0].id();
+    let stream = StreamId::Child(child);
+    let event = Event {
+        stream,
+        version: model.version(stream) + 1,
+        recorded_at: DateTime::parse_from_rfc3339("2026-04-21T09:00:00Z")
+            .unwrap()
+            .to_utc(),
+        actor: "manager".into(),
+        body: RecordEnteredInError {
+            record,
             reason: "recorded on the wrong child".into(),
-            at: NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
+            at: NaiveDate::from_ymd_opt(2026, 4, 21).unwrap(),
         }
         .into(),
-        ..last
     };
-    model.apply(&withdrawal).unwrap();
-    events.push(withdrawal);
+    model.apply(&event).unwrap();
+}
+
+#[test]
+fn records_withdrawn_as_entered_in_error_leave_the_census() {
+    let (mut model, _) = import_into_new_model(&small_census());
+    let child = model.children_sorted()[0];
+    let (plan, first, second) = (
+        child.cp_plans[0].id,
+        child.referrals[0].id,
+        child.referrals[1].id,
+    );
+
+    withdraw(&mut model, plan);
     let census = export::census(&model, YEAR, "999");
     assert_eq!(census.table(TableName::ChildProtectionPlans).len(), 0);
     assert_eq!(census.table(TableName::Reviews).len(), 0);
     assert_eq!(census.table(TableName::Section47).len(), 1);
+
+    withdraw(&mut model, second);
+    let census = export::census(&model, YEAR, "999");
+    assert_eq!(census.table(TableName::CINdetails).len(), 1);
+    for t in [TableName::Assessments, TableName::Section47] {
+        assert_eq!(census.table(t).len(), 0, "{t}");
+    }
+
+    withdraw(&mut model, first);
+    assert_eq!(export::census(&model, YEAR, "999").children(), 0);
 }
 
 #[test]

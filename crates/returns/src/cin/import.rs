@@ -2,12 +2,18 @@
 //! recorded them, in the order they happened.
 //!
 //! Record ids are numbered from 1 in each child's stream. The census leaves some things out, and
-//! the import fills them the same way each time: every assessment is a new one; a section 47
-//! enquiry is completed on the day of its initial conference, or on the day it began when no
-//! conference was required (continuing as a child in need when a CIN plan of the episode starts
-//! after it, else with no further action); a plan starting on the day of an initial conference of
-//! its episode follows from it; a latest category of abuse that differs from the first changed at
-//! the plan's last review in the year, or, when it had none, at a review on the eve of the year.
+//! the import fills them the same way each time:
+//!
+//! - every assessment is a new one;
+//! - a section 47 enquiry is completed on the day of its initial conference, or on the day it
+//!   began when no conference was required (continuing as a child in need when a CIN plan of the
+//!   episode starts after it, else with no further action);
+//! - an initial conference given for the episode rather than an enquiry follows the episode's last
+//!   enquiry still waiting for one, or else an enquiry begun on the day of the conference, the
+//!   census giving no earlier date;
+//! - a plan starting on the day of an initial conference of its episode follows from it;
+//! - a latest category of abuse that differs from the first changed at the plan's last review in
+//!   the year, or, when it had none, at a review on the eve of the year.
 //!
 //! A value that cannot be read or held is a [`Problem`] naming the file, the table's row (0-based,
 //! as findings count) and the field. Every problem is reported, and then no child is imported.
@@ -101,6 +107,9 @@ const CLOSED: u8 = 9;
 
 /// A section 47 row as read, before its conference is settled.
 struct Enquiry {
+    /// Where it comes from: its Section47 row, or the CINdetails row of a conference that
+    /// needed one.
+    table: TableName,
     row: usize,
     id: RecordId,
     start: NaiveDate,
@@ -109,10 +118,18 @@ struct Enquiry {
     not_required: bool,
 }
 
+impl Plan {
+    /// A date to sort by, not before the plan's referral.
+    fn in_episode(&self, date: NaiveDate) -> NaiveDate {
+        self.referral_date.map_or(date, |r| date.max(r))
+    }
+}
+
 /// A protection plan row as read, before its count of earlier plans is settled.
 struct Plan {
     row: usize,
     referral: RecordId,
+    referral_date: Option<NaiveDate>,
     start: NaiveDate,
     end: Option<NaiveDate>,
     initial: AbuseCategory,
@@ -331,6 +348,10 @@ impl<'a> Reader<'a> {
         for (e, &row) in rows.of(CINdetails).iter().enumerate() {
             let referral = new_id();
             let date = self.required_date(CINdetails, row, "CINreferralDate");
+            // Nothing of an episode is put before its referral, so that the model, finding the
+            // referral first, can say what is dated too early.
+            let referral_date = date;
+            let in_episode = |d: NaiveDate| referral_date.map_or(d, |r| d.max(r));
             let source = self.code(CINdetails, row, "ReferralSource", REFERRAL_SOURCE);
             if self.text(CINdetails, row, "ReferralSource").is_none() {
                 self.problem(
@@ -363,7 +384,7 @@ impl<'a> Reader<'a> {
             }
             match (closed, reason) {
                 (Some(at), Some(reason)) => pending.push(Pending {
-                    date: at,
+                    date: in_episode(at),
                     rank: CLOSED,
                     body: CaseClosed {
                         referral,
@@ -409,7 +430,7 @@ impl<'a> Reader<'a> {
                 let codes = self.factors(&factors, Assessments, a);
                 if let Some(start) = start {
                     pending.push(Pending {
-                        date: start,
+                        date: in_episode(start),
                         rank: STARTED,
                         body: AssessmentStarted {
                             assessment: id,
@@ -424,7 +445,7 @@ impl<'a> Reader<'a> {
                 }
                 match authorised {
                     Some(at) => pending.push(Pending {
-                        date: at,
+                        date: in_episode(at),
                         rank: COMPLETED,
                         body: AssessmentAuthorised {
                             assessment: id,
@@ -457,7 +478,7 @@ impl<'a> Reader<'a> {
                 let end = self.date(CINplanDates, p, "CINPlanEndDate");
                 let Some(start) = start else { continue };
                 pending.push(Pending {
-                    date: start,
+                    date: in_episode(start),
                     rank: PLAN_STARTED,
                     body: CinPlanStarted {
                         plan: id,
@@ -470,7 +491,7 @@ impl<'a> Reader<'a> {
                 });
                 if let Some(end) = end {
                     pending.push(Pending {
-                        date: end,
+                        date: in_episode(end),
                         rank: if end == start {
                             PLAN_ENDED_SAME_DAY
                         } else {
@@ -492,6 +513,7 @@ impl<'a> Reader<'a> {
                 let not_required = self.flag(Section47, s, "ICPCnotRequired");
                 if let Some(start) = start {
                     enquiries.push(Enquiry {
+                        table: Section47,
                         row: s,
                         id,
                         start,
@@ -510,12 +532,15 @@ impl<'a> Reader<'a> {
                     .rfind(|s| s.conference.is_none() && !s.not_required && s.start <= date)
                 {
                     Some(s) => s.conference = Some(date),
-                    None => self.problem(
-                        CINdetails,
+                    None => enquiries.push(Enquiry {
+                        table: CINdetails,
                         row,
-                        "DateOfInitialCPC",
-                        "an initial conference is recorded with the section 47 enquiry it followed, and this episode has none open to link it to".into(),
-                    ),
+                        id: new_id(),
+                        start: date,
+                        target: None,
+                        conference: Some(date),
+                        not_required: false,
+                    }),
                 }
             }
 
@@ -530,7 +555,7 @@ impl<'a> Reader<'a> {
                 .collect();
             for s in &enquiries {
                 pending.push(Pending {
-                    date: s.start,
+                    date: in_episode(s.start),
                     rank: STARTED,
                     body: Section47Started {
                         enquiry: s.id,
@@ -539,7 +564,7 @@ impl<'a> Reader<'a> {
                         at: s.start,
                     }
                     .into(),
-                    table: Section47,
+                    table: s.table,
                     row: s.row,
                 });
                 let (outcome, at) = match s.conference {
@@ -559,13 +584,13 @@ impl<'a> Reader<'a> {
                     }
                     None => {
                         if s.target.is_some() {
-                            self.problem(Section47, s.row, "InitialCPCtarget", "a conference's target date is recorded when the enquiry is completed, and this one is neither completed by a conference nor marked as not needing one".into());
+                            self.problem(s.table, s.row, "InitialCPCtarget", "a conference's target date is recorded when the enquiry is completed, and this one is neither completed by a conference nor marked as not needing one".into());
                         }
                         continue;
                     }
                 };
                 pending.push(Pending {
-                    date: at,
+                    date: in_episode(at),
                     rank: COMPLETED,
                     body: Section47Completed {
                         enquiry: s.id,
@@ -575,14 +600,14 @@ impl<'a> Reader<'a> {
                         at,
                     }
                     .into(),
-                    table: Section47,
+                    table: s.table,
                     row: s.row,
                 });
                 if let Some(date) = s.conference {
                     let conference = new_id();
                     conferences.push((date, conference, s.row));
                     pending.push(Pending {
-                        date,
+                        date: in_episode(date),
                         rank: CONFERENCE,
                         body: ConferenceHeld {
                             conference,
@@ -593,7 +618,7 @@ impl<'a> Reader<'a> {
                             at: date,
                         }
                         .into(),
-                        table: Section47,
+                        table: s.table,
                         row: s.row,
                     });
                 }
@@ -630,6 +655,7 @@ impl<'a> Reader<'a> {
                 plans.push(Plan {
                     row: p,
                     referral,
+                    referral_date,
                     start,
                     end,
                     initial,
@@ -657,7 +683,7 @@ impl<'a> Reader<'a> {
             let given = plan.previous.unwrap_or(counted);
             running = given + 1;
             pending.push(Pending {
-                date: plan.start,
+                date: plan.in_episode(plan.start),
                 rank: PLAN_STARTED,
                 body: CpPlanStarted {
                     plan: id,
@@ -677,7 +703,7 @@ impl<'a> Reader<'a> {
                 // year's eve, the latest it can have been.
                 match year_before.filter(|&d| d >= plan.start) {
                     Some(date) => pending.push(Pending {
-                        date,
+                        date: plan.in_episode(date),
                         rank: PLAN_REVIEWED,
                         body: CpPlanReviewed {
                             plan: id,
@@ -700,7 +726,7 @@ impl<'a> Reader<'a> {
                 let category = (plan.latest != plan.initial && Some(date) == last_review)
                     .then_some(plan.latest);
                 pending.push(Pending {
-                    date,
+                    date: plan.in_episode(date),
                     rank: PLAN_REVIEWED,
                     body: CpPlanReviewed {
                         plan: id,
@@ -714,7 +740,7 @@ impl<'a> Reader<'a> {
             }
             if let Some(end) = plan.end {
                 pending.push(Pending {
-                    date: end,
+                    date: plan.in_episode(end),
                     rank: if end == plan.start {
                         PLAN_ENDED_SAME_DAY
                     } else {
