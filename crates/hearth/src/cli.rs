@@ -60,6 +60,10 @@ pub enum Command {
     Kpi(KpiArgs),
     /// The statutory clocks for a team or a worker: what is overdue, due, and about to breach.
     Worklist(WorklistArgs),
+    /// Bring a council's existing SSDA903 returns or CIN census into Hearth as records.
+    Import(crate::import::ImportArgs),
+    /// Write a statutory return from the records: SSDA903, CIN census.
+    Export(crate::export::ExportArgs),
     /// Check a statutory return's files against every DfE validation rule of its year.
     #[command(subcommand)]
     Validate(crate::validate::ValidateCommand),
@@ -314,6 +318,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Kpi(args) => crate::kpi::run(args).await,
         Command::Worklist(args) => crate::kpi::worklist(args).await,
         Command::Validate(cmd) => crate::validate::run(cmd),
+        Command::Import(args) => crate::import::run(args).await,
+        Command::Export(args) => crate::export::run(args).await,
         Command::Bench(BenchCommand::Replay { db }) => crate::bench::replay(&db).await,
         Command::Bench(BenchCommand::Kpi {
             db,

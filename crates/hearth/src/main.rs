@@ -3,6 +3,8 @@
 
 mod bench;
 mod cli;
+mod export;
+mod import;
 mod kpi;
 mod progress;
 mod seed;

@@ -9,8 +9,12 @@
 //! * `catalogue`: each year's rule list (code, message, fields, tables), built in.
 //! * `rules`: one check per rule code (and per year the DfE changed it), in files by code range.
 //! * `validate`: every rule in force in a year over a return, as `Finding`s.
+//! * `export`: a collection year's return from the records; `import`: returns into children's
+//!   histories, one year or several merged.
 
 pub mod catalogue;
+pub mod export;
+pub mod import;
 pub mod postcodes;
 pub mod read;
 pub mod rules;

@@ -1,0 +1,133 @@
+//! `hearth import`: a council's existing returns into the log, so it keeps its history. The
+//! whole import is checked first (every row read, every child's events tried against the
+//! model) and then written in one transaction: all of it, or nothing and every problem listed.
+
+use anyhow::{Context, bail};
+use clap::Args;
+use returns::history::{self, ChildHistory, Problem};
+use returns::ssda903::{self, import::YearReturn};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use store::{OpenMode, Store};
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub db: crate::cli::Db,
+    /// One or more years of SSDA903 returns: each a folder of the DfE's CSV files or an XML
+    /// file. Each return's year is read from its dates; years are merged oldest first.
+    #[arg(long, num_args = 1.., required_unless_present = "cin", conflicts_with = "cin")]
+    pub ssda903: Vec<PathBuf>,
+    /// A CIN census XML file.
+    #[arg(long)]
+    pub cin: Option<PathBuf>,
+    /// Check everything and report, but write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// How many problems to list before saying how many more there are.
+const SHOWN: usize = 50;
+
+pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
+    let (histories, actor) = if let Some(file) = &args.cin {
+        (read_cin(file)?, "import:cin")
+    } else {
+        (read_ssda903(&args.ssda903)?, "import:ssda903")
+    };
+    let histories = match histories {
+        Ok(h) => h,
+        Err(problems) => return refuse(&problems),
+    };
+    let store = Store::open(&args.db.db, OpenMode::CreateIfMissing).await?;
+    let bar = crate::progress::bar(store.last_seq().await?.max(0) as u64, "replay");
+    let loaded = store::load_model(&store, None, |n| bar.set_position(n)).await?;
+    bar.finish_and_clear();
+    let children = histories.len();
+    let events = match history::into_events(&loaded.model, histories, actor, chrono::Utc::now()) {
+        Ok(e) => e,
+        Err(problems) => return refuse(&problems),
+    };
+    let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
+    for e in &events {
+        *by_kind.entry(e.body.kind()).or_default() += 1;
+    }
+    let mut out = std::io::stdout().lock();
+    if args.dry_run {
+        writeln!(
+            out,
+            "Checked: {children} children and {} events would be imported; nothing was written (--dry-run).",
+            events.len()
+        )?;
+    } else {
+        let bulk: Vec<store::BulkEvent> = events.iter().map(crate::seed::to_bulk).collect();
+        store
+            .append_bulk(&bulk)
+            .await
+            .context("writing the imported events; nothing was imported")?;
+        store.checkpoint().await?;
+        writeln!(
+            out,
+            "Imported {children} children as {} events.",
+            events.len()
+        )?;
+    }
+    for (kind, n) in by_kind {
+        writeln!(out, "  {kind}: {n}")?;
+    }
+    Ok(())
+}
+
+fn refuse(problems: &[Problem]) -> anyhow::Result<()> {
+    let mut err = std::io::stderr().lock();
+    for p in problems.iter().take(SHOWN) {
+        writeln!(err, "{p}")?;
+    }
+    if problems.len() > SHOWN {
+        writeln!(err, "... and {} more", problems.len() - SHOWN)?;
+    }
+    bail!(
+        "{} problem{} in the return; nothing was imported",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" }
+    )
+}
+
+type Read = anyhow::Result<Result<Vec<ChildHistory>, Vec<Problem>>>;
+
+fn read_ssda903(paths: &[PathBuf]) -> Read {
+    let mut years = Vec::new();
+    for path in paths {
+        let (tables, _) = ssda903::read::read_path(path)
+            .with_context(|| format!("reading the return in {}", path.display()))?;
+        let Some(first_year) = ssda903::import::infer_first_year(&tables) else {
+            bail!(
+                "{}: no episode, review or missing date to tell which year the return is for",
+                path.display()
+            );
+        };
+        eprintln!(
+            "{}: the return for {}/{:02}",
+            path.display(),
+            first_year,
+            (first_year + 1) % 100
+        );
+        years.push(YearReturn {
+            source: source_name(path),
+            first_year,
+            tables,
+        });
+    }
+    Ok(ssda903::import::histories(years))
+}
+
+fn read_cin(file: &Path) -> Read {
+    let census = returns::cin::read::read_xml_file(file)
+        .with_context(|| format!("reading the census {}", file.display()))?;
+    Ok(returns::cin::import::histories(&census, &source_name(file)))
+}
+
+fn source_name(path: &Path) -> String {
+    path.display().to_string()
+}
