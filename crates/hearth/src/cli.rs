@@ -62,7 +62,7 @@ pub enum Command {
     Worklist(WorklistArgs),
     /// Bring a council's existing SSDA903 returns or CIN census into Hearth as records.
     Import(crate::import::ImportArgs),
-    /// Write a statutory return from the records: SSDA903, CIN census.
+    /// Write a statutory return from the records: SSDA903, CIN census or Annex A.
     Export(crate::export::ExportArgs),
     /// Check a statutory return's files against every DfE validation rule of its year.
     #[command(subcommand)]

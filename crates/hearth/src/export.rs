@@ -9,15 +9,23 @@ use store::{OpenMode, Store};
 pub struct ExportArgs {
     #[command(flatten)]
     pub db: crate::cli::Db,
-    /// The collection year, such as 2024/25 (1 April 2024 to 31 March 2025).
-    #[arg(long)]
-    pub year: String,
+    /// The collection year, such as 2024/25 (1 April 2024 to 31 March 2025). Needed for the
+    /// SSDA903 and the CIN census; for Annex A it sets the date to 31 March at its end.
+    #[arg(long, required_unless_present = "annex_a")]
+    pub year: Option<String>,
     /// Write the SSDA903 return's CSV files into this folder.
     #[arg(long)]
     pub ssda903: Option<PathBuf>,
     /// Write the CIN census XML to this file.
     #[arg(long)]
     pub cin: Option<PathBuf>,
+    /// Write Ofsted's Annex A (all eleven lists) to this Excel file.
+    #[arg(long)]
+    pub annex_a: Option<PathBuf>,
+    /// The inspection date Annex A is for, YYYY-MM-DD; by default the end of --year, or the
+    /// last day the records reach.
+    #[arg(long)]
+    pub on: Option<chrono::NaiveDate>,
 }
 
 /// `2024/25` (or `2024-25`) as its first year.
@@ -33,16 +41,20 @@ pub fn first_year(text: &str) -> anyhow::Result<i32> {
 }
 
 pub async fn run(args: ExportArgs) -> anyhow::Result<()> {
-    let first = first_year(&args.year)?;
-    if args.ssda903.is_none() && args.cin.is_none() {
-        bail!("say what to export: --ssda903 DIR or --cin FILE.xml");
+    if args.ssda903.is_none() && args.cin.is_none() && args.annex_a.is_none() {
+        bail!("say what to export: --ssda903 DIR, --cin FILE.xml or --annex-a FILE.xlsx");
+    }
+    let first = args.year.as_deref().map(first_year).transpose()?;
+    let year_text = args.year.clone().unwrap_or_default();
+    if first.is_none() && (args.ssda903.is_some() || args.cin.is_some()) {
+        bail!("give the collection year with --year, such as --year 2024/25");
     }
     let store = Store::open(&args.db.db, OpenMode::MustExist).await?;
     let bar = crate::progress::bar(store.last_seq().await?.max(0) as u64, "replay");
     let loaded = store::load_model(&store, None, |n| bar.set_position(n)).await?;
     bar.finish_and_clear();
     let model = loaded.model;
-    if let Some(dir) = &args.ssda903 {
+    if let (Some(dir), Some(first)) = (&args.ssda903, first) {
         let tables = returns::ssda903::export::tables(&model, first);
         returns::ssda903::export::write_dir(&tables, dir)
             .with_context(|| format!("writing the SSDA903 return to {}", dir.display()))?;
@@ -51,13 +63,12 @@ pub async fn run(args: ExportArgs) -> anyhow::Result<()> {
             .map(|t| format!("{} {}", t.name().file_name(), t.len()))
             .collect();
         println!(
-            "SSDA903 {} written to {}: {}",
-            args.year,
+            "SSDA903 {year_text} written to {}: {}",
             dir.display(),
             counts.join(", ")
         );
     }
-    if let Some(file) = &args.cin {
+    if let (Some(file), Some(first)) = (&args.cin, first) {
         let Some(year) = returns::cin::CinYear::parse(&format!("{first}/{:02}", (first + 1) % 100))
         else {
             bail!(
@@ -70,7 +81,26 @@ pub async fn run(args: ExportArgs) -> anyhow::Result<()> {
         );
         returns::cin::export::write_xml(&census, out)
             .with_context(|| format!("writing the CIN census to {}", file.display()))?;
-        println!("CIN census {} written to {}", args.year, file.display());
+        println!("CIN census {year_text} written to {}", file.display());
+    }
+    if let Some(file) = &args.annex_a {
+        let on = args
+            .on
+            .or(first.map(returns::ssda903::year::collection_end))
+            .or(model.known_at.map(|t| t.date_naive()))
+            .unwrap_or_else(|| chrono::Local::now().date_naive());
+        let lists = returns::annex_a::lists(&model, on);
+        returns::annex_a::write_xlsx(&lists, file)
+            .with_context(|| format!("writing Annex A to {}", file.display()))?;
+        let counts: Vec<String> = lists
+            .iter()
+            .map(|l| format!("list {} {}", l.number, l.rows.len()))
+            .collect();
+        println!(
+            "Annex A for {on} written to {}: {}",
+            file.display(),
+            counts.join(", ")
+        );
     }
     Ok(())
 }
