@@ -173,8 +173,9 @@ pub fn read_xml(bytes: &[u8], path: &Path) -> Result<Tables, ReadError> {
         let event = reader
             .read_event_into(&mut buf)
             .map_err(|e| bad(line_of(reader.error_position()), e.to_string()))?;
-        let here = line_of(reader.buffer_position());
-        let text_of = |e: &dyn std::fmt::Display| bad(here, e.to_string());
+        // The line is counted only when there is an error to report.
+        let here = reader.buffer_position();
+        let text_of = |e: &dyn std::fmt::Display| bad(line_of(here), e.to_string());
         let (start, empty) = match &event {
             Event::Start(e) => (Some(e.local_name()), false),
             Event::Empty(e) => (Some(e.local_name()), true),
@@ -188,7 +189,7 @@ pub fn read_xml(bytes: &[u8], path: &Path) -> Result<Tables, ReadError> {
                 None if outer == 0 => {
                     if tag != "EXPSSDA903" {
                         return Err(bad(
-                            here,
+                            line_of(here),
                             format!("the root element is <{tag}>, not <EXPSSDA903>"),
                         ));
                     }
