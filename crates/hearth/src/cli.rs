@@ -64,6 +64,9 @@ pub enum Command {
     Import(crate::import::ImportArgs),
     /// Write a statutory return from the records: SSDA903, CIN census or Annex A.
     Export(crate::export::ExportArgs),
+    /// The DfE's rules on the live records: what would fail in this year's returns, by rule,
+    /// child, worker and team.
+    Dq(crate::dq::DqArgs),
     /// Check a statutory return's files against every DfE validation rule of its year.
     #[command(subcommand)]
     Validate(crate::validate::ValidateCommand),
@@ -319,6 +322,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Worklist(args) => crate::kpi::worklist(args).await,
         Command::Validate(cmd) => crate::validate::run(cmd),
         Command::Import(args) => crate::import::run(args).await,
+        Command::Dq(args) => crate::dq::run(args).await,
         Command::Export(args) => crate::export::run(args).await,
         Command::Bench(BenchCommand::Replay { db }) => crate::bench::replay(&db).await,
         Command::Bench(BenchCommand::Kpi {

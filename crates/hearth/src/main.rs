@@ -3,6 +3,7 @@
 
 mod bench;
 mod cli;
+mod dq;
 mod export;
 mod import;
 mod kpi;

@@ -223,6 +223,7 @@ async fn journey(c: &Client, base: &str) -> Result<(), String> {
         "/teams/1",
         "/missing",
         "/workforce",
+        "/data-quality",
         "/access-log",
         "/restricted",
         "/measures/NO-SUCH",
@@ -241,6 +242,7 @@ async fn journey(c: &Client, base: &str) -> Result<(), String> {
         &href,
         "/front-door",
         "/missing",
+        "/data-quality",
     ] {
         c.goto(&format!("{base}{path}"))
             .await

@@ -591,3 +591,116 @@ fn an_ssda903_return_is_read_from_its_files_and_a_bad_folder_is_named() {
     let said = String::from_utf8_lossy(&bad.stderr);
     assert!(said.contains("notes.csv"), "{said}");
 }
+
+/// The files of a folder, by name, as text.
+fn folder(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read_to_string(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn returns_are_exported_imported_and_checked_from_the_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite(dir.path(), "council.db");
+    seed(&db);
+    let (first, again) = (dir.path().join("903"), dir.path().join("903-again"));
+    let (cin, annex) = (dir.path().join("cin.xml"), dir.path().join("annex-a.xlsx"));
+    let said = ok(&[
+        "export",
+        "--db",
+        &db,
+        "--year",
+        "2024/25",
+        "--ssda903",
+        first.to_str().unwrap(),
+        "--cin",
+        cin.to_str().unwrap(),
+        "--annex-a",
+        annex.to_str().unwrap(),
+    ]);
+    assert!(said.contains("episodes.csv"), "{said}");
+    assert!(said.contains("list 11"), "{said}");
+    assert!(std::fs::read(&annex).unwrap().starts_with(b"PK"));
+    assert!(std::fs::read_to_string(&cin).unwrap().contains("<Message"));
+
+    // Into an empty council, and out again the same.
+    let fresh = sqlite(dir.path(), "fresh.db");
+    let imported = ok(&[
+        "import",
+        "--db",
+        &fresh,
+        "--ssda903",
+        first.to_str().unwrap(),
+    ]);
+    assert!(imported.contains("Imported"), "{imported}");
+    ok(&[
+        "export",
+        "--db",
+        &fresh,
+        "--year",
+        "2024/25",
+        "--ssda903",
+        again.to_str().unwrap(),
+    ]);
+    assert_eq!(folder(&first), folder(&again));
+    // The same children a second time are refused, and nothing is added.
+    let before = stats_json(&fresh)["events"].clone();
+    let twice = run(&[
+        "import",
+        "--db",
+        &fresh,
+        "--ssda903",
+        first.to_str().unwrap(),
+    ]);
+    assert!(!twice.status.success());
+    let err = String::from_utf8_lossy(&twice.stderr);
+    assert!(
+        err.contains("already in Hearth") && err.contains("nothing was imported"),
+        "{err}"
+    );
+    assert_eq!(stats_json(&fresh)["events"], before);
+
+    // A census into another empty council.
+    let census_db = sqlite(dir.path(), "census.db");
+    let imported = ok(&["import", "--db", &census_db, "--cin", cin.to_str().unwrap()]);
+    assert!(imported.contains("referral_received"), "{imported}");
+
+    // A broken return is named by file, row and field, and nothing of it is taken.
+    let bad = dir.path().join("bad");
+    std::fs::create_dir(&bad).unwrap();
+    std::fs::write(
+        bad.join("header.csv"),
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nB1,M,01/02/2012,WBRI,,,\nB2,M,40/02/2012,WBRI,,,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        bad.join("episodes.csv"),
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n\
+         B1,01/05/2024,S,C2,N1,U1,PR1,,,,,,\nB2,01/05/2024,S,C2,N1,U1,PR1,,,,,,\n",
+    )
+    .unwrap();
+    let empty = sqlite(dir.path(), "empty.db");
+    let refused = run(&["import", "--db", &empty, "--ssda903", bad.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("header.csv, row 1, DOB"), "{err}");
+    assert!(err.contains("nothing was imported"), "{err}");
+
+    // The rules on the live records, by rule, team and worker; every issue as CSV.
+    let summary = ok(&["dq", "--db", &db, "--on", "2025-03-31"]);
+    assert!(summary.contains("Data quality for 2024/25"), "{summary}");
+    assert!(summary.contains("By team:"), "{summary}");
+    let csv = ok(&["dq", "--db", &db, "--on", "2025-03-31", "--format", "csv"]);
+    assert!(
+        csv.starts_with("return,rule,kind,child,hearth_child,worker,team,"),
+        "{csv}"
+    );
+}

@@ -252,6 +252,8 @@ async fn every_role_is_allowed_exactly_what_the_table_says() {
         ("/teams/1".into(), vec![Power::ReadChildren]),
         ("/front-door".into(), vec![Power::ReadChildren]),
         ("/missing".into(), vec![Power::ReadChildren]),
+        ("/data-quality".into(), vec![Power::ReadChildren]),
+        ("/data-quality?format=csv".into(), vec![Power::ReadChildren]),
         (format!("/children/{child}"), vec![Power::ReadChildren]),
         (
             format!("/children/{child}/record"),

@@ -3,5 +3,6 @@
 
 pub mod annex_a;
 pub mod cin;
+pub mod dq;
 pub mod history;
 pub mod ssda903;

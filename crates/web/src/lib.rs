@@ -280,6 +280,7 @@ pub fn router(state: AppState) -> Router {
         .route("/front-door", get(pages::front_door::page))
         .route("/missing", get(pages::missing::page))
         .route("/workforce", get(pages::workforce::page))
+        .route("/data-quality", get(pages::data_quality::page))
         .route("/health", get(health))
         .merge(assets::routes())
         .merge(api::routes())

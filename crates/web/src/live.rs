@@ -85,6 +85,8 @@ pub struct Live {
     pub version: u64,
     /// Cards by their last period and how many periods they hold, for one version.
     cards: Mutex<(u64, Cards)>,
+    /// The returns' data quality for one version and day.
+    quality: Mutex<Option<(u64, chrono::NaiveDate, Arc<returns::dq::Report>)>>,
 }
 
 impl Live {
@@ -94,6 +96,7 @@ impl Live {
             last_seq,
             version: 0,
             cards: Mutex::new((0, HashMap::new())),
+            quality: Mutex::new(None),
         }
     }
 
@@ -120,6 +123,21 @@ impl Live {
             ix: self.index(),
             today,
         }
+    }
+
+    /// The collection year's returns built from the records and checked against every DfE
+    /// rule, worked out the first time it is asked for after a change.
+    pub fn data_quality(&self, today: chrono::NaiveDate) -> Arc<returns::dq::Report> {
+        let mut held = self.quality.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((version, day, report)) = held.as_ref()
+            && *version == self.version
+            && *day == today
+        {
+            return Arc::clone(report);
+        }
+        let report = Arc::new(returns::dq::check(self.model(), today));
+        *held = Some((self.version, today, Arc::clone(&report)));
+        report
     }
 
     /// The card for the 13 periods to `last`, computed the first time it is asked for after a

@@ -3,6 +3,7 @@
 
 pub mod access_log;
 pub mod child;
+pub mod data_quality;
 pub mod front_door;
 pub mod home;
 pub mod measure;
@@ -67,6 +68,7 @@ fn menu(role: Role) -> Vec<(&'static str, &'static str)> {
             Some(Power::ReadChildren),
         ),
         ("/workforce", "Workforce", Some(Power::ReadMeasures)),
+        ("/data-quality", "Data quality", Some(Power::ReadChildren)),
         (
             "/contacts/new",
             "Submit a contact",
