@@ -7,6 +7,9 @@ use domain::events::*;
 use domain::{ChildId, Event, StreamId, TeamId, WorkerId};
 use std::collections::BTreeSet;
 
+/// The demonstration council is benchmarked as the seed council (Dudley, 332).
+pub(crate) const LA_CODE: &str = "332";
+
 /// One kind of team in the default council: how many, and who is in each.
 #[derive(Debug, Clone, Copy)]
 pub struct CouncilShape {
@@ -283,8 +286,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             StreamId::Council,
             CouncilDescribed {
                 name: "Hearthshire (demonstration council)".into(),
-                // The demonstration council is benchmarked as the seed council (Dudley, 332).
-                la_code: "332".into(),
+                la_code: LA_CODE.into(),
                 at,
             },
             when,

@@ -24,6 +24,14 @@ pub(crate) struct SimChild {
     pub leaver_until: Option<NaiveDate>,
     pub early_help: Option<RecordId>,
     pub missing: Option<RecordId>,
+    /// The identity details as last recorded, so a correction can restate them whole.
+    pub details: ChildDetails,
+    /// The current period of care's episode as the SSDA903 would show it.
+    pub looked_after: Option<crate::looked_after::CareState>,
+    /// Placements so far, numbering each so its address differs from the last.
+    pub placements: u32,
+    /// Why and when the child last left care, for the previous permanence asked if they return.
+    pub left_care: Option<(&'static str, NaiveDate)>,
 }
 
 /// Where a period of care is heading, decided when it starts.
@@ -139,6 +147,13 @@ pub(crate) enum Task {
     ResolveDispute {
         dispute: RecordId,
     },
+    /// A new legal status for the current episode (reason L).
+    ChangeLegalStatus {
+        period: RecordId,
+        status: &'static str,
+    },
+    /// A child registered before birth is born, and comes into care.
+    BornIntoCare,
 }
 
 const SOURCES: &[(f64, &str)] = &[
@@ -184,10 +199,10 @@ const ETHNICITY: &[(f64, &str)] = &[
 
 const FACTORS: &[&str] = &[
     "1B", "2B", "3A", "3B", "4A", "4B", "5A", "6A", "7A", "8B", "9A", "10A", "11A", "12A", "13A",
-    "14B", "15B", "16A", "17A", "18B", "19B", "20", "21", "22A", "23A", "24A",
+    "14A", "15A", "16A", "17A", "18B", "19B", "20", "21", "22A", "23A", "24A",
 ];
 
-fn age_on(dob: NaiveDate, date: NaiveDate) -> i32 {
+pub(crate) fn age_on(dob: NaiveDate, date: NaiveDate) -> i32 {
     let mut age = date.year() - dob.year();
     if (date.month(), date.day()) < (dob.month(), dob.day()) {
         age -= 1;
@@ -195,7 +210,7 @@ fn age_on(dob: NaiveDate, date: NaiveDate) -> i32 {
     age
 }
 
-fn birthday(dob: NaiveDate, age: u32) -> NaiveDate {
+pub(crate) fn birthday(dob: NaiveDate, age: u32) -> NaiveDate {
     dob.checked_add_months(Months::new(12 * age))
         .unwrap_or(dob + Duration::days(365 * i64::from(age)))
 }
@@ -288,7 +303,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
         };
         let (given, family_name) = crate::council::name(self);
         let has_upn = !unborn && age_days > 4 * 365 && self.rng.chance(0.9);
-        let details = ChildDetails {
+        let mut details = ChildDetails {
             la_child_id: format!("HC{:07}", id.0),
             given_name: if unborn { String::new() } else { given },
             family_name,
@@ -313,6 +328,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             family: Some(family),
             ..ChildDetails::default()
         };
+        self.identity_facts(id, &mut details, at);
         self.children.insert(
             id,
             SimChild {
@@ -329,6 +345,10 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 leaver_until: None,
                 early_help: None,
                 missing: None,
+                details: details.clone(),
+                looked_after: None,
+                placements: 0,
+                left_care: None,
             },
         );
         let when = at.and_hms_opt(8, 0, 0).expect("valid time");
@@ -1013,24 +1033,18 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 if let (Some(period), CourtOrder::CareOrder | CourtOrder::PlacementOrder) =
                     (self.children[&child].care, order)
                 {
-                    let status = if order == CourtOrder::PlacementOrder {
+                    // A placement order needs the decision that the child should be adopted
+                    // first; until then the court makes a care order.
+                    let decided = self.children[&child]
+                        .looked_after
+                        .as_ref()
+                        .is_some_and(|l| l.adoption_decided);
+                    let status = if order == CourtOrder::PlacementOrder && decided {
                         "E1"
                     } else {
                         "C2"
                     };
-                    self.note(
-                        child,
-                        today,
-                        CareEpisodeChanged {
-                            period,
-                            reason: Code::from("L"),
-                            legal_status: Some(Code::from(status)),
-                            placement: None,
-                            reason_placement_changed: None,
-                            need: None,
-                            at: today,
-                        },
-                    );
+                    self.change_legal_status(child, period, status);
                 }
             }
             Task::ClaReview { period } => {
@@ -1038,8 +1052,13 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                     return;
                 }
                 let review = self.next_rid(child);
-                let participation =
-                    Code::from(*self.rng.pick(&["PN1", "PN2", "PN3", "PN4", "PN5", "PN0"]));
+                let drawn = *self.rng.pick(&["PN1", "PN2", "PN3", "PN4", "PN5", "PN0"]);
+                // PN0 says the child was under 4; older children took part some other way.
+                let participation = Code::from(match (self.age(child) < 4, drawn) {
+                    (true, _) => "PN0",
+                    (false, "PN0") => "PN6",
+                    (false, code) => code,
+                });
                 self.note(
                     child,
                     today,
@@ -1088,10 +1107,19 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 self.schedule(next, child, Task::ClaReview { period });
             }
             Task::CareChange { period } => {
-                if self.children[&child].care != Some(period) {
+                let Some(state) = self.children[&child].looked_after.clone() else {
+                    return;
+                };
+                // A child placed for adoption stays with the adopters.
+                if state.period != period || state.placed_for_adoption {
                     return;
                 }
-                let placement = self.placement(self.age(child));
+                if today <= state.episode_start {
+                    let next = state.episode_start + Duration::days(1);
+                    self.schedule(next, child, Task::CareChange { period });
+                    return;
+                }
+                let placement = self.placement_for(child, self.age(child), state.legal_status);
                 let reason = Code::from(
                     *self
                         .rng
@@ -1104,12 +1132,13 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                         period,
                         reason: Code::from("P"),
                         legal_status: None,
-                        placement: Some(placement),
+                        placement: Some(placement.clone()),
                         reason_placement_changed: Some(reason),
                         need: None,
                         at: today,
                     },
                 );
+                self.placed(child, placement);
                 let days = self.rng.range(120, 900);
                 self.schedule(
                     today + Duration::days(days),
@@ -1156,6 +1185,15 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 if self.children[&child].care != Some(period) {
                     return;
                 }
+                let episode_start = self.children[&child]
+                    .looked_after
+                    .as_ref()
+                    .map_or(today, |l| l.episode_start);
+                if step == PermanenceStep::PlacedForAdoption && today <= episode_start {
+                    let next = episode_start + Duration::days(1);
+                    self.schedule(next, child, Task::Permanence { period, step });
+                    return;
+                }
                 self.note(
                     child,
                     today,
@@ -1168,6 +1206,27 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 if step == PermanenceStep::LongTermMatch {
                     return; // the child stays in care until eighteen
                 }
+                match step {
+                    PermanenceStep::AdoptionDecision => {
+                        if let Some(l) = self
+                            .children
+                            .get_mut(&child)
+                            .expect("child")
+                            .looked_after
+                            .as_mut()
+                        {
+                            l.adoption_decided = true;
+                        }
+                    }
+                    PermanenceStep::PlacementOrder => {
+                        self.change_legal_status(child, period, "E1");
+                    }
+                    PermanenceStep::AdoptionOrder => {
+                        let adopters = self.adopters(child, today);
+                        self.note(child, today, adopters);
+                    }
+                    _ => {}
+                }
                 let next = match step {
                     PermanenceStep::AdoptionDecision => {
                         Some((PermanenceStep::PlacementOrder, 60, 180))
@@ -1175,27 +1234,36 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                     PermanenceStep::PlacementOrder => Some((PermanenceStep::Matched, 60, 300)),
                     PermanenceStep::Matched => Some((PermanenceStep::PlacedForAdoption, 14, 60)),
                     PermanenceStep::PlacedForAdoption => {
-                        let placement = Placement {
-                            place: Code::from("A4"),
-                            provider: Code::from("PR1"),
-                            postcode_district: None,
-                            urn: None,
-                            postcode: None,
-                            home_postcode: None,
+                        let placement = self.adoption_placement(child);
+                        // With the current foster carers the DfE asks for reason T.
+                        let reason = if placement.place.as_str() == "A5" {
+                            "T"
+                        } else {
+                            "P"
                         };
                         self.note(
                             child,
                             today,
                             CareEpisodeChanged {
                                 period,
-                                reason: Code::from("P"),
+                                reason: Code::from(reason),
                                 legal_status: None,
-                                placement: Some(placement),
+                                placement: Some(placement.clone()),
                                 reason_placement_changed: Some(Code::from("PLACE")),
                                 need: None,
                                 at: today,
                             },
                         );
+                        self.placed(child, placement);
+                        if let Some(l) = self
+                            .children
+                            .get_mut(&child)
+                            .expect("child")
+                            .looked_after
+                            .as_mut()
+                        {
+                            l.placed_for_adoption = true;
+                        }
                         Some((PermanenceStep::AdoptionOrder, 120, 300))
                     }
                     PermanenceStep::SgoAssessmentStarted => {
@@ -1215,16 +1283,24 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 if self.children[&child].care != Some(period) {
                     return;
                 }
+                let episode_start = self.children[&child]
+                    .looked_after
+                    .as_ref()
+                    .map_or(today, |l| l.episode_start);
+                // An episode lasts at least a day, and a child leaves care once back from being
+                // missing.
+                let missing = self.children[&child].missing.is_some();
+                if today <= episode_start || (missing && self.age(child) < 18) {
+                    let next = episode_start.max(today) + Duration::days(1);
+                    self.schedule(next, child, Task::LeaveCare { period });
+                    return;
+                }
                 let age = self.age(child);
                 let route = self.children[&child].care_route;
                 let reason = if age >= 18 {
                     *self.rng.pick(&["E7", "E8", "E17", "E7", "E8"])
                 } else {
-                    match route {
-                        CareRoute::Adoption => "E11",
-                        CareRoute::SpecialGuardianship => "E43",
-                        _ => "E4A",
-                    }
+                    self.reason_ceased(child, route)
                 };
                 self.note(
                     child,
@@ -1237,6 +1313,13 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 );
                 let c = self.children.get_mut(&child).expect("child");
                 c.care = None;
+                c.looked_after = None;
+                c.left_care = Some((reason, today));
+                if age >= 18 && c.details.uasc {
+                    let ceased = birthday(c.dob, 18);
+                    self.correct_details(child, today, |d| d.uasc_ceased = Some(ceased));
+                }
+                let c = self.children.get_mut(&child).expect("child");
                 if age >= 16 {
                     let until = birthday(c.dob, 21);
                     c.leaver_until = Some(until);
@@ -1283,16 +1366,29 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                         ])
                     }
                 });
-                let accommodation = in_touch
-                    .then(|| Code::from(*self.rng.pick(&["D", "E", "G", "K", "R", "S", "T", "U"])));
-                let accommodation_suitable = in_touch.then(|| self.rng.chance(0.88));
+                let accommodation = in_touch.then(|| {
+                    match *self.rng.pick(&["D", "E", "G", "K", "R", "S", "T", "U"]) {
+                        // A foyer is for those 18 or over by the year the return asks about.
+                        "T" if self.age(child) < 19 => "U",
+                        code => code,
+                    }
+                });
+                let suitable = in_touch.then(|| self.rng.chance(0.88));
+                // No fixed abode is never suitable.
+                let accommodation_suitable = suitable.map(|s| s && accommodation != Some("S"));
+                let accommodation = accommodation.map(Code::from);
+                let not_in_touch_reason = if in_touch {
+                    None
+                } else {
+                    self.not_in_touch_reason(child, today)
+                };
                 let pathway_plan_reviewed = self.rng.chance(0.3);
                 self.note(
                     child,
                     today,
                     CareLeaverContact {
                         in_touch,
-                        not_in_touch_reason: None,
+                        not_in_touch_reason,
                         activity,
                         accommodation,
                         accommodation_suitable,
@@ -1397,6 +1493,13 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 self.note(child, today, IroDisputeResolved { dispute, at: today });
             }
             Task::AuditNewPlan => self.audit(child, AuditKind::NewPlan),
+            Task::ChangeLegalStatus { period, status } => {
+                self.change_legal_status(child, period, status)
+            }
+            Task::BornIntoCare => {
+                self.record_birth(child);
+                self.enter_care(child);
+            }
         }
     }
 
@@ -1671,39 +1774,6 @@ impl<S: FnMut(Event)> Sim<'_, S> {
         }
     }
 
-    fn placement(&mut self, age: i32) -> Placement {
-        let place = if age >= 16 && self.rng.chance(0.35) {
-            "H5"
-        } else if age >= 11 && self.rng.chance(0.2) {
-            "K2"
-        } else {
-            self.rng.weighted(&[
-                (0.12, "U1"),
-                (0.05, "U2"),
-                (0.05, "U3"),
-                (0.45, "U4"),
-                (0.08, "U5"),
-                (0.12, "U6"),
-                (0.05, "P1"),
-                (0.08, "R1"),
-            ])
-        };
-        let provider = match place {
-            "K2" | "H5" => "PR4",
-            "U4" | "U5" | "U6" => "PR4",
-            "P1" | "R1" => "PR0",
-            _ => "PR1",
-        };
-        Placement {
-            place: Code::from(place),
-            provider: Code::from(provider),
-            postcode_district: Some(format!("HT{}", self.rng.range(1, 10))),
-            urn: None,
-            postcode: None,
-            home_postcode: None,
-        }
-    }
-
     /// A period of care begins, with its route decided by the child's age.
     pub(crate) fn enter_care(&mut self, child: ChildId) {
         self.enter_care_on(child, self.today, true);
@@ -1713,7 +1783,20 @@ impl<S: FnMut(Event)> Sim<'_, S> {
         if self.children[&child].care.is_some() {
             return;
         }
-        let age = age_on(self.children[&child].dob, at).max(0);
+        let dob = self.children[&child].dob;
+        if age_on(dob, at) >= 18 {
+            return; // an adult is not taken into care
+        }
+        if dob > at {
+            // Not born yet: care begins at birth.
+            self.schedule(dob, child, Task::BornIntoCare);
+            return;
+        }
+        if self.children[&child].details.date_of_birth.is_none() {
+            self.record_birth(child);
+        }
+        self.note_previous_permanence(child, at);
+        let age = age_on(dob, at).max(0);
         let route = match age {
             // Drawn so that starts and ceases balance and the number in care holds steady.
             0..=4 => self.rng.weighted(&[
@@ -1733,14 +1816,15 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             ]),
         };
         let period = self.next_rid(child);
-        let legal_status = self.rng.weighted(&[
+        let drawn = self.rng.weighted(&[
             (0.3, "C2"),
             (0.3, "V2"),
             (0.2, "C1"),
             (0.1, "J2"),
             (0.1, "L1"),
         ]);
-        let placement = self.placement(age);
+        let legal_status = self.starting_legal_status(drawn, age, at < self.today);
+        let placement = self.placement_for(child, age, legal_status);
         let need = self.rng.weighted(&[
             (0.65, PrimaryNeed::N1),
             (0.03, PrimaryNeed::N2),
@@ -1755,12 +1839,26 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             CarePeriodStarted {
                 period,
                 legal_status: Code::from(legal_status),
-                placement,
+                placement: placement.clone(),
                 need,
                 at,
                 first_reason: None,
             },
         );
+        self.children.get_mut(&child).expect("child").looked_after =
+            Some(crate::looked_after::CareState {
+                period,
+                since: at,
+                episode_start: at,
+                legal_status,
+                placement,
+                adoption_decided: false,
+                placed_for_adoption: false,
+            });
+        if let Some((status, on)) = self.status_after(child, legal_status, at) {
+            self.schedule(on, child, Task::ChangeLegalStatus { period, status });
+        }
+        self.upn_at_school_age(child, at);
         self.maybe_audit_new_plan(child, at);
         {
             let c = self.children.get_mut(&child).expect("child");
@@ -2031,7 +2129,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 },
             );
             let period = self.next_rid(child);
-            let placement = self.placement(14);
+            let placement = self.placement_for(child, 14, "C2");
             self.note(
                 child,
                 entered,
@@ -2092,6 +2190,13 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 break;
             };
             if self.children[&child].missing.is_some() {
+                continue;
+            }
+            // Nobody goes missing from care in the days before leaving it at 18.
+            let eighteen = birthday(self.children[&child].dob, 18);
+            if self.children[&child].care.is_some()
+                && (0..10).contains(&(eighteen - today).num_days())
+            {
                 continue;
             }
             let episode = self.next_rid(child);

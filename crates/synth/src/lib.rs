@@ -8,6 +8,7 @@
 
 mod council;
 mod journey;
+mod looked_after;
 mod rng;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
@@ -234,6 +235,7 @@ impl<'a, S: FnMut(Event)> Sim<'a, S> {
         while self.today <= self.opts.end {
             self.rec
                 .release_before(self.today.and_time(NaiveTime::MIN).and_utc());
+            self.year_end_day();
             self.workforce_day();
             self.front_door_day();
             self.missing_and_exploitation_day();

@@ -75,3 +75,17 @@ impl Rng {
         items.last().expect("weighted() needs items").1
     }
 }
+
+/// A number fixed by the seed and `parts` alone (splitmix64 over each part). Facts derived this
+/// way (a postcode, a URN, a year's outcomes) take nothing from the main stream, so adding one
+/// moves no other draw.
+pub fn hashed(seed: u64, parts: &[u64]) -> u64 {
+    let mut x = seed ^ 0x9E37_79B9_7F4A_7C15;
+    for &p in parts {
+        x = x.wrapping_add(p).wrapping_add(0x9E37_79B9_7F4A_7C15);
+        x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        x ^= x >> 31;
+    }
+    x
+}
