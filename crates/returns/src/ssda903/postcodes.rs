@@ -15,32 +15,35 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// One postcode's facts.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Place {
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Place<'a> {
     /// The local authority district (lower tier), such as `E07000041`; a few postcodes have none.
-    pub district: Option<String>,
+    pub district: Option<&'a str>,
     /// The county of a two-tier area (an `E10` code), when known.
-    pub county: Option<String>,
+    pub county: Option<&'a str>,
     pub easting: Option<f64>,
     pub northing: Option<f64>,
 }
 
-impl Place {
+impl<'a> Place<'a> {
     /// The council with children's services for the postcode: the county in a two-tier area,
     /// otherwise the district itself; outside England, the country (`WAL`, `SCO`, `NIR`) as the
     /// return writes it.
-    pub fn children_services_la(&self) -> Option<&str> {
-        let district = self.district.as_deref()?;
+    pub fn children_services_la(&self) -> Option<&'a str> {
+        let district = self.district?;
         Some(match district.as_bytes().first() {
             Some(b'W') => "WAL",
             Some(b'S') => "SCO",
             Some(b'N') => "NIR",
             _ => self
                 .county
-                .as_deref()
                 .filter(|c| c.starts_with("E10"))
                 .unwrap_or(district),
         })
+    }
+
+    fn grid(&self) -> Option<(f64, f64)> {
+        Some((self.easting?, self.northing?))
     }
 }
 
@@ -57,19 +60,42 @@ pub enum PostcodesError {
     MissingColumn { path: PathBuf, column: &'static str },
 }
 
+/// A postcode without spaces in at most 7 bytes, the form it is stored under: the whole
+/// directory (some 2.7 million postcodes) then takes tens of megabytes, not hundreds. `None`
+/// for text that cannot be a postcode.
+fn key(postcode: &str) -> Option<[u8; 7]> {
+    let mut k = [0u8; 7];
+    let mut n = 0;
+    for b in postcode.bytes().filter(|b| !b.is_ascii_whitespace()) {
+        if n == 7 || !b.is_ascii_alphanumeric() {
+            return None;
+        }
+        k[n] = b.to_ascii_uppercase();
+        n += 1;
+    }
+    (n > 0).then_some(k)
+}
+
+/// No local authority code recorded.
+const NO_CODE: u16 = u16::MAX;
+
+/// What is stored for a postcode: its district and county as indexes into the code list, and its
+/// grid reference in metres (the directory's are whole metres).
+#[derive(Debug, Clone, Copy)]
+struct Stored {
+    district: u16,
+    county: u16,
+    easting: Option<i32>,
+    northing: Option<i32>,
+}
+
 /// The postcodes a return may name, by postcode in capitals without spaces.
 #[derive(Debug, Clone, Default)]
 pub struct Postcodes {
-    by_postcode: FxHashMap<String, Place>,
-}
-
-/// A postcode as the lookup keys it: capitals, no spaces.
-pub fn normalise(postcode: &str) -> String {
-    postcode
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_uppercase)
-        .collect()
+    by_postcode: FxHashMap<[u8; 7], Stored>,
+    /// Each local authority code once (there are a few hundred).
+    codes: Vec<String>,
+    code_index: FxHashMap<String, u16>,
 }
 
 /// Miles between two grid references, to one decimal place, by the DfE's formula (metres over
@@ -84,8 +110,31 @@ impl Postcodes {
         Postcodes::default()
     }
 
-    pub fn insert(&mut self, postcode: &str, place: Place) {
-        self.by_postcode.insert(normalise(postcode), place);
+    fn code(&mut self, code: Option<&str>) -> u16 {
+        let Some(code) = code else { return NO_CODE };
+        if let Some(&i) = self.code_index.get(code) {
+            return i;
+        }
+        let i = u16::try_from(self.codes.len())
+            .ok()
+            .filter(|&i| i != NO_CODE)
+            .expect("fewer than 65,535 local authority codes");
+        self.codes.push(code.to_owned());
+        self.code_index.insert(code.to_owned(), i);
+        i
+    }
+
+    /// Adds a postcode (one that cannot be a postcode is ignored). Grid references are kept to
+    /// the metre.
+    pub fn insert(&mut self, postcode: &str, place: Place<'_>) {
+        let Some(k) = key(postcode) else { return };
+        let stored = Stored {
+            district: self.code(place.district),
+            county: self.code(place.county),
+            easting: place.easting.map(|e| e.round() as i32),
+            northing: place.northing.map(|n| n.round() as i32),
+        };
+        self.by_postcode.insert(k, stored);
     }
 
     pub fn len(&self) -> usize {
@@ -97,8 +146,15 @@ impl Postcodes {
     }
 
     /// The facts for a postcode, written with or without spaces, in any case.
-    pub fn get(&self, postcode: &str) -> Option<&Place> {
-        self.by_postcode.get(&normalise(postcode))
+    pub fn get(&self, postcode: &str) -> Option<Place<'_>> {
+        let stored = self.by_postcode.get(&key(postcode)?)?;
+        let code = |i: u16| self.codes.get(usize::from(i)).map(String::as_str);
+        Some(Place {
+            district: code(stored.district),
+            county: code(stored.county),
+            easting: stored.easting.map(f64::from),
+            northing: stored.northing.map(f64::from),
+        })
     }
 
     pub fn read_file(path: &Path) -> Result<Postcodes, PostcodesError> {
@@ -134,16 +190,16 @@ impl Postcodes {
         let north = need(&["osnrth1m"])?;
         let cty = find(&["cty", "oscty"]);
         let mut postcodes = Postcodes::new();
-        for record in reader.records() {
-            let record = record.map_err(csv_error)?;
+        let mut record = csv::StringRecord::new();
+        while reader.read_record(&mut record).map_err(csv_error)? {
             let field = |i: usize| record.get(i).map(str::trim).filter(|s| !s.is_empty());
             let Some(code) = field(pcd) else { continue };
             let number = |i| field(i).and_then(|s| s.parse::<f64>().ok());
             postcodes.insert(
                 code,
                 Place {
-                    district: field(laua).map(str::to_owned),
-                    county: cty.and_then(field).map(str::to_owned),
+                    district: field(laua),
+                    county: cty.and_then(field),
                     easting: number(east),
                     northing: number(north),
                 },
@@ -167,7 +223,7 @@ impl Postcodes {
         for i in 0..n {
             let place = placed.text(i).and_then(|p| self.get(p));
             let from = home.text(i).and_then(|p| self.get(p));
-            let this_la = place.and_then(Place::children_services_la);
+            let this_la = place.and_then(|p| p.children_services_la());
             la.push(this_la.map(str::to_owned));
             location.push(this_la.map(|l| {
                 if Some(l) == own {
@@ -176,10 +232,9 @@ impl Postcodes {
                     "OUT".to_owned()
                 }
             }));
-            let grid = |p: &Place| Some((p.easting?, p.northing?));
             distance.push(
-                from.and_then(grid)
-                    .zip(place.and_then(grid))
+                from.and_then(|p| p.grid())
+                    .zip(place.and_then(|p| p.grid()))
                     .map(|(a, b)| format!("{:.1}", miles(a, b))),
             );
         }
@@ -206,10 +261,7 @@ ZZ9  9ZZ,,,,,x
     fn reads_and_normalises() {
         let p = Postcodes::read(Path::new("p.csv"), FILE.as_bytes()).unwrap();
         assert_eq!(p.len(), 5);
-        assert_eq!(
-            p.get("tw9 1aa").unwrap().district.as_deref(),
-            Some("E09000027")
-        );
+        assert_eq!(p.get("tw9 1aa").unwrap().district, Some("E09000027"));
         assert_eq!(p.get("TW91AA"), p.get(" TW9   1AA"));
         let la = |code| p.get(code).unwrap().children_services_la();
         assert_eq!(la("CB1 1AA"), Some("E10000003"));
