@@ -133,7 +133,12 @@ async fn the_pages_need_a_session_and_answer_bad_input_with_a_page() {
         (Some(cookie.as_str()), form.clone()),
         (
             Some(cookie.as_str()),
-            format!("{form}&form_token=0{}", &token[1..]),
+            // Another token: its first character changed (to one it is not already).
+            format!(
+                "{form}&form_token={}{}",
+                if token.starts_with('0') { '1' } else { '0' },
+                &token[1..]
+            ),
         ),
     ] {
         let a = send(&http, "POST", &url, cookie, Some(form)).await;
@@ -225,6 +230,10 @@ async fn the_pages_need_a_session_and_answer_bad_input_with_a_page() {
         ("/workforce?format=csv", "worker,team,employment"),
         ("/teams/1?format=csv", "child,clock,started,due"),
         ("/missing?format=csv", "child,kind,start,end"),
+        (
+            "/data-quality?format=csv",
+            "child,return,rule,kind,fields,message,worker,team",
+        ),
         (&format!("/children/{id}?format=csv"), "date,event,detail"),
         (&format!("/children/{id}/access?format=csv"), "at,who,why"),
     ] {
@@ -243,6 +252,20 @@ async fn the_pages_need_a_session_and_answer_bad_input_with_a_page() {
             &a.body[..a.body.len().min(80)]
         );
     }
+
+    // Data quality: the failing rules, each leading to its children, who lead to their records.
+    let dq = get("/data-quality", Some(&me)).await;
+    assert_eq!(dq.status, 200);
+    assert!(dq.body.contains("Rules that fail"), "{}", dq.body);
+    let rule_at = dq.body.find("/data-quality?rule=").expect("a failing rule");
+    let rule: String = dq.body[rule_at..]
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    let one = get(&rule, Some(&me)).await;
+    assert_eq!(one.status, 200);
+    assert!(one.body.contains("Issues for rule"), "{rule}");
+    assert!(one.body.contains("href=\"/children/"), "{rule}");
 
     // The stylesheet is served from the binary, with the free font and no GDS Transport.
     let page = get("/", Some(&me)).await.body;
