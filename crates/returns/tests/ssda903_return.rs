@@ -92,3 +92,54 @@ fn two_files_for_one_table_and_an_unknown_file() {
     let e = read_dir(dir.path()).unwrap_err().to_string();
     assert!(e.contains("children.csv") && e.contains("ID, NAME"), "{e}");
 }
+
+/// The placement LA, location and distance come from the postcodes when the ONS facts are given;
+/// without them the rules that need them are skipped.
+#[test]
+fn placement_checks_need_the_postcodes() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "header.csv", HEADER);
+    write(dir.path(), "episodes.csv", EPISODES);
+    let postcodes = "pcd,laua,cty,oseast1m,osnrth1m\n\
+                     AB1 0JD,E06000033,E99999999,400000,300000\n\
+                     AB2 0JD,E07000070,E10000012,403219,300000\n";
+    let postcodes = returns::ssda903::Postcodes::read(
+        std::path::Path::new("postcodes.csv"),
+        postcodes.as_bytes(),
+    )
+    .unwrap();
+    let findings = |with: Option<returns::ssda903::Postcodes>| {
+        let mut meta = Metadata::for_year(Year::Y2025_26);
+        meta.la_code = Some("E06000033".into());
+        meta.postcodes = with;
+        let r = Return::new(meta, read_dir(dir.path()).unwrap(), Vec::new());
+        let eps = r.table(TableName::Episodes).unwrap();
+        let derived = (
+            eps.col("PL_LA").text(0).map(str::to_owned),
+            eps.col("PL_LOCATION").text(0).map(str::to_owned),
+            eps.col("PL_DISTANCE").text(0).map(str::to_owned),
+        );
+        let codes: Vec<&str> = validate(&r, Year::Y2025_26)
+            .iter()
+            .map(|f| f.code)
+            .collect();
+        (derived, codes)
+    };
+    let (derived, codes) = findings(None);
+    assert_eq!(derived, (None, None, None));
+    assert!(!codes.contains(&"1015") && !codes.contains(&"392c"));
+    let (derived, codes) = findings(Some(postcodes));
+    // Child 1 is placed in Essex (a county, E10000012), two miles from home, out of the LA.
+    assert_eq!(
+        derived,
+        (
+            Some("E10000012".into()),
+            Some("OUT".into()),
+            Some("2.0".into())
+        )
+    );
+    // Its own provision (PR1) in foster care (U1) is exempt from 1015; child 2's PR4 is not own
+    // provision; AB3 0JD is not in the directory (392c).
+    assert!(!codes.contains(&"1015"));
+    assert!(codes.contains(&"392c"));
+}
