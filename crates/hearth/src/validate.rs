@@ -129,6 +129,16 @@ pub fn run(cmd: ValidateCommand) -> anyhow::Result<()> {
             format,
         } => {
             let (first, set) = years(&year, rules.as_deref(), "SSDA903")?;
+            // The placement LA derived from the postcodes is an ONS code; a DfE number would
+            // put every placement out of area.
+            if let (Some(code), Some(_)) = (la.as_deref(), &postcodes)
+                && !ons_la_code(code)
+            {
+                bail!(
+                    "--la {code}: with --postcodes, give the council's ONS code (such as \
+                     E09000027), as the placement LA derived from the postcodes is written"
+                );
+            }
             let set = ssda903::Year::ALL
                 .into_iter()
                 .find(|y| y.first_year() == set)
@@ -310,6 +320,12 @@ fn write_report<'a>(
     Ok(())
 }
 
+/// An ONS area code: a letter and eight digits (E09000027).
+fn ons_la_code(code: &str) -> bool {
+    let b = code.as_bytes();
+    b.len() == 9 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit)
+}
+
 fn year_label(first: i32) -> String {
     format!("{first}/{:02}", (first + 1) % 100)
 }
@@ -328,5 +344,6 @@ mod tests {
         assert_eq!(ruleset_year(2019), (2022, true));
         assert_eq!(ruleset_year(2024), (2024, false));
         assert_eq!(ruleset_year(2030), (2026, true));
+        assert!(ons_la_code("E09000027") && !ons_la_code("318") && !ons_la_code("e09000027"));
     }
 }
