@@ -29,8 +29,8 @@ pub enum ValidateCommand {
         /// The previous year's return (a folder or an XML file), for the rules that compare with it.
         #[arg(long)]
         previous: Option<PathBuf>,
-        /// The council's local authority code as the ONS writes it (E09000027), for the
-        /// placement rules: a placement whose postcode lies in this LA is in its own area.
+        /// The council's local authority code, for the placement rules; with --postcodes, its ONS
+        /// code (E09000027): a placement whose postcode lies in this LA is in its own area.
         #[arg(long)]
         la: Option<String>,
         /// The ONS postcode directory (or an extract of it) as CSV with columns pcd, laua,
