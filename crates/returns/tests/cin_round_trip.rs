@@ -35,6 +35,10 @@ const GENERATOR_ERRORS: &[(&str, &str)] = &[
          a section 47 enquiry was made in it",
     ),
     (
+        "4016",
+        "a CIN plan may start on the day a conference starts a protection plan, and end that day",
+    ),
+    (
         "8565",
         "an assessment is authorised when it falls due, even after its case has closed",
     ),
@@ -257,12 +261,19 @@ fn an_import_names_every_value_it_cannot_read_and_imports_nothing() {
             PLANS,
             &[&["B2", "1", "1", "2025-07-01", "", "NEG", "BAD", "0"]],
         ),
+        // A review of a plan the episode does not have.
+        table(
+            TableName::Reviews,
+            &["LAchildID", "CINdetailsID", "CPPID", "CPPreviewDate"],
+            &[&["B2", "1", "9", "2025-08-01"]],
+        ),
     ]);
     let problems = import::histories(&census, "small.xml").unwrap_err();
     assert_eq!(
         places(&problems),
         vec![
             (0, "AssessmentFactors".to_string()),
+            (0, "CPPID".to_string()),
             (0, "LatestCategoryOfAbuse".to_string()),
             (0, "ReferralSource".to_string()),
             (1, "LAchildID".to_string()),
@@ -496,5 +507,54 @@ fn the_model_refuses_what_the_census_cannot_mean_and_says_where() {
         places(&problems),
         vec![(0, "assessment_started".to_string())],
         "{problems:#?}"
+    );
+}
+
+#[test]
+fn sex_is_coded_as_the_year_asks_and_an_unborn_child_is_unknown() {
+    let census = Census::new([
+        header(),
+        table(
+            TableName::ChildIdentifiers,
+            &[
+                "LAchildID",
+                "PersonBirthDate",
+                "ExpectedPersonBirthDate",
+                "Sex",
+            ],
+            &[
+                &["A1", "2015-06-01", "", "M"],
+                &["B2", "", "2026-06-01", "U"],
+            ],
+        ),
+        table(
+            TableName::CINdetails,
+            EPISODES,
+            &[
+                &["A1", "1", "2023-06-01", "6", "N1", "", "", "false"],
+                &["B2", "1", "2026-02-02", "5A", "N1", "", "", "false"],
+            ],
+        ),
+    ]);
+    let (model, _) = import_into_new_model(&census);
+    let ids = |c: &Census, column: &str| -> Vec<Option<String>> {
+        let t = c.table(TableName::ChildIdentifiers);
+        t.rows()
+            .map(|r| t.col(column).str(r).map(str::to_owned))
+            .collect()
+    };
+    let this_year = export::census(&model, YEAR, "999");
+    assert_eq!(ids(&this_year, "Sex"), [Some("M".into()), Some("U".into())]);
+    assert_eq!(ids(&this_year, "GenderCurrent"), [None, None]);
+    assert_eq!(
+        ids(&this_year, "ExpectedPersonBirthDate"),
+        [None, Some("2026-06-01".into())]
+    );
+    let before = export::census(&model, CinYear::Y2023_24, "999");
+    assert_eq!(ids(&before, "GenderCurrent"), [Some("1".into())]);
+    assert_eq!(ids(&before, "Sex"), [None]);
+    assert_eq!(
+        before.table(TableName::Header).col("ReferenceDate").str(0),
+        Some("2024-03-31")
     );
 }

@@ -55,6 +55,7 @@ impl Period {
 pub fn census(model: &Model, year: CinYear, la_code: &str) -> Census {
     let period = Period::of(year);
     let mut tables = Tables::new();
+    // When the records were last changed, so that the same records always make the same file.
     let generated = model
         .known_at
         .map_or_else(|| period.end.and_time(NaiveTime::MIN), |at| at.naive_utc());

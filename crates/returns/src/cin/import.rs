@@ -51,31 +51,58 @@ pub fn histories(census: &Census, file: &str) -> Result<Vec<ChildHistory>, Vec<P
     }
 }
 
+use TableName::*;
+
 /// The tables that hang off a child, besides ChildIdentifiers.
 const CHILD_TABLES: [TableName; 9] = [
-    TableName::ChildCharacteristics,
-    TableName::Disabilities,
-    TableName::CINdetails,
-    TableName::Assessments,
-    TableName::AssessmentFactorsList,
-    TableName::CINplanDates,
-    TableName::Section47,
-    TableName::ChildProtectionPlans,
-    TableName::Reviews,
+    ChildCharacteristics,
+    Disabilities,
+    CINdetails,
+    Assessments,
+    AssessmentFactorsList,
+    CINplanDates,
+    Section47,
+    ChildProtectionPlans,
+    Reviews,
 ];
+
+/// The tables whose rows belong to one CIN episode.
+const EPISODE_TABLES: [TableName; 4] = [Assessments, CINplanDates, Section47, ChildProtectionPlans];
+
+/// Rows of one table, each in its table.
+type Rows = HashMap<TableName, Vec<usize>>;
+
+fn rows_of(rows: &Rows, table: TableName) -> &[usize] {
+    rows.get(&table).map_or(&[], Vec::as_slice)
+}
 
 /// One child's rows: its ChildIdentifiers row, and its rows of each other table in order.
 struct ChildRows<'a> {
     la_child_id: &'a str,
     row: usize,
-    rows: HashMap<TableName, Vec<usize>>,
+    rows: Rows,
 }
 
-impl ChildRows<'_> {
-    fn of(&self, table: TableName) -> &[usize] {
-        self.rows.get(&table).map_or(&[], Vec::as_slice)
+/// One CIN episode: its CINdetails row, its referral, and its rows of the episode's tables.
+struct Episode<'a> {
+    cin_id: &'a str,
+    row: usize,
+    referral: RecordId,
+    date: Option<NaiveDate>,
+    rows: Rows,
+}
+
+impl Episode<'_> {
+    /// A date to put an event of the episode in order by: never before the referral, so that the
+    /// model, finding the referral first, can say what is dated too early.
+    fn in_order(&self, date: NaiveDate) -> NaiveDate {
+        self.date.map_or(date, |r| date.max(r))
     }
 }
+
+/// Rows of AssessmentFactorsList or Reviews by episode and assessment or plan; each group is
+/// taken by its assessment or plan, and any left over belong to none.
+type Keyed<'a> = HashMap<(&'a str, &'a str), Vec<usize>>;
 
 /// Reads cells, collecting a problem for each that cannot be read.
 struct Reader<'a> {
@@ -105,12 +132,51 @@ const PLAN_REVIEWED: u8 = 6;
 const PLAN_ENDED_SAME_DAY: u8 = 7;
 const CLOSED: u8 = 9;
 
-/// A section 47 row as read, before its conference is settled.
+/// A plan's end on the day it started comes after its start; otherwise before the day's new
+/// plans, so that a plan ending makes way for the next.
+fn plan_end_rank(start: NaiveDate, end: NaiveDate) -> u8 {
+    if end == start {
+        PLAN_ENDED_SAME_DAY
+    } else {
+        PLAN_ENDED
+    }
+}
+
+/// One child's events as they are made, before they are put in order, and its record ids.
+#[derive(Default)]
+struct Made {
+    pending: Vec<Pending>,
+    last_id: u32,
+}
+
+impl Made {
+    fn new_id(&mut self) -> RecordId {
+        self.last_id += 1;
+        RecordId(self.last_id)
+    }
+
+    fn push(
+        &mut self,
+        date: NaiveDate,
+        rank: u8,
+        body: impl Into<EventBody>,
+        (table, row): (TableName, usize),
+    ) {
+        self.pending.push(Pending {
+            date,
+            rank,
+            body: body.into(),
+            table,
+            row,
+        });
+    }
+}
+
+/// A section 47 enquiry as read, before its conference is settled.
 struct Enquiry {
     /// Where it comes from: its Section47 row, or the CINdetails row of a conference that
     /// needed one.
-    table: TableName,
-    row: usize,
+    source: (TableName, usize),
     id: RecordId,
     start: NaiveDate,
     target: Option<NaiveDate>,
@@ -118,14 +184,7 @@ struct Enquiry {
     not_required: bool,
 }
 
-impl Plan {
-    /// A date to sort by, not before the plan's referral.
-    fn in_episode(&self, date: NaiveDate) -> NaiveDate {
-        self.referral_date.map_or(date, |r| date.max(r))
-    }
-}
-
-/// A protection plan row as read, before its count of earlier plans is settled.
+/// A protection plan as read, before its count of earlier plans is settled.
 struct Plan {
     row: usize,
     referral: RecordId,
@@ -138,6 +197,13 @@ struct Plan {
     conference: Option<RecordId>,
     /// Review dates with their Reviews rows.
     reviews: Vec<(NaiveDate, usize)>,
+}
+
+impl Plan {
+    /// As [`Episode::in_order`].
+    fn in_order(&self, date: NaiveDate) -> NaiveDate {
+        self.referral_date.map_or(date, |r| date.max(r))
+    }
 }
 
 impl<'a> Reader<'a> {
@@ -193,6 +259,19 @@ impl<'a> Reader<'a> {
         }
     }
 
+    fn required_code(
+        &mut self,
+        table: TableName,
+        row: usize,
+        field: &str,
+        list: &[&str],
+    ) -> Option<Code> {
+        if self.text(table, row, field).is_none() {
+            self.problem(table, row, field, "the code is missing".into());
+        }
+        self.code(table, row, field, list)
+    }
+
     fn enum_code<T>(
         &mut self,
         table: TableName,
@@ -208,16 +287,22 @@ impl<'a> Reader<'a> {
         value
     }
 
+    fn reference_date(&self) -> Option<NaiveDate> {
+        let header = self.census.table(Header);
+        header
+            .rows()
+            .find_map(|r| header.col("ReferenceDate").date(r))
+    }
+
     /// Each child of ChildIdentifiers with its rows in the other tables; a row for a child the
     /// identifiers do not list, or a child listed twice, is a problem.
     fn group_by_child(&mut self) -> Vec<ChildRows<'a>> {
-        let ids = TableName::ChildIdentifiers;
         let mut children: Vec<ChildRows<'a>> = Vec::new();
         let mut index: HashMap<&str, usize> = HashMap::new();
-        for row in self.census.table(ids).rows() {
-            let Some(la_child_id) = self.text(ids, row, "LAchildID") else {
+        for row in self.census.table(ChildIdentifiers).rows() {
+            let Some(la_child_id) = self.text(ChildIdentifiers, row, "LAchildID") else {
                 self.problem(
-                    ids,
+                    ChildIdentifiers,
                     row,
                     "LAchildID",
                     "the child's identifier is missing".into(),
@@ -226,7 +311,7 @@ impl<'a> Reader<'a> {
             };
             if index.contains_key(la_child_id) {
                 self.problem(
-                    ids,
+                    ChildIdentifiers,
                     row,
                     "LAchildID",
                     format!("child {la_child_id} is listed twice"),
@@ -237,7 +322,7 @@ impl<'a> Reader<'a> {
             children.push(ChildRows {
                 la_child_id,
                 row,
-                rows: HashMap::new(),
+                rows: Rows::new(),
             });
         }
         for table in CHILD_TABLES {
@@ -260,33 +345,28 @@ impl<'a> Reader<'a> {
         children
     }
 
-    /// The child's history, or `None` when a problem stops it (the problems are kept).
-    fn child(&mut self, rows: &ChildRows<'a>) -> Option<ChildHistory> {
-        use TableName::*;
-        let before = self.problems.len();
-        let details = self.details(rows);
-        let mut next_id = 0;
-        let mut new_id = || {
-            next_id += 1;
-            RecordId(next_id)
-        };
-        let mut pending: Vec<Pending> = Vec::new();
-        let mut plans: Vec<Plan> = Vec::new();
-
-        // Episodes by CINdetailsID, so that the other tables' rows find theirs.
-        let mut episodes: HashMap<&str, usize> = HashMap::new();
-        for (i, &row) in rows.of(CINdetails).iter().enumerate() {
+    /// The child's CIN episodes with their rows; a row for an episode the child does not have is
+    /// a problem.
+    fn episodes(&mut self, child: &ChildRows<'a>) -> Vec<Episode<'a>> {
+        let mut episodes: Vec<Episode<'a>> = Vec::new();
+        for &row in rows_of(&child.rows, CINdetails) {
             match self.text(CINdetails, row, "CINdetailsID") {
-                Some(cin) if !episodes.contains_key(cin) => {
-                    episodes.insert(cin, i);
+                Some(cin_id) if !episodes.iter().any(|e| e.cin_id == cin_id) => {
+                    episodes.push(Episode {
+                        cin_id,
+                        row,
+                        referral: RecordId(0),
+                        date: None,
+                        rows: Rows::new(),
+                    })
                 }
-                Some(cin) => self.problem(
+                Some(cin_id) => self.problem(
                     CINdetails,
                     row,
                     "CINdetailsID",
                     format!(
-                        "episode {cin} of child {} is listed twice",
-                        rows.la_child_id
+                        "episode {cin_id} of child {} is listed twice",
+                        child.la_child_id
                     ),
                 ),
                 None => self.problem(
@@ -297,471 +377,83 @@ impl<'a> Reader<'a> {
                 ),
             }
         }
-        let mut by_episode: HashMap<(TableName, usize), Vec<usize>> = HashMap::new();
-        for table in [Assessments, CINplanDates, Section47, ChildProtectionPlans] {
-            for &row in rows.of(table) {
-                match self
-                    .text(table, row, "CINdetailsID")
-                    .and_then(|c| episodes.get(c))
-                {
-                    Some(&e) => by_episode.entry((table, e)).or_default().push(row),
+        for table in EPISODE_TABLES {
+            for &row in rows_of(&child.rows, table) {
+                let cin_id = self.text(table, row, "CINdetailsID");
+                match episodes.iter_mut().find(|e| Some(e.cin_id) == cin_id) {
+                    Some(e) => e.rows.entry(table).or_default().push(row),
                     None => self.problem(
                         table,
                         row,
                         "CINdetailsID",
                         format!(
                             "child {} has no CIN episode {}",
-                            rows.la_child_id,
-                            self.text(table, row, "CINdetailsID").unwrap_or("(none)")
+                            child.la_child_id,
+                            cin_id.unwrap_or("(none)")
                         ),
                     ),
                 }
             }
         }
-        // Assessment factors and plan reviews by their episode and assessment or plan.
-        let key = |s: &Self, table, row, id_field| {
-            (
-                s.text(table, row, "CINdetailsID").unwrap_or(""),
-                s.text(table, row, id_field).unwrap_or(""),
-            )
-        };
-        let mut factors: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
-        for &row in rows.of(AssessmentFactorsList) {
-            factors
-                .entry(key(self, AssessmentFactorsList, row, "AssessmentID"))
-                .or_default()
-                .push(row);
+        episodes
+    }
+
+    /// The child's rows of `table` by episode and the id in `field`.
+    fn keyed(&self, child: &ChildRows<'a>, table: TableName, field: &str) -> Keyed<'a> {
+        let mut keyed = Keyed::new();
+        for &row in rows_of(&child.rows, table) {
+            let key = (
+                self.text(table, row, "CINdetailsID").unwrap_or(""),
+                self.text(table, row, field).unwrap_or(""),
+            );
+            keyed.entry(key).or_default().push(row);
         }
-        let mut reviews: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
-        for &row in rows.of(Reviews) {
-            reviews
-                .entry(key(self, Reviews, row, "CPPID"))
-                .or_default()
-                .push(row);
+        keyed
+    }
+
+    /// Rows left in `keyed` belong to no assessment or plan of the child.
+    fn unclaimed(&mut self, keyed: Keyed<'a>, table: TableName, field: &str, what: &str) {
+        let mut left: Vec<(usize, &str, &str)> = keyed
+            .into_iter()
+            .flat_map(|((cin, id), rows)| rows.into_iter().map(move |r| (r, cin, id)))
+            .collect();
+        left.sort();
+        for (row, cin, id) in left {
+            self.problem(
+                table,
+                row,
+                field,
+                format!("episode {cin} has no {what} {id}"),
+            );
         }
-        let episode_rows = |table, e| {
-            by_episode
-                .get(&(table, e))
-                .map_or(&[][..], |v: &Vec<usize>| v)
-        };
+    }
 
-        for (e, &row) in rows.of(CINdetails).iter().enumerate() {
-            let referral = new_id();
-            let date = self.required_date(CINdetails, row, "CINreferralDate");
-            // Nothing of an episode is put before its referral, so that the model, finding the
-            // referral first, can say what is dated too early.
-            let referral_date = date;
-            let in_episode = |d: NaiveDate| referral_date.map_or(d, |r| d.max(r));
-            let source = self.code(CINdetails, row, "ReferralSource", REFERRAL_SOURCE);
-            if self.text(CINdetails, row, "ReferralSource").is_none() {
-                self.problem(
-                    CINdetails,
-                    row,
-                    "ReferralSource",
-                    "the referral's source is missing".into(),
-                );
-            }
-            let need = self.enum_code(CINdetails, row, "PrimaryNeedCode", PrimaryNeed::from_code);
-            let closed = self.date(CINdetails, row, "CINclosureDate");
-            let reason = self.code(CINdetails, row, "ReasonForClosure", REASON_FOR_CLOSURE);
-            let episode_conference = self.date(CINdetails, row, "DateOfInitialCPC");
-            let nfa = self.flag(CINdetails, row, "ReferralNFA");
-            if let (Some(date), Some(source)) = (date, source) {
-                pending.push(Pending {
-                    date,
-                    rank: REFERRAL,
-                    body: ReferralReceived {
-                        referral,
-                        at: date,
-                        source,
-                        primary_need: need,
-                        from_contact: None,
-                    }
-                    .into(),
-                    table: CINdetails,
-                    row,
-                });
-            }
-            match (closed, reason) {
-                (Some(at), Some(reason)) => pending.push(Pending {
-                    date: in_episode(at),
-                    rank: CLOSED,
-                    body: CaseClosed {
-                        referral,
-                        referral_nfa: nfa,
-                        reason,
-                        at,
-                    }
-                    .into(),
-                    table: CINdetails,
-                    row,
-                }),
-                (Some(_), None) if self.text(CINdetails, row, "ReasonForClosure").is_none() => self
-                    .problem(
-                        CINdetails,
-                        row,
-                        "ReasonForClosure",
-                        "a closed episode needs its reason for closure".into(),
-                    ),
-                (None, Some(_)) if self.text(CINdetails, row, "CINclosureDate").is_none() => self
-                    .problem(
-                        CINdetails,
-                        row,
-                        "CINclosureDate",
-                        "a reason for closure needs the date the episode closed".into(),
-                    ),
-                _ => {}
-            }
-            if nfa && self.text(CINdetails, row, "CINclosureDate").is_none() {
-                self.problem(
-                    CINdetails,
-                    row,
-                    "ReferralNFA",
-                    "a referral with no further action is recorded with its closure, and this episode has no closure date".into(),
-                );
-            }
-
-            // The CIN episode's own DateOfInitialCPC needs the enquiry it followed: read it below.
-            for &a in episode_rows(Assessments, e) {
-                let id = new_id();
-                let start = self.required_date(Assessments, a, "AssessmentActualStartDate");
-                let review = self.date(Assessments, a, "AssessmentInternalReviewDate");
-                let authorised = self.date(Assessments, a, "AssessmentAuthorisationDate");
-                let codes = self.factors(&factors, Assessments, a);
-                if let Some(start) = start {
-                    pending.push(Pending {
-                        date: in_episode(start),
-                        rank: STARTED,
-                        body: AssessmentStarted {
-                            assessment: id,
-                            referral,
-                            kind: AssessmentKind::New,
-                            at: start,
-                        }
-                        .into(),
-                        table: Assessments,
-                        row: a,
-                    });
-                }
-                match authorised {
-                    Some(at) => pending.push(Pending {
-                        date: in_episode(at),
-                        rank: COMPLETED,
-                        body: AssessmentAuthorised {
-                            assessment: id,
-                            internal_review: review,
-                            at,
-                            factors: codes,
-                        }
-                        .into(),
-                        table: Assessments,
-                        row: a,
-                    }),
-                    None if self
-                        .text(Assessments, a, "AssessmentAuthorisationDate")
-                        .is_none() =>
-                    {
-                        if review.is_some() {
-                            self.problem(Assessments, a, "AssessmentInternalReviewDate", "an internal review is recorded when the assessment is authorised, and this one has no authorisation date".into());
-                        }
-                        if !codes.is_empty() {
-                            self.problem(Assessments, a, "AssessmentFactors", "factors are recorded when the assessment is authorised, and this one has no authorisation date".into());
-                        }
-                    }
-                    None => {}
-                }
-            }
-
-            for &p in episode_rows(CINplanDates, e) {
-                let id = new_id();
-                let start = self.required_date(CINplanDates, p, "CINPlanStartDate");
-                let end = self.date(CINplanDates, p, "CINPlanEndDate");
-                let Some(start) = start else { continue };
-                pending.push(Pending {
-                    date: in_episode(start),
-                    rank: PLAN_STARTED,
-                    body: CinPlanStarted {
-                        plan: id,
-                        referral,
-                        at: start,
-                    }
-                    .into(),
-                    table: CINplanDates,
-                    row: p,
-                });
-                if let Some(end) = end {
-                    pending.push(Pending {
-                        date: in_episode(end),
-                        rank: if end == start {
-                            PLAN_ENDED_SAME_DAY
-                        } else {
-                            PLAN_ENDED
-                        },
-                        body: CinPlanEnded { plan: id, at: end }.into(),
-                        table: CINplanDates,
-                        row: p,
-                    });
-                }
-            }
-
-            let mut enquiries: Vec<Enquiry> = Vec::new();
-            for &s in episode_rows(Section47, e) {
-                let id = new_id();
-                let start = self.required_date(Section47, s, "S47ActualStartDate");
-                let target = self.date(Section47, s, "InitialCPCtarget");
-                let conference = self.date(Section47, s, "DateOfInitialCPC");
-                let not_required = self.flag(Section47, s, "ICPCnotRequired");
-                if let Some(start) = start {
-                    enquiries.push(Enquiry {
-                        table: Section47,
-                        row: s,
-                        id,
-                        start,
-                        target,
-                        conference,
-                        not_required,
-                    });
-                }
-            }
-            if let Some(date) = episode_conference
-                && !enquiries.iter().any(|s| s.conference == Some(date))
-            {
-                // Hearth holds an initial conference with the enquiry it followed.
-                match enquiries
-                    .iter_mut()
-                    .rfind(|s| s.conference.is_none() && !s.not_required && s.start <= date)
-                {
-                    Some(s) => s.conference = Some(date),
-                    None => enquiries.push(Enquiry {
-                        table: CINdetails,
-                        row,
-                        id: new_id(),
-                        start: date,
-                        target: None,
-                        conference: Some(date),
-                        not_required: false,
-                    }),
-                }
-            }
-
-            let mut conferences: Vec<(NaiveDate, RecordId, usize)> = Vec::new();
-            let plan_rows = episode_rows(ChildProtectionPlans, e);
-            let plan_starts: Vec<NaiveDate> = plan_rows
-                .iter()
-                .filter_map(|&p| {
-                    self.text(ChildProtectionPlans, p, "CPPstartDate")
-                        .and_then(parse_date)
-                })
-                .collect();
-            for s in &enquiries {
-                pending.push(Pending {
-                    date: in_episode(s.start),
-                    rank: STARTED,
-                    body: Section47Started {
-                        enquiry: s.id,
-                        referral,
-                        strategy: None,
-                        at: s.start,
-                    }
-                    .into(),
-                    table: s.table,
-                    row: s.row,
-                });
-                let (outcome, at) = match s.conference {
-                    Some(date) => (S47Outcome::Conference, date),
-                    None if s.not_required => {
-                        let continues = episode_rows(CINplanDates, e).iter().any(|&p| {
-                            self.text(CINplanDates, p, "CINPlanStartDate")
-                                .and_then(parse_date)
-                                .is_some_and(|d| d >= s.start)
-                        });
-                        let outcome = if continues {
-                            S47Outcome::ChildInNeed
-                        } else {
-                            S47Outcome::NoFurtherAction
-                        };
-                        (outcome, s.start)
-                    }
-                    None => {
-                        if s.target.is_some() {
-                            self.problem(s.table, s.row, "InitialCPCtarget", "a conference's target date is recorded when the enquiry is completed, and this one is neither completed by a conference nor marked as not needing one".into());
-                        }
-                        continue;
-                    }
-                };
-                pending.push(Pending {
-                    date: in_episode(at),
-                    rank: COMPLETED,
-                    body: Section47Completed {
-                        enquiry: s.id,
-                        outcome,
-                        conference_target: s.target,
-                        conference_not_required: s.not_required && s.conference.is_none(),
-                        at,
-                    }
-                    .into(),
-                    table: s.table,
-                    row: s.row,
-                });
-                if let Some(date) = s.conference {
-                    let conference = new_id();
-                    conferences.push((date, conference, s.row));
-                    pending.push(Pending {
-                        date: in_episode(date),
-                        rank: CONFERENCE,
-                        body: ConferenceHeld {
-                            conference,
-                            kind: ConferenceKind::Initial,
-                            enquiry: Some(s.id),
-                            plan_needed: plan_starts.contains(&date),
-                            agencies_present: Vec::new(),
-                            at: date,
-                        }
-                        .into(),
-                        table: s.table,
-                        row: s.row,
-                    });
-                }
-            }
-
-            for &p in plan_rows {
-                let start = self.required_date(ChildProtectionPlans, p, "CPPstartDate");
-                let end = self.date(ChildProtectionPlans, p, "CPPendDate");
-                let initial = self.category(p, "InitialCategoryOfAbuse");
-                let latest = self.category(p, "LatestCategoryOfAbuse");
-                let previous = self.text(ChildProtectionPlans, p, "NumberOfPreviousCPP");
-                let previous = previous.and_then(|text| {
-                    let n = parse_int(text).and_then(|n| u32::try_from(n).ok());
-                    if n.is_none() {
-                        self.problem(
-                            ChildProtectionPlans,
-                            p,
-                            "NumberOfPreviousCPP",
-                            format!("'{text}' is not a number of plans"),
-                        );
-                    }
-                    n
-                });
-                let mut dates = Vec::new();
-                let plan_key = key(self, ChildProtectionPlans, p, "CPPID");
-                for &r in reviews.get(&plan_key).map_or(&[][..], Vec::as_slice) {
-                    if let Some(d) = self.required_date(Reviews, r, "CPPreviewDate") {
-                        dates.push((d, r));
-                    }
-                }
-                let (Some(start), Some(initial), Some(latest)) = (start, initial, latest) else {
-                    continue;
-                };
-                plans.push(Plan {
-                    row: p,
-                    referral,
-                    referral_date,
-                    start,
-                    end,
-                    initial,
-                    latest,
-                    previous,
-                    conference: conferences
-                        .iter()
-                        .find(|(d, _, _)| *d == start)
-                        .map(|(_, c, _)| *c),
-                    reviews: dates,
-                });
-            }
+    /// The child's history, or `None` when a problem stops it (the problems are kept).
+    fn child(&mut self, child: &ChildRows<'a>) -> Option<ChildHistory> {
+        let before = self.problems.len();
+        let details = self.details(child);
+        let mut made = Made::default();
+        let mut episodes = self.episodes(child);
+        let mut factors = self.keyed(child, AssessmentFactorsList, "AssessmentID");
+        let mut reviews = self.keyed(child, Reviews, "CPPID");
+        let mut plans: Vec<Plan> = Vec::new();
+        for episode in &mut episodes {
+            episode.referral = made.new_id();
+            self.referral(&mut made, episode);
+            self.assessments(&mut made, episode, &mut factors);
+            self.cin_plans(&mut made, episode);
+            let conferences = self.enquiries(&mut made, episode);
+            self.read_plans(episode, &conferences, &mut reviews, &mut plans);
         }
-
-        // Plans in the order they started, each counting those before it unless the census says
-        // otherwise; an id for each in that order.
-        plans.sort_by_key(|p| p.start);
-        let year_before = self
-            .reference_date()
-            .and_then(|d| d.checked_sub_months(Months::new(12)));
-        let mut running = 0;
-        for plan in plans {
-            let id = new_id();
-            let counted = running;
-            let given = plan.previous.unwrap_or(counted);
-            running = given + 1;
-            pending.push(Pending {
-                date: plan.in_episode(plan.start),
-                rank: PLAN_STARTED,
-                body: CpPlanStarted {
-                    plan: id,
-                    referral: plan.referral,
-                    category: plan.initial,
-                    previous_plans: (given != counted).then_some(given),
-                    conference: plan.conference,
-                    at: plan.start,
-                }
-                .into(),
-                table: ChildProtectionPlans,
-                row: plan.row,
-            });
-            let last_review = plan.reviews.iter().map(|(d, _)| *d).max();
-            if plan.latest != plan.initial && last_review.is_none() {
-                // The category changed at a review before the census year: recorded on the
-                // year's eve, the latest it can have been.
-                match year_before.filter(|&d| d >= plan.start) {
-                    Some(date) => pending.push(Pending {
-                        date: plan.in_episode(date),
-                        rank: PLAN_REVIEWED,
-                        body: CpPlanReviewed {
-                            plan: id,
-                            at: date,
-                            category: Some(plan.latest),
-                        }
-                        .into(),
-                        table: ChildProtectionPlans,
-                        row: plan.row,
-                    }),
-                    None => self.problem(
-                        ChildProtectionPlans,
-                        plan.row,
-                        "LatestCategoryOfAbuse",
-                        "a plan's category changes at a review, and this plan has none before or in the census year".into(),
-                    ),
-                }
-            }
-            for &(date, row) in &plan.reviews {
-                let category = (plan.latest != plan.initial && Some(date) == last_review)
-                    .then_some(plan.latest);
-                pending.push(Pending {
-                    date: plan.in_episode(date),
-                    rank: PLAN_REVIEWED,
-                    body: CpPlanReviewed {
-                        plan: id,
-                        at: date,
-                        category,
-                    }
-                    .into(),
-                    table: Reviews,
-                    row,
-                });
-            }
-            if let Some(end) = plan.end {
-                pending.push(Pending {
-                    date: plan.in_episode(end),
-                    rank: if end == plan.start {
-                        PLAN_ENDED_SAME_DAY
-                    } else {
-                        PLAN_ENDED
-                    },
-                    body: CpPlanEnded {
-                        plan: id,
-                        at: end,
-                        reason: String::new(),
-                    }
-                    .into(),
-                    table: ChildProtectionPlans,
-                    row: plan.row,
-                });
-            }
-        }
+        self.unclaimed(factors, AssessmentFactorsList, "AssessmentID", "assessment");
+        self.unclaimed(reviews, Reviews, "CPPID", "child protection plan");
+        self.protection_plans(&mut made, plans);
 
         let details = details?;
         if self.problems.len() > before {
             return None;
         }
+        let mut pending = made.pending;
         let registered = pending
             .iter()
             .map(|p| p.date)
@@ -772,25 +464,26 @@ impl<'a> Reader<'a> {
         let Some(registered) = registered else {
             self.problem(
                 ChildIdentifiers,
-                rows.row,
+                child.row,
                 "LAchildID",
                 format!(
-                    "child {} has no date to be registered on: no episode, birth date or reference date",
-                    rows.la_child_id
+                    "child {} has no date to be registered on: no episode, birth date or \
+                     reference date",
+                    child.la_child_id
                 ),
             );
             return None;
         };
         // A stable sort keeps the order made for events of one day and rank.
         pending.sort_by_key(|p| (p.date, p.rank));
-        let mut history = ChildHistory::new(rows.la_child_id);
+        let mut history = ChildHistory::new(child.la_child_id);
         history.push(
             ChildRegistered {
                 details,
                 at: registered,
             },
             self.file,
-            self.census.table(ChildIdentifiers).id(rows.row) as usize,
+            self.census.table(ChildIdentifiers).id(child.row) as usize,
         );
         for p in pending {
             let row = self.census.table(p.table).id(p.row) as usize;
@@ -799,80 +492,434 @@ impl<'a> Reader<'a> {
         Some(history)
     }
 
-    fn reference_date(&self) -> Option<NaiveDate> {
-        let header = self.census.table(TableName::Header);
-        header
-            .rows()
-            .find_map(|r| header.col("ReferenceDate").date(r))
+    /// The referral that opened the episode, and its closure.
+    fn referral(&mut self, made: &mut Made, episode: &mut Episode<'a>) {
+        let row = episode.row;
+        let source = (CINdetails, row);
+        let date = self.required_date(CINdetails, row, "CINreferralDate");
+        episode.date = date;
+        let referral_source =
+            self.required_code(CINdetails, row, "ReferralSource", REFERRAL_SOURCE);
+        let need = self.enum_code(CINdetails, row, "PrimaryNeedCode", PrimaryNeed::from_code);
+        let closed = self.date(CINdetails, row, "CINclosureDate");
+        let reason = self.code(CINdetails, row, "ReasonForClosure", REASON_FOR_CLOSURE);
+        let nfa = self.flag(CINdetails, row, "ReferralNFA");
+        if let (Some(at), Some(referral_source)) = (date, referral_source) {
+            let body = ReferralReceived {
+                referral: episode.referral,
+                at,
+                source: referral_source,
+                primary_need: need,
+                from_contact: None,
+            };
+            made.push(at, REFERRAL, body, source);
+        }
+        let has = |s: &Self, field| s.text(CINdetails, row, field).is_some();
+        match (closed, reason) {
+            (Some(at), Some(reason)) => {
+                let body = CaseClosed {
+                    referral: episode.referral,
+                    referral_nfa: nfa,
+                    reason,
+                    at,
+                };
+                made.push(episode.in_order(at), CLOSED, body, source);
+            }
+            (Some(_), None) if !has(self, "ReasonForClosure") => self.problem(
+                CINdetails,
+                row,
+                "ReasonForClosure",
+                "a closed episode needs its reason for closure".into(),
+            ),
+            (None, Some(_)) if !has(self, "CINclosureDate") => self.problem(
+                CINdetails,
+                row,
+                "CINclosureDate",
+                "a reason for closure needs the date the episode closed".into(),
+            ),
+            _ => {}
+        }
+        if nfa && !has(self, "CINclosureDate") {
+            self.problem(
+                CINdetails,
+                row,
+                "ReferralNFA",
+                "no further action is recorded when the referral is closed, and this episode has \
+                 no closure date"
+                    .into(),
+            );
+        }
     }
 
-    fn category(&mut self, row: usize, field: &str) -> Option<AbuseCategory> {
-        let table = TableName::ChildProtectionPlans;
-        if self.text(table, row, field).is_none() {
-            self.problem(table, row, field, "the category of abuse is missing".into());
-            return None;
+    fn assessments(&mut self, made: &mut Made, episode: &Episode<'a>, factors: &mut Keyed<'a>) {
+        for &row in rows_of(&episode.rows, Assessments) {
+            let assessment = made.new_id();
+            let source = (Assessments, row);
+            let start = self.required_date(Assessments, row, "AssessmentActualStartDate");
+            let review = self.date(Assessments, row, "AssessmentInternalReviewDate");
+            let authorised = self.date(Assessments, row, "AssessmentAuthorisationDate");
+            let codes = self.factors(factors, episode.cin_id, row);
+            if let Some(at) = start {
+                let body = AssessmentStarted {
+                    assessment,
+                    referral: episode.referral,
+                    kind: AssessmentKind::New,
+                    at,
+                };
+                made.push(episode.in_order(at), STARTED, body, source);
+            }
+            if let Some(at) = authorised {
+                let body = AssessmentAuthorised {
+                    assessment,
+                    internal_review: review,
+                    at,
+                    factors: codes,
+                };
+                made.push(episode.in_order(at), COMPLETED, body, source);
+            } else if self
+                .text(Assessments, row, "AssessmentAuthorisationDate")
+                .is_none()
+            {
+                if review.is_some() {
+                    self.problem(
+                        Assessments,
+                        row,
+                        "AssessmentInternalReviewDate",
+                        "an internal review is recorded when the assessment is authorised, and \
+                         this one has no authorisation date"
+                            .into(),
+                    );
+                }
+                if !codes.is_empty() {
+                    self.problem(
+                        Assessments,
+                        row,
+                        "AssessmentFactors",
+                        "factors are recorded when the assessment is authorised, and this one \
+                         has no authorisation date"
+                            .into(),
+                    );
+                }
+            }
         }
-        self.enum_code(table, row, field, AbuseCategory::from_code)
     }
 
     /// An assessment's factors: its rows of AssessmentFactorsList, or else its
     /// AssessmentFactors cell, comma-separated.
-    fn factors(
-        &mut self,
-        list: &HashMap<(&str, &str), Vec<usize>>,
-        table: TableName,
-        row: usize,
-    ) -> Vec<Code> {
-        let key = (
-            self.text(table, row, "CINdetailsID").unwrap_or(""),
-            self.text(table, row, "AssessmentID").unwrap_or(""),
-        );
+    fn factors(&mut self, list: &mut Keyed<'a>, cin_id: &'a str, row: usize) -> Vec<Code> {
+        let id = self.text(Assessments, row, "AssessmentID").unwrap_or("");
         let mut codes = Vec::new();
-        match list.get(&key) {
-            Some(rows) => {
-                for &r in rows {
-                    let field = "AssessmentFactor";
-                    if let Some(code) = self.code(
-                        TableName::AssessmentFactorsList,
-                        r,
-                        field,
-                        ASSESSMENT_FACTORS,
-                    ) {
-                        codes.push(code);
-                    }
-                }
+        if let Some(rows) = list.remove(&(cin_id, id)) {
+            for r in rows {
+                let found = self.code(
+                    AssessmentFactorsList,
+                    r,
+                    "AssessmentFactor",
+                    ASSESSMENT_FACTORS,
+                );
+                codes.extend(found);
             }
-            None => {
-                for text in self
-                    .text(table, row, "AssessmentFactors")
-                    .into_iter()
-                    .flat_map(|t| t.split(','))
-                    .map(str::trim)
-                    .filter(|t| !t.is_empty())
-                {
-                    if ASSESSMENT_FACTORS.contains(&text) {
-                        codes.push(Code::from(text));
-                    } else {
-                        self.problem(
-                            table,
-                            row,
-                            "AssessmentFactors",
-                            format!("'{text}' is not a census code"),
-                        );
-                    }
-                }
+            return codes;
+        }
+        let cell = self
+            .text(Assessments, row, "AssessmentFactors")
+            .unwrap_or("");
+        for text in cell.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+            if ASSESSMENT_FACTORS.contains(&text) {
+                codes.push(Code::from(text));
+            } else {
+                self.problem(
+                    Assessments,
+                    row,
+                    "AssessmentFactors",
+                    format!("'{text}' is not a census code"),
+                );
             }
         }
         codes
     }
 
+    fn cin_plans(&mut self, made: &mut Made, episode: &Episode<'a>) {
+        for &row in rows_of(&episode.rows, CINplanDates) {
+            let plan = made.new_id();
+            let source = (CINplanDates, row);
+            let start = self.required_date(CINplanDates, row, "CINPlanStartDate");
+            let end = self.date(CINplanDates, row, "CINPlanEndDate");
+            let Some(start) = start else { continue };
+            let body = CinPlanStarted {
+                plan,
+                referral: episode.referral,
+                at: start,
+            };
+            made.push(episode.in_order(start), PLAN_STARTED, body, source);
+            if let Some(end) = end {
+                let body = CinPlanEnded { plan, at: end };
+                made.push(
+                    episode.in_order(end),
+                    plan_end_rank(start, end),
+                    body,
+                    source,
+                );
+            }
+        }
+    }
+
+    /// The episode's section 47 enquiries, their completion and initial conferences; returns
+    /// each conference's date and id.
+    fn enquiries(&mut self, made: &mut Made, episode: &Episode<'a>) -> Vec<(NaiveDate, RecordId)> {
+        let mut enquiries: Vec<Enquiry> = Vec::new();
+        for &row in rows_of(&episode.rows, Section47) {
+            let id = made.new_id();
+            let start = self.required_date(Section47, row, "S47ActualStartDate");
+            let target = self.date(Section47, row, "InitialCPCtarget");
+            let conference = self.date(Section47, row, "DateOfInitialCPC");
+            let not_required = self.flag(Section47, row, "ICPCnotRequired");
+            if let Some(start) = start {
+                enquiries.push(Enquiry {
+                    source: (Section47, row),
+                    id,
+                    start,
+                    target,
+                    conference,
+                    not_required,
+                });
+            }
+        }
+        let episode_conference = self.date(CINdetails, episode.row, "DateOfInitialCPC");
+        if let Some(date) = episode_conference
+            && !enquiries.iter().any(|s| s.conference == Some(date))
+        {
+            // Hearth holds an initial conference with the enquiry it followed.
+            match enquiries
+                .iter_mut()
+                .rfind(|s| s.conference.is_none() && !s.not_required && s.start <= date)
+            {
+                Some(s) => s.conference = Some(date),
+                None => enquiries.push(Enquiry {
+                    source: (CINdetails, episode.row),
+                    id: made.new_id(),
+                    start: date,
+                    target: None,
+                    conference: Some(date),
+                    not_required: false,
+                }),
+            }
+        }
+
+        let dates_of = |s: &Self, table, field| -> Vec<NaiveDate> {
+            rows_of(&episode.rows, table)
+                .iter()
+                .filter_map(|&r| s.text(table, r, field).and_then(parse_date))
+                .collect()
+        };
+        let plan_starts = dates_of(self, ChildProtectionPlans, "CPPstartDate");
+        let cin_plan_starts = dates_of(self, CINplanDates, "CINPlanStartDate");
+        let mut conferences = Vec::new();
+        for s in enquiries {
+            let body = Section47Started {
+                enquiry: s.id,
+                referral: episode.referral,
+                strategy: None,
+                at: s.start,
+            };
+            made.push(episode.in_order(s.start), STARTED, body, s.source);
+            let (outcome, at) = match s.conference {
+                Some(date) => (S47Outcome::Conference, date),
+                None if s.not_required => {
+                    let outcome = if cin_plan_starts.iter().any(|&d| d >= s.start) {
+                        S47Outcome::ChildInNeed
+                    } else {
+                        S47Outcome::NoFurtherAction
+                    };
+                    (outcome, s.start)
+                }
+                None => {
+                    if s.target.is_some() {
+                        let (table, row) = s.source;
+                        self.problem(
+                            table,
+                            row,
+                            "InitialCPCtarget",
+                            "a conference's target date is recorded when the enquiry is \
+                             completed, and this one is neither completed by a conference nor \
+                             marked as not needing one"
+                                .into(),
+                        );
+                    }
+                    continue;
+                }
+            };
+            let body = Section47Completed {
+                enquiry: s.id,
+                outcome,
+                conference_target: s.target,
+                conference_not_required: s.conference.is_none(),
+                at,
+            };
+            made.push(episode.in_order(at), COMPLETED, body, s.source);
+            if let Some(date) = s.conference {
+                let conference = made.new_id();
+                conferences.push((date, conference));
+                let body = ConferenceHeld {
+                    conference,
+                    kind: ConferenceKind::Initial,
+                    enquiry: Some(s.id),
+                    plan_needed: plan_starts.contains(&date),
+                    agencies_present: Vec::new(),
+                    at: date,
+                };
+                made.push(episode.in_order(date), CONFERENCE, body, s.source);
+            }
+        }
+        conferences
+    }
+
+    /// The episode's protection plans as read, each with its reviews and the conference it
+    /// followed; their events come once every episode's plans are known.
+    fn read_plans(
+        &mut self,
+        episode: &Episode<'a>,
+        conferences: &[(NaiveDate, RecordId)],
+        reviews: &mut Keyed<'a>,
+        plans: &mut Vec<Plan>,
+    ) {
+        for &row in rows_of(&episode.rows, ChildProtectionPlans) {
+            let start = self.required_date(ChildProtectionPlans, row, "CPPstartDate");
+            let end = self.date(ChildProtectionPlans, row, "CPPendDate");
+            let initial = self.category(row, "InitialCategoryOfAbuse");
+            let latest = self.category(row, "LatestCategoryOfAbuse");
+            let previous = self.text(ChildProtectionPlans, row, "NumberOfPreviousCPP");
+            let previous = previous.and_then(|text| {
+                let n = parse_int(text).and_then(|n| u32::try_from(n).ok());
+                if n.is_none() {
+                    self.problem(
+                        ChildProtectionPlans,
+                        row,
+                        "NumberOfPreviousCPP",
+                        format!("'{text}' is not a number of plans"),
+                    );
+                }
+                n
+            });
+            let id = self.text(ChildProtectionPlans, row, "CPPID").unwrap_or("");
+            let mut dates = Vec::new();
+            for r in reviews.remove(&(episode.cin_id, id)).unwrap_or_default() {
+                if let Some(d) = self.required_date(Reviews, r, "CPPreviewDate") {
+                    dates.push((d, r));
+                }
+            }
+            let (Some(start), Some(initial), Some(latest)) = (start, initial, latest) else {
+                continue;
+            };
+            plans.push(Plan {
+                row,
+                referral: episode.referral,
+                referral_date: episode.date,
+                start,
+                end,
+                initial,
+                latest,
+                previous,
+                conference: conferences
+                    .iter()
+                    .find(|(d, _)| *d == start)
+                    .map(|(_, c)| *c),
+                reviews: dates,
+            });
+        }
+    }
+
+    fn category(&mut self, row: usize, field: &str) -> Option<AbuseCategory> {
+        if self.text(ChildProtectionPlans, row, field).is_none() {
+            self.problem(
+                ChildProtectionPlans,
+                row,
+                field,
+                "the category of abuse is missing".into(),
+            );
+            return None;
+        }
+        self.enum_code(ChildProtectionPlans, row, field, AbuseCategory::from_code)
+    }
+
+    /// The child's protection plans in the order they started, each counting the plans before it
+    /// unless the census says otherwise.
+    fn protection_plans(&mut self, made: &mut Made, mut plans: Vec<Plan>) {
+        plans.sort_by_key(|p| p.start);
+        let year_before = self
+            .reference_date()
+            .and_then(|d| d.checked_sub_months(Months::new(12)));
+        let mut counted = 0;
+        for plan in plans {
+            let id = made.new_id();
+            let source = (ChildProtectionPlans, plan.row);
+            let previous = plan.previous.unwrap_or(counted);
+            let body = CpPlanStarted {
+                plan: id,
+                referral: plan.referral,
+                category: plan.initial,
+                previous_plans: (previous != counted).then_some(previous),
+                conference: plan.conference,
+                at: plan.start,
+            };
+            made.push(plan.in_order(plan.start), PLAN_STARTED, body, source);
+            counted = previous + 1;
+
+            let last_review = plan.reviews.iter().map(|(d, _)| *d).max();
+            let changed = plan.latest != plan.initial;
+            if changed && last_review.is_none() {
+                // The category changed at a review before the census year: recorded on the
+                // year's eve, the latest it can have been.
+                match year_before.filter(|&d| d >= plan.start) {
+                    Some(at) => {
+                        let body = CpPlanReviewed {
+                            plan: id,
+                            at,
+                            category: Some(plan.latest),
+                        };
+                        made.push(plan.in_order(at), PLAN_REVIEWED, body, source);
+                    }
+                    None => self.problem(
+                        ChildProtectionPlans,
+                        plan.row,
+                        "LatestCategoryOfAbuse",
+                        "a plan's category changes at a review, and this plan has none before or \
+                         in the census year"
+                            .into(),
+                    ),
+                }
+            }
+            for &(at, row) in &plan.reviews {
+                let category = (changed && Some(at) == last_review).then_some(plan.latest);
+                let body = CpPlanReviewed {
+                    plan: id,
+                    at,
+                    category,
+                };
+                made.push(plan.in_order(at), PLAN_REVIEWED, body, (Reviews, row));
+            }
+            if let Some(end) = plan.end {
+                let body = CpPlanEnded {
+                    plan: id,
+                    at: end,
+                    reason: String::new(),
+                };
+                made.push(
+                    plan.in_order(end),
+                    plan_end_rank(plan.start, end),
+                    body,
+                    source,
+                );
+            }
+        }
+    }
+
     /// Who the child is, from ChildIdentifiers, ChildCharacteristics and Disabilities.
-    fn details(&mut self, rows: &ChildRows<'a>) -> Option<ChildDetails> {
-        use TableName::*;
+    fn details(&mut self, child: &ChildRows<'a>) -> Option<ChildDetails> {
         let before = self.problems.len();
-        let row = rows.row;
+        let row = child.row;
         let text = |s: &Self, field| s.text(ChildIdentifiers, row, field).map(str::to_owned);
-        let sex = if self.census.table(ChildIdentifiers).col("Sex").present(row) {
+        let sex = if self.text(ChildIdentifiers, row, "Sex").is_some() {
             self.enum_code(ChildIdentifiers, row, "Sex", |c| match c {
                 "M" => Some(Sex::Male),
                 "F" => Some(Sex::Female),
@@ -880,6 +927,7 @@ impl<'a> Reader<'a> {
                 _ => None,
             })
         } else {
+            // Before 2024/25 the census gave GenderCurrent.
             self.enum_code(ChildIdentifiers, row, "GenderCurrent", |c| match c {
                 "1" => Some(Sex::Male),
                 "2" => Some(Sex::Female),
@@ -888,7 +936,7 @@ impl<'a> Reader<'a> {
             })
         };
         let mut details = ChildDetails {
-            la_child_id: rows.la_child_id.to_owned(),
+            la_child_id: child.la_child_id.to_owned(),
             upn: text(self, "UPN"),
             former_upn: text(self, "FormerUPN"),
             upn_unknown: self.code(ChildIdentifiers, row, "UPNunknown", UPN_UNKNOWN),
@@ -898,12 +946,13 @@ impl<'a> Reader<'a> {
             date_of_death: self.date(ChildIdentifiers, row, "PersonDeathDate"),
             ..ChildDetails::default()
         };
-        if let Some(&c) = rows.of(ChildCharacteristics).first() {
+        if let Some(&c) = rows_of(&child.rows, ChildCharacteristics).first() {
             details.ethnicity = self
                 .code(ChildCharacteristics, c, "Ethnicity", ETHNICITY)
                 .unwrap_or_default();
         }
-        for &d in rows.of(Disabilities) {
+        for &d in rows_of(&child.rows, Disabilities) {
+            // Hearth records no disability as none listed.
             if let Some(code) = self.code(Disabilities, d, "Disability", DISABILITY)
                 && code.as_str() != "NONE"
                 && !details.disabilities.contains(&code)
