@@ -307,7 +307,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             la_child_id: format!("HC{:07}", id.0),
             given_name: if unborn { String::new() } else { given },
             family_name,
-            upn: has_upn.then(|| format!("H{:012}", id.0 * 7919 % 1_000_000_000_000)),
+            upn: has_upn.then(|| crate::looked_after::upn_for(id)),
             former_upn: None,
             nhs_number: (!unborn && self.rng.chance(0.85))
                 .then(|| format!("{:010}", 4_000_000_000 + id.0 * 97)),

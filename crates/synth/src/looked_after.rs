@@ -64,6 +64,26 @@ const ADOPTION_AGENCY_URN: &str = "SC059933";
 pub(crate) const POLICE_PROTECTION_DAYS: u64 = 3;
 pub(crate) const PACE_DAYS: u64 = 2;
 
+/// The letters a UPN's check letter is drawn from.
+const UPN_CHECK_LETTERS: &[u8; 23] = b"ABCDEFGHJKLMNPQRTUVWXYZ";
+
+/// The child's unique pupil number: a check letter, the council's code, and nine digits unique to
+/// the child (7919 is prime, so distinct ids give distinct digits).
+pub(crate) fn upn_for(child: ChildId) -> String {
+    let body = format!(
+        "{}{:09}",
+        crate::council::LA_CODE,
+        child.0 * 7919 % 1_000_000_000
+    );
+    // Characters 2 to 13 weighted 2 to 13, modulo 23, as the DfE checks it.
+    let sum: u32 = body
+        .chars()
+        .zip(2..)
+        .map(|(c, weight)| c.to_digit(10).unwrap_or(0) * weight)
+        .sum();
+    format!("{}{body}", UPN_CHECK_LETTERS[(sum % 23) as usize] as char)
+}
+
 fn inward(h: u64) -> String {
     let letters = INWARD_LETTERS.len() as u64;
     let a = INWARD_LETTERS[((h >> 8) % letters) as usize] as char;
@@ -169,7 +189,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
         let waiting =
             d.upn.is_none() && d.upn_unknown.as_ref().is_some_and(|u| u.as_str() == "UN1");
         if waiting && age_on(c.dob, at) >= 4 {
-            let upn = format!("H{:012}", child.0 * 7919 % 1_000_000_000_000);
+            let upn = upn_for(child);
             self.correct_details(child, at, |d| {
                 d.upn = Some(upn);
                 d.upn_unknown = None;
