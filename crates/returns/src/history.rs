@@ -2,7 +2,7 @@
 //! the model and written to the log, or the problems that stop it.
 
 use chrono::{DateTime, Utc};
-use domain::events::{Event, EventBody};
+use domain::events::{ChildDetails, ChildDetailsCorrected, Event, EventBody};
 use domain::model::Model;
 use domain::{ChildId, StreamId};
 use std::collections::HashMap;
@@ -69,10 +69,100 @@ impl fmt::Display for Problem {
     }
 }
 
-/// Gives each history a new child stream after the model's highest, checks every event against
-/// the model as the child's record would stand, and returns the events ready for the log, in
-/// order. A child whose identifier Hearth already holds is refused, as is any event the model
-/// refuses; every problem is returned, and then nothing is to be written.
+/// The parts of a child's record a return can bring, so that a child already held from one
+/// return (the CIN census) can take another's (the SSDA903), but never the same part twice.
+fn parts(events: &[EventBody]) -> [bool; 2] {
+    let care = events
+        .iter()
+        .any(|e| matches!(e, EventBody::CarePeriodStarted(_)));
+    let need = events
+        .iter()
+        .any(|e| matches!(e, EventBody::ReferralReceived(_)));
+    [care, need]
+}
+
+/// Event fields that hold a record's number within the child's stream.
+const RECORD_FIELDS: &[&str] = &[
+    "assessment",
+    "audit",
+    "complaint",
+    "conference",
+    "contact",
+    "dispute",
+    "enquiry",
+    "episode",
+    "from_contact",
+    "note",
+    "panel",
+    "period",
+    "plan",
+    "pre_proceedings",
+    "proceedings",
+    "record",
+    "referral",
+    "review",
+    "screening",
+    "strategy",
+    "transfer",
+    "visit",
+];
+
+/// The event with every record number moved on by `offset`, for a history added after records
+/// the child already has. Only numbers are moved: `plan` also names a permanence plan's kind.
+fn renumber(body: EventBody, offset: u32) -> EventBody {
+    if offset == 0 {
+        return body;
+    }
+    let kind = body.kind();
+    let mut value: serde_json::Value =
+        serde_json::from_str(&body.to_json()).expect("an event body is JSON");
+    if let Some(fields) = value.as_object_mut() {
+        for (name, v) in fields.iter_mut() {
+            if RECORD_FIELDS.contains(&name.as_str())
+                && let Some(n) = v.as_u64()
+            {
+                *v = serde_json::Value::from(n + u64::from(offset));
+            }
+        }
+    }
+    EventBody::decode(kind, &value.to_string()).expect("renumbering keeps the body's shape")
+}
+
+/// The child's details with anything the return knows and the record lacks filled in.
+fn merged(held: &ChildDetails, from_return: &ChildDetails) -> ChildDetails {
+    let mut d = held.clone();
+    macro_rules! fill {
+        ($($field:ident),+) => {$(
+            if d.$field.is_none() {
+                d.$field = from_return.$field.clone();
+            }
+        )+};
+    }
+    fill!(
+        upn,
+        upn_unknown,
+        date_of_birth,
+        expected_date_of_birth,
+        date_of_death,
+        mother,
+        first_child_born,
+        uasc_ceased,
+        previous_permanence
+    );
+    d.uasc |= from_return.uasc;
+    if d.disabilities.is_empty() {
+        d.disabilities = from_return.disabilities.clone();
+    }
+    d
+}
+
+/// Turns the histories into events for the log, checking every one against the model as the
+/// child's record would stand. A child Hearth does not hold gets a new stream after the model's
+/// highest. A child it holds (by the council's identifier) takes the return's part of the record
+/// after what it has, with its record numbers moved on, its details completed from the return,
+/// unless it already has that part (looked-after history, or children-in-need history), so that
+/// importing a return twice adds nothing. Every problem is returned, and then nothing is to be
+/// written.
 pub fn into_events(
     model: &Model,
     histories: Vec<ChildHistory>,
@@ -90,18 +180,6 @@ pub fn into_events(
     let mut events = Vec::new();
     for history in histories {
         let (file, row) = history.sources.first().cloned().unwrap_or_default();
-        if let Some(id) = known.get(history.la_child_id.as_str()) {
-            problems.push(Problem::at(
-                &file,
-                row,
-                "child",
-                format!(
-                    "child {} is already in Hearth ({id}); an import adds children it does not hold",
-                    history.la_child_id
-                ),
-            ));
-            continue;
-        }
         if let Some((first_file, first_row)) = seen.get(&history.la_child_id) {
             problems.push(Problem::at(
                 &file,
@@ -114,26 +192,82 @@ pub fn into_events(
             ));
             continue;
         }
-        seen.insert(history.la_child_id.clone(), (file, row));
-        let id = ChildId(next);
-        next += 1;
-        let mut child = None;
-        let mut mine = Vec::with_capacity(history.events.len());
-        for (i, body) in history.events.into_iter().enumerate() {
+        seen.insert(history.la_child_id.clone(), (file.clone(), row));
+        let held = known
+            .get(history.la_child_id.as_str())
+            .and_then(|id| model.child(*id));
+        // The stream, the version after its last, the record-number offset, and the child as
+        // the events so far leave it.
+        let (id, mut version, offset, mut child, bodies) = match held {
+            None => {
+                let id = ChildId(next);
+                next += 1;
+                (id, 0, 0, None, history.events)
+            }
+            Some(c) => {
+                let [care, need] = parts(&history.events);
+                let clash = (care && !c.care_periods.is_empty())
+                    || (need && !c.referrals.is_empty())
+                    || (!care && !need);
+                if clash {
+                    problems.push(Problem::at(
+                        &file,
+                        row,
+                        "child",
+                        format!(
+                            "child {} is already in Hearth ({}) with this part of their record; an import adds only what Hearth does not hold",
+                            history.la_child_id,
+                            c.id()
+                        ),
+                    ));
+                    continue;
+                }
+                let mut bodies = Vec::with_capacity(history.events.len());
+                for body in history.events {
+                    match body {
+                        EventBody::ChildRegistered(r) => {
+                            let details = merged(&c.details, &r.details);
+                            if details != c.details {
+                                bodies.push(EventBody::ChildDetailsCorrected(
+                                    ChildDetailsCorrected {
+                                        details,
+                                        at: r.at,
+                                    },
+                                ));
+                            }
+                        }
+                        other => bodies.push(other),
+                    }
+                }
+                let offset = c.next_record_id().0 - 1;
+                let version = model.version(StreamId::Child(c.id()));
+                (c.id(), version, offset, Some(c.clone()), bodies)
+            }
+        };
+        // Sources line up with the events as the history gave them; a skipped registration
+        // shifts them by one.
+        let skipped = usize::from(held.is_some() && bodies.len() < history.sources.len());
+        let mut mine = Vec::with_capacity(bodies.len());
+        for (i, body) in bodies.into_iter().enumerate() {
+            version += 1;
             let event = Event {
                 stream: StreamId::Child(id),
-                version: i as u32 + 1,
+                version,
                 recorded_at,
                 actor: actor.to_owned(),
-                body,
+                body: renumber(body, offset),
             };
             match model.check_on(child.take(), &event) {
                 Ok(c) => child = Some(c),
                 Err(e) => {
-                    let (file, row) = &history.sources[i];
+                    let (file, row) = history
+                        .sources
+                        .get(i + skipped)
+                        .cloned()
+                        .unwrap_or_default();
                     problems.push(Problem::at(
-                        file,
-                        *row,
+                        &file,
+                        row,
                         event.body.kind(),
                         format!("child {}: {e}", history.la_child_id),
                     ));
