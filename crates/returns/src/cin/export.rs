@@ -15,7 +15,7 @@ use super::tables::{By, Census, Table, TableName};
 use chrono::{NaiveDate, NaiveTime};
 use domain::RecordId;
 use domain::codes::{ConferenceKind, S47Outcome, Sex};
-use domain::model::{Child, Model};
+use domain::model::{Assessment, Child, CinPlan, Conference, CpPlan, Model, Referral, Section47};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event as XmlEvent};
 use std::collections::{HashMap, HashSet};
@@ -124,7 +124,7 @@ struct ChildCensus<'a> {
     year: CinYear,
 }
 
-impl ChildCensus<'_> {
+impl<'a> ChildCensus<'a> {
     fn write(&self, tables: &mut Tables) {
         let (child, period) = (self.child, self.period);
         let mut episodes: Vec<_> = child
@@ -209,53 +209,52 @@ impl ChildCensus<'_> {
         counts
     }
 
+    /// The initial conference of the year that followed an enquiry, the first if several did.
+    fn conference_of(&self, enquiry: RecordId) -> Option<&'a Conference> {
+        self.child
+            .conferences
+            .iter()
+            .filter(|c| c.kind == ConferenceKind::Initial && self.period.contains(c.date))
+            .filter(|c| c.enquiry == Some(enquiry))
+            .min_by_key(|c| (c.date, c.id))
+    }
+
     fn episode(
         &self,
         tables: &mut Tables,
         cin_id: &str,
-        referral: &domain::model::Referral,
+        referral: &Referral,
         previous: &HashMap<RecordId, u32>,
     ) {
         let (child, period) = (self.child, self.period);
-        let la_id = text(&child.details.la_child_id);
-        let cin = text(cin_id);
-        let closed = referral.closed.as_ref().filter(|(d, _)| *d <= period.end);
-        let initial_conferences: Vec<_> = child
-            .conferences
-            .iter()
-            .filter(|c| c.kind == ConferenceKind::Initial && period.contains(c.date))
-            .collect();
-        let conference_of = |enquiry: RecordId| {
-            initial_conferences
-                .iter()
-                .filter(|c| c.enquiry == Some(enquiry))
-                .map(|c| (c.date, c.id))
-                .min()
+        let keys = Keys {
+            la: text(&child.details.la_child_id),
+            cin: text(cin_id),
         };
-
-        let mut enquiries: Vec<_> = child
+        let mut enquiries: Vec<&Section47> = child
             .enquiries
             .iter()
             .filter(|s| s.referral == referral.id && s.start <= period.end)
-            .filter(|s| period.contains(s.start) || conference_of(s.id).is_some())
+            .filter(|s| period.contains(s.start) || self.conference_of(s.id).is_some())
             .collect();
         enquiries.sort_by_key(|s| (s.start, s.id));
-        let reported: HashSet<RecordId> = enquiries
-            .iter()
-            .filter_map(|s| conference_of(s.id).map(|(_, c)| c))
-            .collect();
-
-        let mut cp_plans: Vec<_> = child
+        let mut cp_plans: Vec<&CpPlan> = child
             .cp_plans
             .iter()
             .filter(|p| p.referral == referral.id && period.overlaps(p.start, p.end))
             .collect();
         cp_plans.sort_by_key(|p| (p.start, p.id));
 
-        // An initial conference of the year not shown with an enquiry of this episode: one
-        // that began a plan of the episode, or followed an enquiry of the episode not reported.
-        let episode_conference = initial_conferences
+        // An initial conference of the year not shown with an enquiry of this episode: one that
+        // began a plan of the episode, or followed an enquiry of the episode not reported.
+        let reported: HashSet<RecordId> = enquiries
             .iter()
+            .filter_map(|s| self.conference_of(s.id).map(|c| c.id))
+            .collect();
+        let episode_conference = child
+            .conferences
+            .iter()
+            .filter(|c| c.kind == ConferenceKind::Initial && period.contains(c.date))
             .filter(|c| !reported.contains(&c.id))
             .filter(|c| {
                 cp_plans.iter().any(|p| p.conference == Some(c.id))
@@ -269,11 +268,10 @@ impl ChildCensus<'_> {
             .map(|c| c.date)
             .min();
 
+        let closed = referral.closed.as_ref().filter(|(d, _)| *d <= period.end);
         tables.push(
             TableName::CINdetails,
-            vec![
-                la_id.clone(),
-                cin.clone(),
+            keys.row([
                 date(referral.date),
                 text(referral.source.as_str()),
                 referral.primary_need.and_then(|n| text(n.code())),
@@ -281,10 +279,19 @@ impl ChildCensus<'_> {
                 closed.and_then(|(_, reason)| text(reason.as_str())),
                 opt_date(episode_conference),
                 flag(closed.is_some() && referral.nfa),
-            ],
+            ]),
         );
+        self.assessments(tables, &keys, referral);
+        self.cin_plans(tables, &keys, referral);
+        self.enquiries(tables, &keys, &enquiries);
+        self.protection_plans(tables, &keys, &cp_plans, previous);
+    }
 
-        let mut assessments: Vec<_> = child
+    /// The episode's assessments authorised in the year, or started in it and still open.
+    fn assessments(&self, tables: &mut Tables, keys: &Keys, referral: &Referral) {
+        let period = self.period;
+        let mut assessments: Vec<&Assessment> = self
+            .child
             .assessments
             .iter()
             .filter(|a| a.referral == referral.id)
@@ -309,90 +316,104 @@ impl ChildCensus<'_> {
             for f in &factors {
                 tables.push(
                     TableName::AssessmentFactorsList,
-                    vec![la_id.clone(), cin.clone(), aid.clone(), text(f)],
+                    keys.row([aid.clone(), text(f)]),
                 );
             }
             let review = a.internal_review.filter(|_| authorised.is_some());
             tables.push(
                 TableName::Assessments,
-                vec![
-                    la_id.clone(),
-                    cin.clone(),
+                keys.row([
                     aid,
                     date(a.start),
                     opt_date(review),
                     opt_date(authorised),
                     text(&factors.join(",")),
-                ],
+                ]),
             );
         }
+    }
 
-        let mut cin_plans: Vec<_> = child
+    fn cin_plans(&self, tables: &mut Tables, keys: &Keys, referral: &Referral) {
+        let period = self.period;
+        let mut plans: Vec<&CinPlan> = self
+            .child
             .cin_plans
             .iter()
             .filter(|p| p.referral == referral.id && period.overlaps(p.start, p.end))
             .collect();
-        cin_plans.sort_by_key(|p| (p.start, p.id));
-        for p in cin_plans {
+        plans.sort_by_key(|p| (p.start, p.id));
+        for p in plans {
             tables.push(
                 TableName::CINplanDates,
-                vec![
-                    la_id.clone(),
-                    cin.clone(),
-                    date(p.start),
-                    opt_date(period.known(p.end)),
-                ],
+                keys.row([date(p.start), opt_date(period.known(p.end))]),
             );
         }
+    }
 
+    fn enquiries(&self, tables: &mut Tables, keys: &Keys, enquiries: &[&Section47]) {
         for s in enquiries {
             // Completed by the year's end without a conference, however it was recorded.
-            let completed = s.completed.filter(|(d, _)| *d <= period.end);
+            let completed = s.completed.filter(|(d, _)| *d <= self.period.end);
             let not_required = completed.is_some_and(|(_, outcome)| {
                 s.conference_not_required || outcome != S47Outcome::Conference
             });
             tables.push(
                 TableName::Section47,
-                vec![
-                    la_id.clone(),
-                    cin.clone(),
+                keys.row([
                     date(s.start),
                     opt_date(s.conference_target),
-                    opt_date(conference_of(s.id).map(|(d, _)| d)),
+                    opt_date(self.conference_of(s.id).map(|c| c.date)),
                     flag(not_required),
-                ],
+                ]),
             );
         }
+    }
 
-        for (k, p) in cp_plans.into_iter().enumerate() {
+    fn protection_plans(
+        &self,
+        tables: &mut Tables,
+        keys: &Keys,
+        plans: &[&CpPlan],
+        previous: &HashMap<RecordId, u32>,
+    ) {
+        for (k, p) in plans.iter().enumerate() {
             let cpp = text(&(k + 1).to_string());
             tables.push(
                 TableName::ChildProtectionPlans,
-                vec![
-                    la_id.clone(),
-                    cin.clone(),
+                keys.row([
                     cpp.clone(),
                     date(p.start),
-                    opt_date(period.known(p.end)),
+                    opt_date(self.period.known(p.end)),
                     text(p.initial_category.code()),
                     text(p.category.code()),
                     text(&previous.get(&p.id).copied().unwrap_or(0).to_string()),
-                ],
+                ]),
             );
             let mut reviews: Vec<NaiveDate> = p
                 .reviews
                 .iter()
                 .copied()
-                .filter(|d| period.contains(*d))
+                .filter(|d| self.period.contains(*d))
                 .collect();
             reviews.sort();
             for r in reviews {
-                tables.push(
-                    TableName::Reviews,
-                    vec![la_id.clone(), cin.clone(), cpp.clone(), date(r)],
-                );
+                tables.push(TableName::Reviews, keys.row([cpp.clone(), date(r)]));
             }
         }
+    }
+}
+
+/// The cells that begin every row of an episode's tables: the child's and the episode's ids.
+struct Keys {
+    la: Option<String>,
+    cin: Option<String>,
+}
+
+impl Keys {
+    fn row<const N: usize>(&self, rest: [Option<String>; N]) -> Vec<Option<String>> {
+        let mut cells = vec![self.la.clone(), self.cin.clone()];
+        cells.extend(rest);
+        cells
     }
 }
 
