@@ -163,14 +163,6 @@ const DIFFERENCES: &[(&str, &str, &str, Rows, &str)] = &[
     ),
     ("574", "peer", "Missing", These(&[35]), "as above"),
     (
-        "580",
-        "Hearth",
-        "Episodes",
-        These(&[179, 2597]),
-        "missing on the day the child ceased to be looked after; the peer checks only a missing \
-         period ending on the 18th birthday",
-    ),
-    (
         "634",
         "peer",
         "Episodes",

@@ -900,26 +900,24 @@ fn rule_579(r: &Return, out: &mut Hits) -> Option<()> {
     Some(())
 }
 
-/// Missing or away without authorisation when the child ceased to be looked after, but the reason
-/// the episode ceased is not E8.
+/// A young person missing or away on their 18th birthday, the day their episode ended, with a
+/// reason the episode ceased other than E8: a missing period that ends on the 18th birthday (by
+/// the missing row's date of birth) ends the care that day, and E8 is the reason to record.
 fn rule_580(r: &Return, out: &mut Hits) -> Option<()> {
     let (eps, m) = (r.table(Episodes)?, r.table(TableName::Missing)?);
     let (dec, rec) = (eps.col("DEC"), eps.col("REC"));
-    let (start, end) = (m.col("MIS_START"), m.col("MIS_END"));
-    // A period with a date on either side of the day counts (one side may be unrecorded).
-    let missing_on = |c, d: NaiveDate| {
-        rows(m.rows_of(c)).any(|j| {
-            let dated = start.is_filled(j) || end.is_filled(j);
-            dated && start.date(j).is_none_or(|s| s <= d) && end.date(j).is_none_or(|e| e >= d)
-        })
-    };
-    out.extend(
-        Episodes,
-        eps.rows_where(|i| {
-            rec.text(i).is_some_and(|c| c != "X1" && c != "E8")
-                && dec.date(i).is_some_and(|d| missing_on(eps.child(i), d))
-        }),
-    );
+    let (dob, end) = (m.col("DOB"), m.col("MIS_END"));
+    for j in m.rows() {
+        let Some(ended) = end.date(j) else { continue };
+        if dob.date(j).and_then(|d| birthday(d, 18)) != Some(ended) {
+            continue;
+        }
+        out.extend(
+            Episodes,
+            rows(eps.rows_of(m.child(j)))
+                .filter(|&i| dec.date(i) == Some(ended) && !rec.is(i, "E8")),
+        );
+    }
     Some(())
 }
 
