@@ -570,9 +570,15 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 referral,
             } => {
                 let n = self.rng.range(1, 4);
-                let factors = (0..n)
+                let mut factors: Vec<Code> = (0..n)
                     .map(|_| Code::from(*self.rng.pick(FACTORS)))
                     .collect();
+                // 21 is "no factors identified": it stands alone.
+                if factors.iter().any(|f| f.as_str() != "21") {
+                    factors.retain(|f| f.as_str() != "21");
+                } else {
+                    factors.truncate(1);
+                }
                 let manager = self.manager_of(child);
                 let when = self.recorded(today);
                 let actor = manager.map_or_else(|| self.actor_for(child), |m| m.to_string());
