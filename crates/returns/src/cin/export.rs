@@ -7,8 +7,9 @@
 //! it, the CIN and protection plans open at some time in the year, and the plans' reviews held in
 //! it. The census is as things stood on 31 March: anything dated later is left out.
 //!
-//! The model keeps a plan's current category of abuse, not when it changed: a census made after
-//! a later review changed it shows the newer category.
+//! The model keeps a plan's current category of abuse, not when it changed: a plan reviewed
+//! only after the year still had its first category at the year's end, but one reviewed both in
+//! the year and after shows its current category, even if a later review changed it.
 
 use super::catalogue::CinYear;
 use super::tables::{By, Census, Table, TableName};
@@ -378,6 +379,13 @@ impl<'a> ChildCensus<'a> {
     ) {
         for (k, p) in plans.iter().enumerate() {
             let cpp = text(&(k + 1).to_string());
+            // A category changes only at a review: with none by the year's end, the plan still
+            // had its first.
+            let latest = if p.reviews.iter().any(|d| *d <= self.period.end) {
+                p.category
+            } else {
+                p.initial_category
+            };
             tables.push(
                 TableName::ChildProtectionPlans,
                 keys.row([
@@ -385,7 +393,7 @@ impl<'a> ChildCensus<'a> {
                     date(p.start),
                     opt_date(self.period.known(p.end)),
                     text(p.initial_category.code()),
-                    text(p.category.code()),
+                    text(latest.code()),
                     text(&previous.get(&p.id).copied().unwrap_or(0).to_string()),
                 ]),
             );
