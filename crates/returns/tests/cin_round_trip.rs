@@ -552,3 +552,44 @@ fn sex_is_coded_as_the_year_asks_and_an_unborn_child_is_unknown() {
         Some("2024-03-31")
     );
 }
+
+#[test]
+fn a_category_changed_before_the_year_changed_at_a_review_on_its_eve() {
+    let census = Census::new([
+        header(),
+        table(
+            TableName::ChildIdentifiers,
+            IDENTIFIERS,
+            &[&["A1", "2015-06-01", "F"]],
+        ),
+        table(
+            TableName::CINdetails,
+            EPISODES,
+            &[&["A1", "1", "2024-09-01", "6", "N1", "", "", "false"]],
+        ),
+        table(
+            TableName::ChildProtectionPlans,
+            PLANS,
+            &[&[
+                "A1",
+                "1",
+                "1",
+                "2024-10-01",
+                "2025-05-01",
+                "NEG",
+                "EMO",
+                "0",
+            ]],
+        ),
+    ]);
+    let (model, _) = import_into_new_model(&census);
+    let plan = &model.children_sorted()[0].cp_plans[0];
+    assert_eq!(
+        plan.reviews,
+        [NaiveDate::from_ymd_opt(2025, 3, 31).unwrap()]
+    );
+    let again = export::census(&model, YEAR, "999");
+    let plans = again.table(TableName::ChildProtectionPlans);
+    assert_eq!(plans.col("LatestCategoryOfAbuse").str(0), Some("EMO"));
+    assert_eq!(again.table(TableName::Reviews).len(), 0);
+}
