@@ -16,7 +16,11 @@
 //!   the year, or, when it had none, at a review on the eve of the year.
 //!
 //! A value that cannot be read or held is a [`Problem`] naming the file, the table's row (0-based,
-//! as findings count) and the field. Every problem is reported, and then no child is imported.
+//! as findings count) and the field, its message beginning with the table. Hearth cannot hold
+//! some of what a census may say: no further action on a referral still open, a conference's
+//! target date for an enquiry neither completed nor found not to need one, or an internal review
+//! or factors for an assessment not authorised. Every problem is reported, and then no child is
+//! imported.
 
 use super::codes::{
     ASSESSMENT_FACTORS, DISABILITY, ETHNICITY, REASON_FOR_CLOSURE, REFERRAL_SOURCE, UPN_UNKNOWN,
