@@ -32,6 +32,8 @@ pub(crate) struct SimChild {
     pub placements: u32,
     /// Why and when the child last left care, for the previous permanence asked if they return.
     pub left_care: Option<(&'static str, NaiveDate)>,
+    /// The day the child last came back from being missing.
+    pub back_from_missing: Option<NaiveDate>,
 }
 
 /// Where a period of care is heading, decided when it starts.
@@ -349,6 +351,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 looked_after: None,
                 placements: 0,
                 left_care: None,
+                back_from_missing: None,
             },
         );
         let when = at.and_hms_opt(8, 0, 0).expect("valid time");
@@ -1241,11 +1244,12 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                     PermanenceStep::Matched => Some((PermanenceStep::PlacedForAdoption, 14, 60)),
                     PermanenceStep::PlacedForAdoption => {
                         let placement = self.adoption_placement(child);
-                        // With the current foster carers the DfE asks for reason T.
-                        let reason = if placement.place.as_str() == "A5" {
-                            "T"
+                        // With the current foster carers the DfE asks for reason T, and only the
+                        // placement's status changes; otherwise the child moves as planned.
+                        let (reason, why) = if placement.place.as_str() == "A5" {
+                            ("T", "PLACE")
                         } else {
-                            "P"
+                            ("P", "CARPL")
                         };
                         self.note(
                             child,
@@ -1255,7 +1259,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                                 reason: Code::from(reason),
                                 legal_status: None,
                                 placement: Some(placement.clone()),
-                                reason_placement_changed: Some(Code::from("PLACE")),
+                                reason_placement_changed: Some(Code::from(why)),
                                 need: None,
                                 at: today,
                             },
@@ -1279,8 +1283,23 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 };
                 match next {
                     Some((step, lo, hi)) => {
-                        let d = today + Duration::days(self.rng.range(lo, hi));
-                        self.schedule(d, child, Task::Permanence { period, step });
+                        let mut d = today + Duration::days(self.rng.range(lo, hi));
+                        // Orders are made when the court sits.
+                        if matches!(
+                            step,
+                            PermanenceStep::PlacementOrder
+                                | PermanenceStep::AdoptionOrder
+                                | PermanenceStep::SgoGranted
+                        ) {
+                            d = self.cal.next_working_day(d);
+                        }
+                        // A plan not achieved by eighteen ends with the child leaving care then.
+                        let eighteen = birthday(self.children[&child].dob, 18);
+                        if d < eighteen {
+                            self.schedule(d, child, Task::Permanence { period, step });
+                        } else {
+                            self.schedule(eighteen, child, Task::LeaveCare { period });
+                        }
                     }
                     None => self.schedule(today, child, Task::LeaveCare { period }),
                 }
@@ -1295,7 +1314,8 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                     .map_or(today, |l| l.episode_start);
                 // An episode lasts at least a day, and a child leaves care once back from being
                 // missing.
-                let missing = self.children[&child].missing.is_some();
+                let c = &self.children[&child];
+                let missing = c.missing.is_some() || c.back_from_missing == Some(today);
                 if today <= episode_start || (missing && self.age(child) < 18) {
                     let next = episode_start.max(today) + Duration::days(1);
                     self.schedule(next, child, Task::LeaveCare { period });
@@ -1433,7 +1453,9 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                     return;
                 }
                 self.note_at(child, back, MissingEpisodeEnded { episode, at: back });
-                self.children.get_mut(&child).expect("child").missing = None;
+                let c = self.children.get_mut(&child).expect("child");
+                c.missing = None;
+                c.back_from_missing = Some(back.date());
                 let offered_in_time = 0.72 + 0.18 * self.progress_through();
                 if self.rng.chance(0.95) {
                     let delay = if self.rng.chance(offered_in_time) {

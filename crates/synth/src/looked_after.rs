@@ -64,6 +64,16 @@ const ADOPTION_AGENCY_URN: &str = "SC059933";
 pub(crate) const POLICE_PROTECTION_DAYS: u64 = 3;
 pub(crate) const PACE_DAYS: u64 = 2;
 
+/// The return's code for supported accommodation for 16 and 17 year olds: semi-independent living
+/// (H5) until the SSDA903 brought in Ofsted-registered supported accommodation (K3) in 2024/25.
+fn supported_accommodation(on: NaiveDate) -> &'static str {
+    if on < K3_FROM { "H5" } else { "K3" }
+}
+
+const K3_FROM: NaiveDate = NaiveDate::from_ymd_opt(2024, 4, 1).expect("a date");
+/// The last day H5 is a valid placement type.
+const H5_UNTIL: NaiveDate = NaiveDate::from_ymd_opt(2025, 3, 31).expect("a date");
+
 /// The letters a UPN's check letter is drawn from.
 const UPN_CHECK_LETTERS: &[u8; 23] = b"ABCDEFGHJKLMNPQRTUVWXYZ";
 
@@ -281,7 +291,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
         legal_status: &str,
     ) -> Placement {
         let drawn = if age >= 16 && self.rng.chance(0.35) {
-            "K3"
+            supported_accommodation(self.today)
         } else if age >= 11 && self.rng.chance(0.2) {
             "K2"
         } else {
@@ -493,6 +503,9 @@ impl<S: FnMut(Event)> Sim<'_, S> {
         }
         let march = self.today;
         let year_began = march - Months::new(12) + Duration::days(1);
+        if march == H5_UNTIL {
+            self.recode_semi_independent_living();
+        }
         let in_care: Vec<(ChildId, NaiveDate)> = self
             .children
             .iter()
@@ -504,6 +517,38 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 let outcomes = self.outcomes(child, march);
                 self.record_on(child, self.today, outcomes);
             }
+        }
+    }
+
+    /// H5 ends with 2024/25: a child still in semi-independent living on its last day moves to a
+    /// new episode in the same place, now registered supported accommodation (K3).
+    fn recode_semi_independent_living(&mut self) {
+        let today = self.today;
+        let in_h5: Vec<(ChildId, crate::looked_after::CareState)> = self
+            .children
+            .iter()
+            .filter_map(|(id, c)| c.looked_after.as_ref().map(|l| (*id, l.clone())))
+            .filter(|(_, l)| l.placement.place.as_str() == "H5" && l.episode_start < today)
+            .collect();
+        for (child, state) in in_h5 {
+            let placement = Placement {
+                place: Code::from("K3"),
+                ..state.placement
+            };
+            self.record_on(
+                child,
+                today,
+                CareEpisodeChanged {
+                    period: state.period,
+                    reason: Code::from("P"),
+                    legal_status: None,
+                    placement: Some(placement.clone()),
+                    reason_placement_changed: Some(Code::from("PLACE")),
+                    need: None,
+                    at: today,
+                },
+            );
+            self.placed(child, placement);
         }
     }
 
