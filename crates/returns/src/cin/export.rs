@@ -74,7 +74,11 @@ pub fn census(model: &Model, year: CinYear, la_code: &str) -> Census {
             text(&generated.format("%Y-%m-%dT%H:%M:%S").to_string()),
         ],
     );
-    for child in model.children_sorted() {
+    // In order of the council's own identifier, so that the same records give the same file
+    // whatever numbers Hearth gave the children (an import numbers them as they come).
+    let mut children: Vec<&Child> = model.children.values().map(|c| &**c).collect();
+    children.sort_by(|a, b| a.details.la_child_id.cmp(&b.details.la_child_id));
+    for child in children {
         ChildCensus {
             child,
             period,
