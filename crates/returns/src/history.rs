@@ -229,10 +229,7 @@ pub fn into_events(
                             let details = merged(&c.details, &r.details);
                             if details != c.details {
                                 bodies.push(EventBody::ChildDetailsCorrected(
-                                    ChildDetailsCorrected {
-                                        details,
-                                        at: r.at,
-                                    },
+                                    ChildDetailsCorrected { details, at: r.at },
                                 ));
                             }
                         }
