@@ -733,7 +733,9 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                         at: today,
                     },
                 );
-                if plan_needed && self.children[&child].cp_plan.is_none() {
+                // A child already looked after is protected by the care plan, not a CP plan.
+                let c = &self.children[&child];
+                if plan_needed && c.cp_plan.is_none() && c.care.is_none() {
                     self.start_cp_plan(child, referral, Some(conference));
                 } else {
                     let d = self.some_working_days(1, 10);
@@ -1119,8 +1121,10 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 let Some(state) = self.children[&child].looked_after.clone() else {
                     return;
                 };
-                // A child placed for adoption stays with the adopters.
-                if state.period != period || state.placed_for_adoption {
+                // A child placed for adoption stays with the adopters, and nobody moves on the
+                // day they leave care at eighteen.
+                let eighteen = birthday(self.children[&child].dob, 18);
+                if state.period != period || state.placed_for_adoption || today >= eighteen {
                     return;
                 }
                 if today <= state.episode_start {
@@ -1341,6 +1345,11 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 c.care = None;
                 c.looked_after = None;
                 c.left_care = Some((reason, today));
+                // An adopted child starts a new record under the adoptive family's name; this one
+                // is closed for good, so nothing more comes to it.
+                if matches!(reason, "E11" | "E12") {
+                    self.known.retain(|&k| k != child);
+                }
                 if age >= 18 && c.details.uasc {
                     let ceased = birthday(c.dob, 18);
                     self.correct_details(child, today, |d| d.uasc_ceased = Some(ceased));
@@ -1658,6 +1667,22 @@ impl<S: FnMut(Event)> Sim<'_, S> {
         };
         if self.children[&child].care.is_some() {
             return;
+        }
+        // Plans still open end with the case.
+        let today = self.today;
+        if let Some(plan) = self.children[&child].cp_plan {
+            self.note(
+                child,
+                today,
+                CpPlanEnded {
+                    plan,
+                    at: today,
+                    reason: "Case closed".into(),
+                },
+            );
+        }
+        if let Some(plan) = self.children[&child].cin_plan {
+            self.note(child, today, CinPlanEnded { plan, at: today });
         }
         self.note(
             child,

@@ -529,6 +529,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             .iter()
             .filter_map(|(id, c)| c.looked_after.as_ref().map(|l| (*id, l.clone())))
             .filter(|(_, l)| l.placement.place.as_str() == "H5" && l.episode_start < today)
+            .filter(|(id, _)| birthday(self.children[id].dob, 18) > today)
             .collect();
         for (child, state) in in_h5 {
             let placement = Placement {
@@ -640,9 +641,12 @@ impl<S: FnMut(Event)> Sim<'_, S> {
         let Some(state) = self.children[&child].looked_after.clone() else {
             return;
         };
+        // Nothing changes on the day a child leaves care at eighteen.
+        let eighteen = birthday(self.children[&child].dob, 18);
         if state.period != period
             || state.legal_status == status
             || (state.legal_status == "E1" && status != "E1")
+            || self.today >= eighteen
         {
             return;
         }
