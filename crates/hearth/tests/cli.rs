@@ -631,35 +631,32 @@ fn returns_are_exported_imported_and_checked_from_the_records() {
     assert!(std::fs::read(&annex).unwrap().starts_with(b"PK"));
     assert!(std::fs::read_to_string(&cin).unwrap().contains("<Message"));
 
+    // `hearth export|import --db DB --WHAT PATH [--year 2024/25]`.
+    let exchange = |verb: &str, db: &str, what: &str, path: &Path| {
+        let mut args = vec![verb, "--db", db, what, path.to_str().unwrap()];
+        if verb == "export" {
+            args.extend(["--year", "2024/25"]);
+        }
+        run(&args)
+    };
+    let succeeds = |out: Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+
     // Into an empty council, and out again the same.
     let fresh = sqlite(dir.path(), "fresh.db");
-    let imported = ok(&[
-        "import",
-        "--db",
-        &fresh,
-        "--ssda903",
-        first.to_str().unwrap(),
-    ]);
+    let imported = succeeds(exchange("import", &fresh, "--ssda903", &first));
     assert!(imported.contains("Imported"), "{imported}");
-    ok(&[
-        "export",
-        "--db",
-        &fresh,
-        "--year",
-        "2024/25",
-        "--ssda903",
-        again.to_str().unwrap(),
-    ]);
+    succeeds(exchange("export", &fresh, "--ssda903", &again));
     assert_eq!(folder(&first), folder(&again));
     // The same children a second time are refused, and nothing is added.
     let before = stats_json(&fresh)["events"].clone();
-    let twice = run(&[
-        "import",
-        "--db",
-        &fresh,
-        "--ssda903",
-        first.to_str().unwrap(),
-    ]);
+    let twice = exchange("import", &fresh, "--ssda903", &first);
     assert!(!twice.status.success());
     let err = String::from_utf8_lossy(&twice.stderr);
     assert!(
@@ -670,18 +667,10 @@ fn returns_are_exported_imported_and_checked_from_the_records() {
 
     // The census into the same council: children looked after take their children-in-need
     // history beside their care, and both returns come out as they went in.
-    let imported = ok(&["import", "--db", &fresh, "--cin", cin.to_str().unwrap()]);
+    let imported = succeeds(exchange("import", &fresh, "--cin", &cin));
     assert!(imported.contains("referral_received"), "{imported}");
     let cin_again = dir.path().join("cin-again.xml");
-    ok(&[
-        "export",
-        "--db",
-        &fresh,
-        "--year",
-        "2024/25",
-        "--cin",
-        cin_again.to_str().unwrap(),
-    ]);
+    succeeds(exchange("export", &fresh, "--cin", &cin_again));
     // The header says when the file was made (the records' last recording time) and the
     // council's code, which a database holding only imported children does not have.
     let body = |path: &Path| -> Vec<String> {
@@ -698,17 +687,9 @@ fn returns_are_exported_imported_and_checked_from_the_records() {
     }
     assert_eq!(a.len(), b.len());
     let again2 = dir.path().join("903-again-2");
-    ok(&[
-        "export",
-        "--db",
-        &fresh,
-        "--year",
-        "2024/25",
-        "--ssda903",
-        again2.to_str().unwrap(),
-    ]);
+    succeeds(exchange("export", &fresh, "--ssda903", &again2));
     assert_eq!(folder(&first), folder(&again2));
-    let twice = run(&["import", "--db", &fresh, "--cin", cin.to_str().unwrap()]);
+    let twice = exchange("import", &fresh, "--cin", &cin);
     assert!(!twice.status.success());
 
     // A broken return is named by file, row and field, and nothing of it is taken.
