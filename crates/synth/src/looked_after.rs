@@ -3,8 +3,8 @@
 //! than the law allows, each year's outcomes, who adopted the child, and identity details (mother,
 //! UPN) brought up to date.
 //!
-//! These facts are derived from the ids by hashing rather than drawn from the main stream, so
-//! adding one moves no other draw.
+//! Facts the generator did not make before are derived from the ids by hashing rather than drawn
+//! from the main stream, so adding one moves no other draw.
 
 use crate::Sim;
 use crate::journey::{Task, age_on, birthday};
@@ -60,9 +60,10 @@ const INWARD_LETTERS: &[u8] = b"ABDEFGHJLNPQRSTUWXYZ";
 const OWN_FOSTERING_URN: &str = "SC046712";
 const ADOPTION_AGENCY_URN: &str = "SC059933";
 
-/// Short-lived legal statuses give way to these within the time the law allows.
-pub(crate) const POLICE_PROTECTION_DAYS: u64 = 3;
-pub(crate) const PACE_DAYS: u64 = 2;
+/// Police protection lasts at most 72 hours.
+const POLICE_PROTECTION_DAYS: u64 = 3;
+/// Detention under PACE is overnight or a little longer.
+const PACE_DAYS: u64 = 2;
 
 /// The return's code for supported accommodation for 16 and 17 year olds: semi-independent living
 /// (H5) until the SSDA903 brought in Ofsted-registered supported accommodation (K3) in 2024/25.
@@ -124,7 +125,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
         let h = self.hash(child, &[salt::RECORDED, date.num_days_from_ce() as u64]);
         let lag = if h % 10 < 8 { 0 } else { (h >> 4) % 4 + 1 };
         let minutes = 8 * 60 + 30 + (h >> 12) % (8 * 60);
-        // Never written before today: the day's events already released are in recorded order.
+        // Never recorded before today: events already handed on must stay in recorded order.
         let when: NaiveDateTime = (date.max(self.today) + Duration::days(lag as i64))
             .and_time(NaiveTime::MIN)
             + Duration::minutes(minutes as i64);
