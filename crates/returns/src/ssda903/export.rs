@@ -68,14 +68,20 @@ pub fn birthday(dob: NaiveDate, age: u32) -> NaiveDate {
         .expect("1 March exists every year")
 }
 
-/// Whether the child was looked after without a break for the 12 months to 31 March: the OC2
-/// cohort.
-fn looked_after_twelve_months(child: &Child, end: NaiveDate) -> bool {
-    let from = end - Months::new(12);
-    child
+/// Whether the child was looked after without a break through the collection year: the OC2
+/// cohort as the DfE's rules define it. The period of care began by 1 April and did not end
+/// before 31 March, and no episode in the year was a short break (V3, V4).
+fn looked_after_twelve_months(child: &Child, start: NaiveDate, end: NaiveDate) -> bool {
+    let through = child
         .care_periods
         .iter()
-        .any(|p| p.start <= from && p.end.as_ref().is_none_or(|(d, _)| *d > end))
+        .any(|p| p.start <= start && p.end.as_ref().is_none_or(|(d, _)| *d >= end));
+    let short_break = episodes(child).iter().any(|e| {
+        e.start <= end
+            && e.end.is_none_or(|x| x >= start)
+            && ["V3", "V4"].contains(&e.period.episodes[e.index].legal_status.as_str())
+    });
+    through && !short_break
 }
 
 /// The child's 17th to 21st birthday in the year, if they are a care leaver the OC3 table asks
@@ -178,8 +184,9 @@ fn child_rows(child: &Child, first_year: i32, rows: &mut [Vec<Vec<Option<String>
             d.upn
                 .clone()
                 .or_else(|| d.upn_unknown.as_ref().map(|c| c.to_string())),
-            d.mother.map(yes_no),
-            d.first_child_born.map(date),
+            // Motherhood is asked only of children looked after in the year.
+            d.mother.filter(|_| !in_year.is_empty()).map(yes_no),
+            d.first_child_born.filter(|_| !in_year.is_empty()).map(date),
         ],
     );
 
@@ -248,7 +255,7 @@ fn child_rows(child: &Child, first_year: i32, rows: &mut [Vec<Vec<Option<String>
             );
         }
         let recorded = child.care_outcomes.iter().find(|o| o.at == end);
-        if recorded.is_some() || looked_after_twelve_months(child, end) {
+        if recorded.is_some() || looked_after_twelve_months(child, start, end) {
             let o = recorded.cloned().unwrap_or_default();
             let flag = |b: Option<bool>| b.map(yes_no);
             push(
@@ -292,8 +299,9 @@ fn child_rows(child: &Child, first_year: i32, rows: &mut [Vec<Vec<Option<String>
                 ],
             );
         }
-        // Missing or away while looked after, starting in the year; still missing on 31 March
-        // has no end.
+        // Missing or away while looked after, starting in the year or still open at its start
+        // (last year's open period is given again with its end); still missing on 31 March has
+        // no end.
         let looked_after = |d: NaiveDate| {
             child
                 .care_periods
@@ -302,7 +310,8 @@ fn child_rows(child: &Child, first_year: i32, rows: &mut [Vec<Vec<Option<String>
         };
         for m in child.missing.iter().filter(|m| {
             let d = m.start.date();
-            (start..=end).contains(&d) && looked_after(d)
+            let open_at_start = d < start && m.end.is_none_or(|e| e.date() >= start);
+            ((start..=end).contains(&d) || open_at_start) && looked_after(d)
         }) {
             push(
                 TableName::Missing,
@@ -415,7 +424,16 @@ fn adoption_rows(
             .adoption_decisions_ceased
             .iter()
             .find(|(d, _)| *d >= decided && next.is_none_or(|n| *d < n));
-        let open_in_year = decided <= end && stop.is_none_or(|(d, _)| *d >= start);
+        // A decision also ends with the period of care it was made in (the child adopted, or
+        // leaving care otherwise), though no "ceased" is recorded then.
+        let period_end = child
+            .care_periods
+            .iter()
+            .find(|p| p.start <= decided && p.end.as_ref().is_none_or(|(e, _)| decided <= *e))
+            .and_then(|p| p.end.as_ref().map(|(e, _)| *e));
+        let open_in_year = decided <= end
+            && stop.is_none_or(|(d, _)| *d >= start)
+            && period_end.is_none_or(|e| e >= start);
         if !open_in_year {
             continue;
         }

@@ -186,7 +186,25 @@ pub fn histories(mut years: Vec<YearReturn>) -> Result<Vec<ChildHistory>, Vec<Pr
                 let c = children.entry(child).or_default();
                 let key = |col| row.text(col).unwrap_or("").to_owned();
                 match table.name() {
-                    TableName::Header => c.header = Some(row),
+                    // A later year's header wins, but a blank in it keeps an earlier value
+                    // (MOTHER is asked only in years the child is looked after).
+                    TableName::Header => {
+                        c.header = Some(match c.header.take() {
+                            Some(mut earlier) => {
+                                for (column, value) in row.cells {
+                                    if value.is_some() {
+                                        earlier.cells.insert(column, value);
+                                    }
+                                }
+                                Row {
+                                    file: row.file,
+                                    row: row.row,
+                                    ..earlier
+                                }
+                            }
+                            None => row,
+                        })
+                    }
                     TableName::Uasc => c.uasc = Some(row),
                     TableName::PrevPerm => c.prev_perm = Some(row),
                     TableName::Episodes => {

@@ -67,9 +67,13 @@ fn changed(
     Some(())
 }
 
-/// Sex differs from last year's (blank against a value counts).
+/// Sex differs from last year's (blank against a value counts). The codes changed in 2024/25
+/// (1 and 2 became M and F), so last year's 1 and this year's M are the same sex.
 fn rule_202(r: &Return, out: &mut Hits) -> Option<()> {
-    changed(r, "SEX", |a, i, b, j| a.text(i) == b.text(j), out)
+    let same = |x: Option<&str>, y: Option<&str>| {
+        x == y || (is_male(x) && is_male(y)) || (is_female(x) && is_female(y))
+    };
+    changed(r, "SEX", |a, i, b, j| same(a.text(i), b.text(j)), out)
 }
 
 /// Date of birth differs from last year's: compared as dates where both are dates, else as text.
