@@ -469,7 +469,8 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 Employment::Permanent => 0.15,
                 Employment::Agency => 0.40,
             };
-            if self.rng.chance(yearly / 253.0) {
+            // Nobody leaves on the first day: the opening caseload is allocated that day.
+            if self.rng.chance(yearly / 253.0) && today > self.start {
                 handed_over.extend(self.leave(WorkerId(i as u32 + 1)));
             }
         }

@@ -34,6 +34,23 @@ pub(crate) struct SimChild {
     pub left_care: Option<(&'static str, NaiveDate)>,
     /// The day the child last came back from being missing.
     pub back_from_missing: Option<NaiveDate>,
+    /// The current episode's assessment while it waits to be authorised.
+    pub assessment: Option<RecordId>,
+    /// Where the current episode's section 47 enquiry stands, if it has one.
+    pub enquiry: Option<Enquiry>,
+    /// Whether the current episode has had an enquiry or a plan, so it cannot close as
+    /// 'after assessment' (RC8, RC9).
+    pub beyond_assessment: bool,
+}
+
+/// A section 47 enquiry's progress: the case stays open until it is concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Enquiry {
+    Open(RecordId),
+    AwaitingConference(RecordId),
+    /// Concluded with a plan to follow (a CIN plan, or a conference's decision).
+    LedToPlan,
+    NoFurtherAction,
 }
 
 /// Where a period of care is heading, decided when it starts.
@@ -156,6 +173,8 @@ pub(crate) enum Task {
     },
     /// A child registered before birth is born, and comes into care.
     BornIntoCare,
+    /// A child registered before birth is born: the record gets the date of birth.
+    Born,
 }
 
 const SOURCES: &[(f64, &str)] = &[
@@ -352,6 +371,9 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 placements: 0,
                 left_care: None,
                 back_from_missing: None,
+                assessment: None,
+                enquiry: None,
+                beyond_assessment: false,
             },
         );
         let when = at.and_hms_opt(8, 0, 0).expect("valid time");
@@ -362,6 +384,9 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             "front-door",
         );
         self.known.push(id);
+        if unborn {
+            self.schedule(dob, id, Task::Born);
+        }
         id
     }
 
@@ -551,8 +576,12 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                     },
                 );
                 if self.rng.chance(0.02) {
-                    return; // never authorised: left open on the system
+                    // Never authorised, on purpose: left open on the system, it stays in the
+                    // backlog of open assessments, and an episode that closes with it gives the
+                    // census error 8867.
+                    return;
                 }
+                self.children.get_mut(&child).expect("child").assessment = Some(assessment);
                 let on_time = 0.52 + 0.25 * self.progress_through();
                 let wd = if self.rng.chance(on_time) {
                     self.rng.range(8, 46)
@@ -572,30 +601,11 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 assessment,
                 referral,
             } => {
-                let n = self.rng.range(1, 4);
-                let mut factors: Vec<Code> = (0..n)
-                    .map(|_| Code::from(*self.rng.pick(FACTORS)))
-                    .collect();
-                // 21 is "no factors identified": it stands alone.
-                if factors.iter().any(|f| f.as_str() != "21") {
-                    factors.retain(|f| f.as_str() != "21");
-                } else {
-                    factors.truncate(1);
+                // An assessment still open when its case closed was authorised then.
+                if self.children[&child].assessment != Some(assessment) {
+                    return;
                 }
-                let manager = self.manager_of(child);
-                let when = self.recorded(today);
-                let actor = manager.map_or_else(|| self.actor_for(child), |m| m.to_string());
-                self.rec.record(
-                    StreamId::Child(child),
-                    AssessmentAuthorised {
-                        assessment,
-                        internal_review: None,
-                        at: today,
-                        factors,
-                    },
-                    when,
-                    &actor,
-                );
+                self.authorise(child, assessment);
                 let c = &self.children[&child];
                 if c.referral != Some(referral)
                     || c.cp_plan.is_some()
@@ -603,6 +613,16 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                     || c.cin_plan.is_some()
                 {
                     return;
+                }
+                // After an enquiry its outcome decides what follows; the assessment alone does
+                // not close the case.
+                match c.enquiry {
+                    None => {}
+                    Some(Enquiry::NoFurtherAction) => {
+                        self.close(child, "RC7");
+                        return;
+                    }
+                    Some(_) => return,
                 }
                 let next =
                     self.rng
@@ -661,6 +681,9 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                         at: today,
                     },
                 );
+                let c = self.children.get_mut(&child).expect("child");
+                c.enquiry = Some(Enquiry::Open(enquiry));
+                c.beyond_assessment = true;
                 // The initial conference: within 15 working days of the strategy discussion for most.
                 let on_time = 0.68 + 0.17 * self.progress_through();
                 let wd = if self.rng.chance(on_time) {
@@ -685,6 +708,9 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 referral,
                 conference_on,
             } => {
+                if self.children[&child].enquiry != Some(Enquiry::Open(enquiry)) {
+                    return;
+                }
                 let outcome = self.rng.weighted(&[
                     (0.55, S47Outcome::Conference),
                     (0.27, S47Outcome::ChildInNeed),
@@ -701,6 +727,12 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                         at: today,
                     },
                 );
+                let state = match outcome {
+                    S47Outcome::Conference => Enquiry::AwaitingConference(enquiry),
+                    S47Outcome::ChildInNeed => Enquiry::LedToPlan,
+                    S47Outcome::NoFurtherAction => Enquiry::NoFurtherAction,
+                };
+                self.children.get_mut(&child).expect("child").enquiry = Some(state);
                 match outcome {
                     S47Outcome::Conference => self.schedule(
                         conference_on.max(today),
@@ -711,13 +743,27 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                         let d = self.some_working_days(5, 20);
                         self.schedule(d, child, Task::StartCinPlan { referral });
                     }
-                    S47Outcome::NoFurtherAction => {}
+                    // Closed now if the assessment is done; otherwise its authorisation closes it.
+                    S47Outcome::NoFurtherAction => {
+                        let c = &self.children[&child];
+                        if c.assessment.is_none()
+                            && c.cp_plan.is_none()
+                            && c.cin_plan.is_none()
+                            && c.care.is_none()
+                        {
+                            self.close(child, "RC7");
+                        }
+                    }
                 }
             }
             Task::InitialConference { enquiry, referral } => {
-                if self.children[&child].referral != Some(referral) {
+                let c = &self.children[&child];
+                if c.referral != Some(referral)
+                    || c.enquiry != Some(Enquiry::AwaitingConference(enquiry))
+                {
                     return;
                 }
+                self.children.get_mut(&child).expect("child").enquiry = Some(Enquiry::LedToPlan);
                 let conference = self.next_rid(child);
                 let plan_needed = self.rng.chance(0.88);
                 let agencies_present = self.agencies_present();
@@ -813,10 +859,15 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             }
             Task::StartCinPlan { referral } => {
                 let c = &self.children[&child];
+                let enquiry_pending = matches!(
+                    c.enquiry,
+                    Some(Enquiry::Open(_) | Enquiry::AwaitingConference(_))
+                );
                 if c.referral != Some(referral)
                     || c.cin_plan.is_some()
                     || c.cp_plan.is_some()
                     || c.care.is_some()
+                    || enquiry_pending
                 {
                     return;
                 }
@@ -830,7 +881,9 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                         at: today,
                     },
                 );
-                self.children.get_mut(&child).expect("child").cin_plan = Some(plan);
+                let c = self.children.get_mut(&child).expect("child");
+                c.cin_plan = Some(plan);
+                c.beyond_assessment = true;
                 self.maybe_audit_new_plan(child, today);
                 self.transfer(child, Service::FamilySafeguarding);
                 self.schedule_from(today, 80, 100, child, Task::CinReview { plan });
@@ -1376,6 +1429,11 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 };
                 if today >= until {
                     self.children.get_mut(&child).expect("child").leaver_until = None;
+                    // Leaving-care services end, and with them the CIN episode.
+                    if self.children[&child].referral.is_some() {
+                        self.close(child, "RC7");
+                        return;
+                    }
                     let allocated = self.children[&child].worker.is_some();
                     self.release(child);
                     if allocated {
@@ -1383,54 +1441,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                     }
                     return;
                 }
-                let in_touch = self.rng.chance(0.9);
-                let eet = 0.48 + 0.12 * self.progress_through();
-                let activity = in_touch.then(|| {
-                    if self.rng.chance(eet) {
-                        self.rng.weighted(&[
-                            (0.15, CareLeaverActivity::HigherEducation),
-                            (0.35, CareLeaverActivity::OtherEducation),
-                            (0.2, CareLeaverActivity::Training),
-                            (0.3, CareLeaverActivity::Employment),
-                        ])
-                    } else {
-                        self.rng.weighted(&[
-                            (0.2, CareLeaverActivity::NotInEetIllness),
-                            (0.2, CareLeaverActivity::NotInEetParent),
-                            (0.6, CareLeaverActivity::NotInEetOther),
-                        ])
-                    }
-                });
-                let accommodation = in_touch.then(|| {
-                    match *self.rng.pick(&["D", "E", "G", "K", "R", "S", "T", "U"]) {
-                        // A foyer is for those 18 or over by the year the return asks about.
-                        "T" if self.age(child) < 19 => "U",
-                        code => code,
-                    }
-                });
-                let suitable = in_touch.then(|| self.rng.chance(0.88));
-                // No fixed abode is never suitable.
-                let accommodation_suitable = suitable.map(|s| s && accommodation != Some("S"));
-                let accommodation = accommodation.map(Code::from);
-                let not_in_touch_reason = if in_touch {
-                    None
-                } else {
-                    self.not_in_touch_reason(child, today)
-                };
-                let pathway_plan_reviewed = self.rng.chance(0.3);
-                self.note(
-                    child,
-                    today,
-                    CareLeaverContact {
-                        in_touch,
-                        not_in_touch_reason,
-                        activity,
-                        accommodation,
-                        accommodation_suitable,
-                        pathway_plan_reviewed,
-                        at: today,
-                    },
-                );
+                self.leaver_contact(child, today);
                 self.schedule_from(today, 30, 70, child, Task::LeaverContact);
             }
             Task::EndEarlyHelp { episode } => {
@@ -1537,7 +1548,60 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 self.record_birth(child);
                 self.enter_care(child);
             }
+            Task::Born => self.record_birth(child),
         }
+    }
+
+    /// A personal adviser's contact with a care leaver, on `on`.
+    fn leaver_contact(&mut self, child: ChildId, on: NaiveDate) {
+        let in_touch = self.rng.chance(0.9);
+        let eet = 0.48 + 0.12 * self.progress_through();
+        let activity = in_touch.then(|| {
+            if self.rng.chance(eet) {
+                self.rng.weighted(&[
+                    (0.15, CareLeaverActivity::HigherEducation),
+                    (0.35, CareLeaverActivity::OtherEducation),
+                    (0.2, CareLeaverActivity::Training),
+                    (0.3, CareLeaverActivity::Employment),
+                ])
+            } else {
+                self.rng.weighted(&[
+                    (0.2, CareLeaverActivity::NotInEetIllness),
+                    (0.2, CareLeaverActivity::NotInEetParent),
+                    (0.6, CareLeaverActivity::NotInEetOther),
+                ])
+            }
+        });
+        let accommodation = in_touch.then(|| {
+            match *self.rng.pick(&["D", "E", "G", "K", "R", "S", "T", "U"]) {
+                // A foyer is for those 18 or over by the year the return asks about.
+                "T" if age_on(self.children[&child].dob, on) < 19 => "U",
+                code => code,
+            }
+        });
+        let suitable = in_touch.then(|| self.rng.chance(0.88));
+        // No fixed abode is never suitable.
+        let accommodation_suitable = suitable.map(|s| s && accommodation != Some("S"));
+        let accommodation = accommodation.map(Code::from);
+        let not_in_touch_reason = if in_touch {
+            None
+        } else {
+            self.not_in_touch_reason(child, on)
+        };
+        let pathway_plan_reviewed = self.rng.chance(0.3);
+        self.note(
+            child,
+            on,
+            CareLeaverContact {
+                in_touch,
+                not_in_touch_reason,
+                activity,
+                accommodation,
+                accommodation_suitable,
+                pathway_plan_reviewed,
+                at: on,
+            },
+        );
     }
 
     /// Some new plans are audited within a month of starting, more as the plan takes hold.
@@ -1617,6 +1681,8 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             },
         );
         self.children.get_mut(&child).expect("child").referral = Some(referral);
+        // The school gives the UPN of a child referred at school age.
+        self.upn_at_school_age(child, today);
         // Most are allocated within days; some wait.
         let wait = if self.rng.chance(0.85) {
             self.rng.range(0, 3)
@@ -1661,6 +1727,9 @@ impl<S: FnMut(Event)> Sim<'_, S> {
         self.schedule(d, child, Task::EndEarlyHelp { episode });
     }
 
+    /// Closes the case. Work still open is concluded first, the same day, so nothing in the
+    /// episode is left unfinished or comes after its closure: an assessment waiting to be
+    /// authorised is authorised, and an enquiry is completed or its conference held.
     fn close(&mut self, child: ChildId, reason: &str) {
         let Some(referral) = self.children[&child].referral else {
             return;
@@ -1668,8 +1737,48 @@ impl<S: FnMut(Event)> Sim<'_, S> {
         if self.children[&child].care.is_some() {
             return;
         }
-        // Plans still open end with the case.
         let today = self.today;
+        if let Some(assessment) = self.children[&child].assessment {
+            self.authorise(child, assessment);
+        }
+        match self.children[&child].enquiry {
+            Some(Enquiry::Open(enquiry)) => self.note(
+                child,
+                today,
+                Section47Completed {
+                    enquiry,
+                    outcome: S47Outcome::NoFurtherAction,
+                    conference_target: None,
+                    conference_not_required: true,
+                    at: today,
+                },
+            ),
+            Some(Enquiry::AwaitingConference(enquiry)) => {
+                let conference = self.next_rid(child);
+                let agencies_present = self.agencies_present();
+                self.note(
+                    child,
+                    today,
+                    ConferenceHeld {
+                        conference,
+                        kind: ConferenceKind::Initial,
+                        enquiry: Some(enquiry),
+                        plan_needed: false,
+                        agencies_present,
+                        at: today,
+                    },
+                );
+            }
+            _ => {}
+        }
+        // 'After assessment' only for an episode that had nothing but the assessment.
+        let reason = if self.children[&child].beyond_assessment && ["RC8", "RC9"].contains(&reason)
+        {
+            "RC7"
+        } else {
+            reason
+        };
+        // Plans still open end with the case.
         if let Some(plan) = self.children[&child].cp_plan {
             self.note(
                 child,
@@ -1698,7 +1807,40 @@ impl<S: FnMut(Event)> Sim<'_, S> {
         c.referral = None;
         c.cin_plan = None;
         c.cp_plan = None;
+        c.assessment = None;
+        c.enquiry = None;
+        c.beyond_assessment = false;
         self.release(child);
+    }
+
+    /// The manager authorises the assessment, with the factors it found.
+    fn authorise(&mut self, child: ChildId, assessment: RecordId) {
+        let today = self.today;
+        let n = self.rng.range(1, 4);
+        let mut factors: Vec<Code> = (0..n)
+            .map(|_| Code::from(*self.rng.pick(FACTORS)))
+            .collect();
+        // 21 is "no factors identified": it stands alone.
+        if factors.iter().any(|f| f.as_str() != "21") {
+            factors.retain(|f| f.as_str() != "21");
+        } else {
+            factors.truncate(1);
+        }
+        let manager = self.manager_of(child);
+        let when = self.recorded(today);
+        let actor = manager.map_or_else(|| self.actor_for(child), |m| m.to_string());
+        self.rec.record(
+            StreamId::Child(child),
+            AssessmentAuthorised {
+                assessment,
+                internal_review: None,
+                at: today,
+                factors,
+            },
+            when,
+            &actor,
+        );
+        self.children.get_mut(&child).expect("child").assessment = None;
     }
 
     fn transfer(&mut self, child: ChildId, service: Service) {
@@ -1756,6 +1898,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
         self.maybe_audit_new_plan(child, today);
         let c = self.children.get_mut(&child).expect("child");
         c.cp_plan = Some(plan);
+        c.beyond_assessment = true;
         if let Some(cin) = c.cin_plan.take() {
             self.note(
                 child,
@@ -2090,7 +2233,9 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 );
                 review = review + Months::new(6);
             }
-            self.children.get_mut(&child).expect("child").cp_plan = Some(plan);
+            let c = self.children.get_mut(&child).expect("child");
+            c.cp_plan = Some(plan);
+            c.beyond_assessment = true;
             self.allocate(child, Service::FamilySafeguarding, start);
             self.schedule(review, child, Task::CpReview { plan });
             self.schedule_from(start, 0, 40, child, Task::CoreGroup { plan });
@@ -2144,7 +2289,9 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                     at: done,
                 },
             );
-            self.children.get_mut(&child).expect("child").cin_plan = Some(plan);
+            let c = self.children.get_mut(&child).expect("child");
+            c.cin_plan = Some(plan);
+            c.beyond_assessment = true;
             self.allocate(child, Service::FamilySafeguarding, start);
             self.schedule_from(start, 0, 90, child, Task::CinReview { plan });
             self.schedule_from(
@@ -2161,8 +2308,9 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             self.schedule_from(start, 0, 30, child, Task::Supervise);
         }
         for _ in 0..(280.0 * scale) as u32 {
+            // Known since they were ten, so aged 18 to 20 now.
             let age = self.rng.range(18, 21);
-            let child = self.new_child(start - Duration::days(365 * (age - 10)), Some(age));
+            let child = self.new_child(start - Duration::days(365 * (age - 10)), Some(10));
             let dob = self.children[&child].dob;
             let entered = birthday(dob, 14);
             let left = birthday(dob, 18);
@@ -2204,11 +2352,21 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                     at: left,
                 },
             );
+            // Their last contact before the records begin, in the weeks after their last
+            // birthday: the one a return for that year would give.
+            let last_birthday = birthday(dob, age_on(dob, start - Duration::days(1)) as u32);
+            let days_after = self.hash(child, &[crate::looked_after::salt::LAST_CONTACT]) % 21;
+            let contacted = (last_birthday + Duration::days(days_after as i64)).min(start);
+            if contacted > left {
+                self.leaver_contact(child, contacted);
+            }
             let c = self.children.get_mut(&child).expect("child");
             c.referral = Some(referral);
             c.leaver_until = Some(birthday(dob, 21));
             self.allocate(child, Service::CareLeavers, start);
-            self.schedule_from(start, 0, 60, child, Task::LeaverContact);
+            // Seen within two months, and before services end at 21.
+            let until_21 = (birthday(dob, 21) - start).num_days().clamp(1, 60);
+            self.schedule_from(start, 0, until_21, child, Task::LeaverContact);
         }
     }
 
@@ -2231,6 +2389,8 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             },
         );
         self.children.get_mut(&child).expect("child").referral = Some(referral);
+        // The records the council begins with give a school-age child's UPN.
+        self.upn_at_school_age(child, self.start);
         child
     }
 

@@ -27,7 +27,7 @@ pub(crate) struct CareState {
 }
 
 /// Keeps each derived fact independent of the others.
-mod salt {
+pub(crate) mod salt {
     pub const MOTHER: u64 = 1;
     pub const FIRST_CHILD: u64 = 2;
     pub const UPN_UNKNOWN: u64 = 3;
@@ -43,6 +43,7 @@ mod salt {
     pub const NOT_IN_TOUCH: u64 = 13;
     pub const RECORDED: u64 = 14;
     pub const BORN: u64 = 15;
+    pub const LAST_CONTACT: u64 = 16;
 }
 
 /// Placement types with no Ofsted registration, so no URN.
@@ -496,8 +497,8 @@ impl<S: FnMut(Event)> Sim<'_, S> {
     }
 
     /// On 31 March, before the day's work: each child looked after since the year began (1 April)
-    /// has the year's outcomes recorded, those leaving care that day included, and any child in
-    /// care who has reached school age without a UPN is given one.
+    /// has the year's outcomes recorded, those leaving care that day included, and any child with
+    /// an open case who has reached school age without a UPN is given one.
     pub(crate) fn year_end_day(&mut self) {
         if (self.today.month(), self.today.day()) != (3, 31) {
             return;
@@ -507,13 +508,21 @@ impl<S: FnMut(Event)> Sim<'_, S> {
         if march == H5_UNTIL {
             self.recode_semi_independent_living();
         }
+        let open: Vec<ChildId> = self
+            .children
+            .iter()
+            .filter(|(_, c)| c.referral.is_some() || c.looked_after.is_some())
+            .map(|(id, _)| *id)
+            .collect();
+        for child in open {
+            self.upn_at_school_age(child, self.today);
+        }
         let in_care: Vec<(ChildId, NaiveDate)> = self
             .children
             .iter()
             .filter_map(|(id, c)| c.looked_after.as_ref().map(|l| (*id, l.since)))
             .collect();
         for (child, since) in in_care {
-            self.upn_at_school_age(child, self.today);
             if since <= year_began {
                 let outcomes = self.outcomes(child, march);
                 self.record_on(child, self.today, outcomes);
