@@ -45,6 +45,24 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
     let loaded = store::load_model(&store, None, |n| bar.set_position(n)).await?;
     bar.finish_and_clear();
     let children = histories.len();
+    let held: std::collections::HashSet<&str> = loaded
+        .model
+        .children
+        .values()
+        .map(|c| c.details.la_child_id.as_str())
+        .collect();
+    let added_to = histories
+        .iter()
+        .filter(|h| held.contains(h.la_child_id.as_str()))
+        .count();
+    let whom = if added_to == 0 {
+        format!("{children} children")
+    } else {
+        format!(
+            "{children} children ({} new, {added_to} already held, whose records this adds to)",
+            children - added_to
+        )
+    };
     let events = match history::into_events(&loaded.model, histories, actor, chrono::Utc::now()) {
         Ok(e) => e,
         Err(problems) => return refuse(&problems),
@@ -57,7 +75,7 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
     if args.dry_run {
         writeln!(
             out,
-            "Checked: {children} children and {} events would be imported; nothing was written (--dry-run).",
+            "Checked: {whom} and {} events would be imported; nothing was written (--dry-run).",
             events.len()
         )?;
     } else {
@@ -67,11 +85,7 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
             .await
             .context("writing the imported events; nothing was imported")?;
         store.checkpoint().await?;
-        writeln!(
-            out,
-            "Imported {children} children as {} events.",
-            events.len()
-        )?;
+        writeln!(out, "Imported {whom} as {} events.", events.len())?;
     }
     for (kind, n) in by_kind {
         writeln!(out, "  {kind}: {n}")?;
