@@ -39,6 +39,8 @@ pub async fn run(args: DqArgs) -> anyhow::Result<()> {
         .or(model.known_at.map(|t| t.date_naive()))
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let report = dq::check(&model, on);
+    let children = report.issues.iter().filter_map(|i| i.la_child_id.clone());
+    crate::reads::log(&store, &model, children, "data quality").await?;
     let mut out = std::io::stdout().lock();
     match args.format {
         DqFormat::Summary => summary(&mut out, &model, &report)?,

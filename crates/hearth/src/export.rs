@@ -56,6 +56,20 @@ pub async fn run(args: ExportArgs) -> anyhow::Result<()> {
     let model = loaded.model;
     if let (Some(dir), Some(first)) = (&args.ssda903, first) {
         let tables = returns::ssda903::export::tables(&model, first);
+        let header = tables
+            .iter()
+            .find(|t| t.name() == returns::ssda903::TableName::Header);
+        let children = header.into_iter().flat_map(|t| {
+            t.rows()
+                .filter_map(|i| t.col("CHILD").text(i).map(str::to_owned))
+        });
+        crate::reads::log(
+            &store,
+            &model,
+            children,
+            &format!("export: SSDA903 {year_text}"),
+        )
+        .await?;
         returns::ssda903::export::write_dir(&tables, dir)
             .with_context(|| format!("writing the SSDA903 return to {}", dir.display()))?;
         let counts: Vec<String> = tables
@@ -76,6 +90,17 @@ pub async fn run(args: ExportArgs) -> anyhow::Result<()> {
             );
         };
         let census = returns::cin::export::census(&model, year, &model.council.la_code);
+        let ids = census.table(returns::cin::TableName::ChildIdentifiers);
+        let children = ids
+            .rows()
+            .filter_map(|i| ids.col("LAchildID").str(i).map(str::to_owned));
+        crate::reads::log(
+            &store,
+            &model,
+            children,
+            &format!("export: CIN census {year_text}"),
+        )
+        .await?;
         let out = std::io::BufWriter::new(
             std::fs::File::create(file).with_context(|| format!("creating {}", file.display()))?,
         );
@@ -90,6 +115,22 @@ pub async fn run(args: ExportArgs) -> anyhow::Result<()> {
             .or(model.known_at.map(|t| t.date_naive()))
             .unwrap_or_else(|| chrono::Local::now().date_naive());
         let lists = returns::annex_a::lists(&model, on);
+        let children: Vec<String> = lists
+            .iter()
+            .filter_map(|l| Some((l, l.column("Child Unique ID")?)))
+            .flat_map(|(l, c)| {
+                l.rows
+                    .iter()
+                    .filter_map(move |r| r[c].as_text().map(str::to_owned))
+            })
+            .collect();
+        crate::reads::log(
+            &store,
+            &model,
+            children,
+            &format!("export: Annex A for {on}"),
+        )
+        .await?;
         returns::annex_a::write_xlsx(&lists, file)
             .with_context(|| format!("writing Annex A to {}", file.display()))?;
         let counts: Vec<String> = lists

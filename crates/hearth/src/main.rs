@@ -8,6 +8,7 @@ mod export;
 mod import;
 mod kpi;
 mod progress;
+mod reads;
 mod seed;
 mod serve;
 mod stats;

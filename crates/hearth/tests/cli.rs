@@ -630,6 +630,29 @@ fn returns_are_exported_imported_and_checked_from_the_records() {
     assert!(said.contains("list 11"), "{said}");
     assert!(std::fs::read(&annex).unwrap().starts_with(b"PK"));
     assert!(std::fs::read_to_string(&cin).unwrap().contains("<Message"));
+    // Every child written out is in the access log first, with the export that read them.
+    let exported = |reason: &str| {
+        let db = db.clone();
+        let reason = reason.to_owned();
+        tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(async move {
+                let s = store::Store::open(&db, store::OpenMode::MustExist)
+                    .await
+                    .unwrap();
+                s.access_log_reasoned(&reason, 1_000_000)
+                    .await
+                    .unwrap()
+                    .len()
+            })
+    };
+    let header = std::fs::read_to_string(first.join("header.csv")).unwrap();
+    assert_eq!(
+        exported("export: SSDA903 2024/25"),
+        header.lines().count() - 1
+    );
+    assert!(exported("export: CIN census 2024/25") > 0);
+    assert!(exported("export: Annex A") > 0);
 
     // `hearth export|import --db DB --WHAT PATH [--year 2024/25]`.
     let exchange = |verb: &str, db: &str, what: &str, path: &Path| {
