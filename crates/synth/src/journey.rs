@@ -605,7 +605,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 if self.children[&child].assessment != Some(assessment) {
                     return;
                 }
-                self.authorise(child, assessment);
+                let nothing_found = self.authorise(child, assessment);
                 let c = &self.children[&child];
                 if c.referral != Some(referral)
                     || c.cp_plan.is_some()
@@ -623,6 +623,10 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                         return;
                     }
                     Some(_) => return,
+                }
+                if nothing_found {
+                    self.close(child, "RC8");
+                    return;
                 }
                 let next =
                     self.rng
@@ -1813,9 +1817,12 @@ impl<S: FnMut(Event)> Sim<'_, S> {
         self.release(child);
     }
 
-    /// The manager authorises the assessment, with the factors it found.
-    fn authorise(&mut self, child: ChildId, assessment: RecordId) {
+    /// The manager authorises the assessment, with the factors it found; true when it found none
+    /// (factor 21), which only an episode with no enquiry or plan can do.
+    fn authorise(&mut self, child: ChildId, assessment: RecordId) -> bool {
         let today = self.today;
+        let c = &self.children[&child];
+        let needs_known = c.beyond_assessment || c.care.is_some();
         let n = self.rng.range(1, 4);
         let mut factors: Vec<Code> = (0..n)
             .map(|_| Code::from(*self.rng.pick(FACTORS)))
@@ -1823,9 +1830,13 @@ impl<S: FnMut(Event)> Sim<'_, S> {
         // 21 is "no factors identified": it stands alone.
         if factors.iter().any(|f| f.as_str() != "21") {
             factors.retain(|f| f.as_str() != "21");
+        } else if needs_known {
+            // An enquiry or a plan follows from needs found.
+            factors = vec![Code::from("3A")];
         } else {
             factors.truncate(1);
         }
+        let nothing_found = factors.iter().all(|f| f.as_str() == "21");
         let manager = self.manager_of(child);
         let when = self.recorded(today);
         let actor = manager.map_or_else(|| self.actor_for(child), |m| m.to_string());
@@ -1841,6 +1852,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             &actor,
         );
         self.children.get_mut(&child).expect("child").assessment = None;
+        nothing_found
     }
 
     fn transfer(&mut self, child: ChildId, service: Service) {
