@@ -51,6 +51,23 @@ pub fn episodes(child: &Child) -> Vec<EpisodeRow<'_>> {
     out
 }
 
+/// Whether a previous permanence date, which may have unknown parts (`zz/zz/2012`), falls before
+/// `day`: by the whole date where it is one, else by its year.
+fn before(text: &str, day: NaiveDate) -> bool {
+    if let Some(d) = super::tables::parse_date(text) {
+        return d < day;
+    }
+    let year: String = text
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<String>()
+        .chars()
+        .rev()
+        .collect();
+    year.parse::<i32>().is_ok_and(|y| y <= day.year())
+}
+
 /// The collection year's bounds, 1 April and 31 March.
 fn bounds(first_year: i32) -> (NaiveDate, NaiveDate) {
     (
@@ -184,7 +201,7 @@ fn child_rows(child: &Child, first_year: i32, rows: &mut [Vec<Vec<Option<String>
             d.upn
                 .clone()
                 .or_else(|| d.upn_unknown.as_ref().map(|c| c.to_string())),
-            // Motherhood is asked only of children looked after in the year.
+            // Motherhood is asked only of children looked after in the year (rules 628, 612).
             d.mother.filter(|_| !in_year.is_empty()).map(yes_no),
             d.first_child_born.filter(|_| !in_year.is_empty()).map(date),
         ],
@@ -280,9 +297,15 @@ fn child_rows(child: &Child, first_year: i32, rows: &mut [Vec<Vec<Option<String>
         let started_in_year = child
             .care_periods
             .iter()
-            .any(|p| (start..=end).contains(&p.start) && p.episodes[0].reason.as_str() == "S");
-        if started_in_year {
-            let prev = d.previous_permanence.clone().unwrap_or_default();
+            .find(|p| (start..=end).contains(&p.start) && p.episodes[0].reason.as_str() == "S");
+        if let Some(period) = started_in_year {
+            // The record holds the latest order the child left care under; one dated after this
+            // period began belongs to a later return to care, so for this one it is not known.
+            let prev = d
+                .previous_permanence
+                .clone()
+                .filter(|p| p.date.as_deref().is_none_or(|t| before(t, period.start)))
+                .unwrap_or_default();
             let order = if prev.order.as_str().is_empty() {
                 "Z1".to_owned()
             } else {
