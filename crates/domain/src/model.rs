@@ -208,6 +208,8 @@ pub struct CpPlan {
     pub start: NaiveDate,
     pub initial_category: AbuseCategory,
     pub category: AbuseCategory,
+    /// Each change of category at a review, oldest first.
+    pub category_changes: Vec<(NaiveDate, AbuseCategory)>,
     pub reviews: Vec<NaiveDate>,
     pub core_groups: Vec<CoreGroup>,
     pub end: Option<NaiveDate>,
@@ -1306,6 +1308,7 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
                 start: e.at,
                 initial_category: e.category,
                 category: e.category,
+                category_changes: Vec::new(),
                 reviews: Vec::new(),
                 core_groups: Vec::new(),
                 end: None,
@@ -1317,6 +1320,9 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
             check_open_dated(stream, K::CpPlan, e.plan, p.start, p.end, e.at, "review")?;
             p.reviews.push(e.at);
             if let Some(c) = e.category {
+                if c != p.category {
+                    p.category_changes.push((e.at, c));
+                }
                 p.category = c;
             }
         }

@@ -571,4 +571,32 @@ fn a_category_changed_before_the_year_changed_at_a_review_on_its_eve() {
     let plans = again.table(TableName::ChildProtectionPlans);
     assert_eq!(plans.col("LatestCategoryOfAbuse").str(0), Some("EMO"));
     assert_eq!(again.table(TableName::Reviews).len(), 0);
+
+    // Changed again at a review in April: the census for the year before still gives the
+    // category as it stood on its 31 March, and this year's the new one.
+    let mut model = model;
+    let child = model.children_sorted()[0].id();
+    let stream = StreamId::Child(child);
+    let plan_id = model.child(child).unwrap().cp_plans[0].id;
+    model
+        .apply(&Event {
+            stream,
+            version: model.version(stream) + 1,
+            recorded_at: Utc::now(),
+            actor: "test".into(),
+            body: domain::events::CpPlanReviewed {
+                plan: plan_id,
+                at: NaiveDate::from_ymd_opt(2025, 4, 20).unwrap(),
+                category: Some(domain::codes::AbuseCategory::Physical),
+            }
+            .into(),
+        })
+        .unwrap();
+    let category = |year| {
+        let census = export::census(&model, year, "999");
+        let plans = census.table(TableName::ChildProtectionPlans);
+        plans.col("LatestCategoryOfAbuse").str(0).map(str::to_owned)
+    };
+    assert_eq!(category(CinYear::Y2024_25).as_deref(), Some("EMO"));
+    assert_eq!(category(YEAR).as_deref(), Some("PHY"));
 }

@@ -6,10 +6,6 @@
 //! open, the section 47 enquiries started in the year or whose initial conference was held in
 //! it, the CIN and protection plans open at some time in the year, and the plans' reviews held in
 //! it. The census is as things stood on 31 March: anything dated later is left out.
-//!
-//! The model keeps a plan's current category of abuse, not when it changed: a plan reviewed
-//! only after the year still had its first category at the year's end, but one reviewed both in
-//! the year and after shows its current category, even if a later review changed it.
 
 use super::catalogue::CinYear;
 use super::tables::{By, Census, Table, TableName};
@@ -383,13 +379,13 @@ impl<'a> ChildCensus<'a> {
     ) {
         for (k, p) in plans.iter().enumerate() {
             let cpp = text(&(k + 1).to_string());
-            // A category changes only at a review: with none by the year's end, the plan still
-            // had its first.
-            let latest = if p.reviews.iter().any(|d| *d <= self.period.end) {
-                p.category
-            } else {
-                p.initial_category
-            };
+            // The category as it stood at the year's end: the last change made by then.
+            let latest = p
+                .category_changes
+                .iter()
+                .rev()
+                .find(|(d, _)| *d <= self.period.end)
+                .map_or(p.initial_category, |(_, c)| *c);
             tables.push(
                 TableName::ChildProtectionPlans,
                 keys.row([
