@@ -22,6 +22,10 @@ pub struct ImportArgs {
     /// A CIN census XML file.
     #[arg(long)]
     pub cin: Option<PathBuf>,
+    /// The collection year of a single SSDA903 return, such as 2024/25, where its dates do not
+    /// tell it (by default the year of its latest start date).
+    #[arg(long)]
+    pub year: Option<String>,
     /// Check everything and report, but write nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -34,7 +38,17 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
     let (histories, actor) = if let Some(file) = &args.cin {
         (read_cin(file)?, "import:cin")
     } else {
-        (read_ssda903(&args.ssda903)?, "import:ssda903")
+        let year = args
+            .year
+            .as_deref()
+            .map(crate::export::first_year)
+            .transpose()?;
+        if year.is_some() && args.ssda903.len() > 1 {
+            bail!(
+                "--year names the year of one return; with several, each one's is read from its dates"
+            );
+        }
+        (read_ssda903(&args.ssda903, year)?, "import:ssda903")
     };
     let histories = match histories {
         Ok(h) => h,
@@ -110,12 +124,12 @@ fn refuse(problems: &[Problem]) -> anyhow::Result<()> {
 
 type Read = anyhow::Result<Result<Vec<ChildHistory>, Vec<Problem>>>;
 
-fn read_ssda903(paths: &[PathBuf]) -> Read {
+fn read_ssda903(paths: &[PathBuf], year: Option<i32>) -> Read {
     let mut years = Vec::new();
     for path in paths {
         let (tables, _) = ssda903::read::read_path(path)
             .with_context(|| format!("reading the return in {}", path.display()))?;
-        let Some(first_year) = ssda903::import::infer_first_year(&tables) else {
+        let Some(first_year) = year.or_else(|| ssda903::import::infer_first_year(&tables)) else {
             bail!(
                 "{}: no episode, review or missing date to tell which year the return is for",
                 path.display()

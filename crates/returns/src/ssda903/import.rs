@@ -135,7 +135,12 @@ impl Reader {
 }
 
 fn rows_of(table: &Table, source: &str, first_year: i32) -> Vec<Row> {
-    let file = format!("{source}/{}", table.name().file_name());
+    // A CSV return's rows are named by their file; an XML return's by the table read from it.
+    let file = if source.to_ascii_lowercase().ends_with(".xml") {
+        format!("{source}, {} table", table.name().key())
+    } else {
+        format!("{source}/{}", table.name().file_name())
+    };
     let columns = table.name().columns();
     table
         .rows()
@@ -240,6 +245,9 @@ pub fn histories(mut years: Vec<YearReturn>) -> Result<Vec<ChildHistory>, Vec<Pr
     if r.problems.is_empty() {
         Ok(out)
     } else {
+        // In file and row order, as someone putting them right would go through them.
+        r.problems
+            .sort_by(|a, b| (&a.file, a.row).cmp(&(&b.file, b.row)));
         Err(r.problems)
     }
 }
