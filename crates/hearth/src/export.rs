@@ -28,23 +28,15 @@ pub struct ExportArgs {
     pub on: Option<chrono::NaiveDate>,
 }
 
-/// `2024/25` (or `2024-25`) as its first year.
-pub fn first_year(text: &str) -> anyhow::Result<i32> {
-    let parsed = text
-        .split_once(['/', '-'])
-        .and_then(|(a, b)| Some((a.parse::<i32>().ok()?, b.parse::<i32>().ok()?)))
-        .filter(|(a, b)| (a + 1) % 100 == *b && (1990..2100).contains(a));
-    match parsed {
-        Some((a, _)) => Ok(a),
-        None => bail!("--year {text}: give the collection year as 2024/25"),
-    }
-}
-
 pub async fn run(args: ExportArgs) -> anyhow::Result<()> {
     if args.ssda903.is_none() && args.cin.is_none() && args.annex_a.is_none() {
         bail!("say what to export: --ssda903 DIR, --cin FILE.xml or --annex-a FILE.xlsx");
     }
-    let first = args.year.as_deref().map(first_year).transpose()?;
+    let first = args
+        .year
+        .as_deref()
+        .map(crate::validate::first_year)
+        .transpose()?;
     let year_text = args.year.clone().unwrap_or_default();
     if first.is_none() && (args.ssda903.is_some() || args.cin.is_some()) {
         bail!("give the collection year with --year, such as --year 2024/25");
@@ -83,8 +75,7 @@ pub async fn run(args: ExportArgs) -> anyhow::Result<()> {
         );
     }
     if let (Some(file), Some(first)) = (&args.cin, first) {
-        let Some(year) = returns::cin::CinYear::parse(&format!("{first}/{:02}", (first + 1) % 100))
-        else {
+        let Some(year) = returns::cin::CinYear::parse(&crate::validate::year_label(first)) else {
             bail!(
                 "the CIN census can be written for 2022/23 to 2026/27, the years whose rules Hearth holds"
             );

@@ -41,7 +41,7 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
         let year = args
             .year
             .as_deref()
-            .map(crate::export::first_year)
+            .map(crate::validate::first_year)
             .transpose()?;
         if year.is_some() && args.ssda903.len() > 1 {
             bail!(
@@ -136,10 +136,9 @@ fn read_ssda903(paths: &[PathBuf], year: Option<i32>) -> Read {
             );
         };
         eprintln!(
-            "{}: the return for {}/{:02}",
+            "{}: the return for {}",
             path.display(),
-            first_year,
-            (first_year + 1) % 100
+            crate::validate::year_label(first_year)
         );
         years.push(YearReturn {
             source: source_name(path),

@@ -63,7 +63,7 @@ pub enum ValidateCommand {
 }
 
 /// The first calendar year of a collection year written `2024/25` (or `2024-25`, `2024_25`).
-fn first_year(text: &str) -> anyhow::Result<i32> {
+pub(crate) fn first_year(text: &str) -> anyhow::Result<i32> {
     let t = text.trim();
     let (a, b) = t
         .split_once(['/', '-', '_'])
@@ -84,8 +84,8 @@ fn first_year(text: &str) -> anyhow::Result<i32> {
 /// The published rule set for a collection year: its own, or the nearest published (the
 /// earliest for older years, the latest for later ones).
 fn ruleset_year(first: i32) -> (i32, bool) {
-    let clamped = first.clamp(2022, 2026);
-    (clamped, clamped != first)
+    let nearest = ssda903::Year::nearest(first).first_year();
+    (nearest, nearest != first)
 }
 
 /// The collection year's first calendar year, and that of the rule set to use: `--rules`, or
@@ -139,10 +139,7 @@ pub fn run(cmd: ValidateCommand) -> anyhow::Result<()> {
                      E09000027), as the placement LA derived from the postcodes is written"
                 );
             }
-            let set = ssda903::Year::ALL
-                .into_iter()
-                .find(|y| y.first_year() == set)
-                .expect("the clamped year is published");
+            let set = ssda903::Year::nearest(set);
             let found = {
                 let (current, format) = ssda903::read_path(&dir)?;
                 let last = match &previous {
@@ -187,7 +184,7 @@ pub fn run(cmd: ValidateCommand) -> anyhow::Result<()> {
             format,
         } => {
             let (first, set) = years(&year, rules.as_deref(), "CIN census")?;
-            let set = cin::CinYear::parse(&year_label(set)).expect("the clamped year is published");
+            let set = cin::CinYear::nearest(set);
             let (census, source) = match (&file, &tables) {
                 (Some(f), _) => (cin::read::read_xml_file(f)?, f.display().to_string()),
                 (None, Some(d)) => (cin::read::read_tables_dir(d)?, d.display().to_string()),
@@ -326,8 +323,8 @@ fn ons_la_code(code: &str) -> bool {
     b.len() == 9 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit)
 }
 
-fn year_label(first: i32) -> String {
-    format!("{first}/{:02}", (first + 1) % 100)
+pub(crate) fn year_label(first: i32) -> String {
+    ssda903::Year::label(first)
 }
 
 #[cfg(test)]

@@ -55,7 +55,7 @@ pub struct Report {
 impl Report {
     /// The collection year as people write it, `2025/26`.
     pub fn year_label(&self) -> String {
-        format!("{}/{:02}", self.first_year, (self.first_year + 1) % 100)
+        Year::label(self.first_year)
     }
 
     /// Each rule that fails, with how many children it fails for, most first.
@@ -101,10 +101,7 @@ pub fn check(model: &Model, on: NaiveDate) -> Report {
     let mut issues = Vec::new();
 
     // SSDA903, with last year's return for the rules that compare the two.
-    let rules_year = Year::ALL
-        .into_iter()
-        .find(|y| y.first_year() == first_year.clamp(2022, 2026))
-        .expect("a published year");
+    let rules_year = Year::nearest(first_year);
     let current = ssda903::export::tables(model, first_year);
     let last = ssda903::export::tables(model, first_year - 1);
     let mut meta = Metadata::for_first_year(first_year);
@@ -157,11 +154,7 @@ pub fn check(model: &Model, on: NaiveDate) -> Report {
     }
 
     // The CIN census.
-    let cin_year = CinYear::ALL
-        .iter()
-        .copied()
-        .find(|y| y.end_year() == (first_year + 1).clamp(2023, 2027))
-        .expect("a published year");
+    let cin_year = CinYear::nearest(first_year);
     let census = cin::export::census(model, cin_year, &model.council.la_code);
     for f in cin::validate(&census, cin_year) {
         let child = f.child.as_deref().and_then(|id| by_la_id.get(id).copied());

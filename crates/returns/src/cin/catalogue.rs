@@ -46,6 +46,14 @@ impl CinYear {
             .find(|y| y.ruleset().trim_start_matches("cin") == t)
     }
 
+    /// The rule set for the census year beginning 1 April `first_year`: its own, or the nearest
+    /// published (the earliest for older years, the latest for later ones).
+    pub fn nearest(first_year: i32) -> CinYear {
+        let first = CinYear::ALL[0].end_year() - 1;
+        let i = (first_year - first).clamp(0, CinYear::ALL.len() as i32 - 1);
+        CinYear::ALL[i as usize]
+    }
+
     /// The calendar year in which the census year ends (2026 for 2025/26).
     pub fn end_year(self) -> i32 {
         2023 + self as i32

@@ -47,6 +47,19 @@ impl Year {
         })
     }
 
+    /// The rule set for the collection year beginning 1 April `first_year`: its own, or the
+    /// nearest published (the earliest for older years, the latest for later ones).
+    pub fn nearest(first_year: i32) -> Year {
+        let first = Year::ALL[0].first_year();
+        let i = (first_year - first).clamp(0, Year::ALL.len() as i32 - 1);
+        Year::ALL[i as usize]
+    }
+
+    /// Any collection year as people write it: `2024/25` for the year beginning in 2024.
+    pub fn label(first_year: i32) -> String {
+        format!("{first_year}/{:02}", (first_year + 1) % 100)
+    }
+
     /// 1 April of the first year.
     pub fn collection_start(self) -> NaiveDate {
         collection_start(self.first_year())
@@ -60,8 +73,7 @@ impl Year {
 
 impl std::fmt::Display for Year {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let y = self.first_year();
-        write!(f, "{y}/{:02}", (y + 1) % 100)
+        f.write_str(&Year::label(self.first_year()))
     }
 }
 
@@ -93,5 +105,17 @@ mod tests {
             NaiveDate::from_ymd_opt(2025, 3, 31).unwrap()
         );
         assert_eq!(Year::Y2025_26.to_string(), "2025/26");
+        assert_eq!(Year::label(2019), "2019/20");
+    }
+
+    #[test]
+    fn a_year_without_its_own_rules_takes_the_nearest_published() {
+        assert_eq!(Year::nearest(2019), Year::Y2022_23);
+        assert_eq!(Year::nearest(2024), Year::Y2024_25);
+        assert_eq!(Year::nearest(2031), Year::Y2026_27);
+        use crate::cin::CinYear;
+        assert_eq!(CinYear::nearest(2019), CinYear::Y2022_23);
+        assert_eq!(CinYear::nearest(2025), CinYear::Y2025_26);
+        assert_eq!(CinYear::nearest(2031), CinYear::Y2026_27);
     }
 }
