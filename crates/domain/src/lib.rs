@@ -1,6 +1,7 @@
 //! Hearth's case model: the types, the events that change them, the model they fold into, and the
 //! working-day calendar that every statutory clock counts in. No I/O and no async live here.
 
+pub mod age;
 pub mod calendar;
 pub mod code_lists;
 pub mod codes;

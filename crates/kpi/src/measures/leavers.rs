@@ -7,33 +7,11 @@ use domain::codes::CareLeaverActivity;
 use domain::events::CareLeaverContact;
 use domain::model::Child;
 
-/// A former relevant child: looked after for 13 weeks or more since turning 14, leaving care
-/// at 16 or older, on or before `d`.
+/// A former relevant child by `d` (see `Child::care_leaver_by`).
 pub(crate) fn care_leaver_by(c: &Child, d: NaiveDate) -> bool {
-    let Some(fourteen) = birthday(c, 14) else {
-        return false;
-    };
-    let left_at_16 = c.care_periods.iter().any(|p| {
-        p.end
-            .as_ref()
-            .is_some_and(|(e, _)| *e <= d && age_on(c, *e).is_some_and(|a| a >= 16))
-    });
-    if !left_at_16 {
-        return false;
-    }
-    let days: i64 = c
-        .care_periods
-        .iter()
-        .map(|p| {
-            let from = p.start.max(fourteen);
-            let to = p.end.as_ref().map_or(d, |(e, _)| *e).min(d);
-            (to - from).num_days().max(0)
-        })
-        .sum();
-    days >= 91
+    c.care_leaver_by(d)
 }
 
-/// The contact nearest a birthday, from three months before it to one month after.
 fn around(c: &Child, day: NaiveDate, today: NaiveDate) -> Option<&CareLeaverContact> {
     let from = months_before(day, 3);
     let to = months_after(day, 1).min(today);

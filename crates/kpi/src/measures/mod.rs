@@ -13,7 +13,7 @@ mod workforce;
 pub use protection::CORE_GROUP_INTERVAL;
 
 use crate::engine::{Ctx, Tally};
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Months, NaiveDate};
 use domain::model::{CareEpisode, CarePeriod, Child, Referral};
 
 pub type Function = fn(&Ctx, &mut Tally);
@@ -137,23 +137,12 @@ pub fn function(id: &str) -> Option<Function> {
 
 /// Whole years of age on a date.
 pub fn age_on(c: &Child, d: NaiveDate) -> Option<i32> {
-    let dob = c.details.date_of_birth?;
-    if d < dob {
-        return None;
-    }
-    // Counted as `birthday` counts: a 29 February birthday falls on 28 February in other years.
-    let mut age = d.year() - dob.year();
-    if dob.checked_add_months(Months::new(12 * age as u32)) > Some(d) {
-        age -= 1;
-    }
-    Some(age)
+    c.age_on(d)
 }
 
-/// A birthday: 29 February birthdays fall on 28 February in other years.
+/// The day the child turns `age`.
 pub(crate) fn birthday(c: &Child, age: u32) -> Option<NaiveDate> {
-    c.details
-        .date_of_birth?
-        .checked_add_months(Months::new(12 * age))
+    c.birthday(age)
 }
 
 pub(crate) fn months_before(d: NaiveDate, n: u32) -> NaiveDate {

@@ -288,28 +288,28 @@ fn cl01_care_leavers_in_eet_around_their_birthday() {
     // The care leavers team holds Amy and Dan: 2 of 2.
     let o = h.outcome_for("CL-01", "2023/24", Scope::Team(LEAVERS), TODAY);
     assert_eq!(ndv(&o.figure), (Some(2.0), Some(2.0), Some(100.0)));
-    // 2022/23: Amy 19 (28 February 2023), Ben 19, Cal 20, Eve 21 (31 March 2023). Only Eve was
+    // 2022/23: Amy 19 (1 March 2023: born on 29 February), Ben 19, Cal 20, Eve 21 (31 March 2023). Only Eve was
     // in touch around hers (20 March, employed): 1 of 4.
     let o = h.outcome("CL-01", "2022/23", TODAY);
     assert_eq!(ndv(&o.figure), (Some(1.0), Some(4.0), Some(25.0)));
     assert_eq!(
         met(&o),
         vec![
-            no(1, "2023-02-28"),
+            no(1, "2023-03-01"),
             no(2, "2022-05-15"),
             no(3, "2022-10-10"),
             yes(5, "2023-03-31")
         ]
     );
-    // Amy's leap-day birthday falls on 28 February in 2023 (March 2023 holds Eve's alone) and
-    // on 29 February in 2024.
+    // Amy's leap-day birthday falls on 1 March in 2023 (so February 2023 holds none, and March
+    // Eve's and hers) and on 29 February in 2024.
     assert_eq!(
         ndv(&h.figure("CL-01", "2023-02", TODAY)),
-        (Some(0.0), Some(1.0), Some(0.0))
+        (Some(0.0), Some(0.0), None)
     );
     assert_eq!(
         ndv(&h.figure("CL-01", "2023-03", TODAY)),
-        (Some(1.0), Some(1.0), Some(100.0))
+        (Some(1.0), Some(2.0), Some(50.0))
     );
     assert_eq!(
         ndv(&h.figure("CL-01", "2024-02", TODAY)),
@@ -352,14 +352,15 @@ fn cl03_care_leavers_not_in_touch_around_their_birthday() {
             no(4, "2023-04-01")
         ]
     );
-    // 2022/23: Amy, Ben and Cal, 3 of 4. February 2023 holds Amy's 19th: 1 of 1.
+    // 2022/23: Amy, Ben and Cal, 3 of 4. March 2023 holds Amy's 19th (1 March, as she was born
+    // on 29 February), not in touch, and Eve's 21st, in touch: 1 of 2.
     assert_eq!(
         ndv(&h.figure("CL-03", "2022/23", TODAY)),
         (Some(3.0), Some(4.0), Some(75.0))
     );
     assert_eq!(
-        ndv(&h.figure("CL-03", "2023-02", TODAY)),
-        (Some(1.0), Some(1.0), Some(100.0))
+        ndv(&h.figure("CL-03", "2023-03", TODAY)),
+        (Some(1.0), Some(2.0), Some(50.0))
     );
     // The care leavers team in 2023/24 (Amy, Dan): 0 of 2.
     let o = h.outcome_for("CL-03", "2023/24", Scope::Team(LEAVERS), TODAY);

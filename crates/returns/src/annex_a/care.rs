@@ -3,7 +3,7 @@
 use super::open_cases::looked_after_on;
 use super::values::{self, pick, yes_no};
 use super::{Cell, Ctx, List, age_on, columns, disability, person, person_with_disability};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use domain::codes::{MissingKind, PermanenceStep, Sex, VisitKind};
 use domain::events::{AdoptersRecorded, Placement};
 use domain::model::{CareEpisode, CarePeriod, Child};
@@ -209,44 +209,12 @@ pub fn children_in_care(ctx: &Ctx) -> List {
     }
 }
 
-/// A care leaver on `on`: looked after for 13 weeks or more since turning 14, and ceased to be
-/// looked after at 16 or older.
-fn care_leaver_on(c: &Child, on: NaiveDate) -> bool {
-    let Some(born) = c.details.date_of_birth else {
-        return false;
-    };
-    let Some(fourteen) = birthday(born, 14) else {
-        return false;
-    };
-    let left_at_16 = c.care_periods.iter().any(|p| {
-        p.end
-            .as_ref()
-            .is_some_and(|(e, _)| *e <= on && age_on(c, *e).is_some_and(|a| a >= 16))
-    });
-    let days: i64 = c
-        .care_periods
-        .iter()
-        .map(|p| {
-            let from = p.start.max(fourteen);
-            let to = p.end.as_ref().map_or(on, |(e, _)| *e).min(on);
-            (to - from).num_days().max(0)
-        })
-        .sum();
-    left_at_16 && days >= 91
-}
-
-/// The same day `years` later; 29 February becomes 1 March in other years.
-fn birthday(born: NaiveDate, years: i32) -> Option<NaiveDate> {
-    born.with_year(born.year() + years)
-        .or_else(|| NaiveDate::from_ymd_opt(born.year() + years, 3, 1))
-}
-
 /// List 9: care leavers aged 16 to 20, and those aged 21 to 25 the council was in contact with in
 /// the last twelve months.
 pub fn care_leavers(ctx: &Ctx) -> List {
     let mut rows = Vec::new();
     for c in &ctx.children {
-        if looked_after_on(c, ctx.as_of) || !care_leaver_on(c, ctx.as_of) {
+        if looked_after_on(c, ctx.as_of) || !c.care_leaver_by(ctx.as_of) {
             continue;
         }
         let Some(age) = age_on(c, ctx.as_of) else {

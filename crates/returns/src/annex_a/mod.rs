@@ -13,7 +13,7 @@ mod open_cases;
 pub mod values;
 mod xlsx;
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Months, NaiveDate};
 use domain::Model;
 use domain::model::{Allocation, Child};
 
@@ -222,15 +222,7 @@ pub(crate) fn uk(d: NaiveDate) -> String {
 
 /// Whole years from birth to `on`; none for a child not yet born or of unknown birth date.
 pub(crate) fn age_on(child: &Child, on: NaiveDate) -> Option<i64> {
-    let born = child.details.date_of_birth?;
-    if on < born {
-        return None;
-    }
-    let mut years = on.year() - born.year();
-    if (on.month(), on.day()) < (born.month(), born.day()) {
-        years -= 1;
-    }
-    Some(i64::from(years))
+    child.age_on(on).map(i64::from)
 }
 
 /// The child's identifier, gender, ethnicity, date of birth and age on `on`: the first five

@@ -7,6 +7,7 @@
 use super::tables::{Table, TableName};
 use super::year;
 use chrono::{Datelike, Months, NaiveDate};
+use domain::age::birthday;
 use domain::codes::{PermanenceStep, Sex};
 use domain::model::{CarePeriod, Child, Model};
 use std::io;
@@ -76,15 +77,6 @@ fn bounds(first_year: i32) -> (NaiveDate, NaiveDate) {
     )
 }
 
-/// The day the child turns `age`. Someone born on 29 February comes of age on 1 March in other
-/// years, as the law of England counts it.
-pub fn birthday(dob: NaiveDate, age: u32) -> NaiveDate {
-    let year = dob.year() + age as i32;
-    NaiveDate::from_ymd_opt(year, dob.month(), dob.day())
-        .or_else(|| NaiveDate::from_ymd_opt(year, 3, 1))
-        .expect("1 March exists every year")
-}
-
 /// Whether the child was looked after without a break through the collection year: the OC2
 /// cohort as the DfE's rules define it. The period of care began by 1 April and did not end
 /// before 31 March, and no episode in the year was a short break (V3, V4).
@@ -110,9 +102,6 @@ fn care_leaver_birthday(child: &Child, start: NaiveDate, end: NaiveDate) -> Opti
     let day = (17..=21)
         .map(|age| birthday(dob, age))
         .find(|b| (start..=end).contains(b))?;
-    let (fourteen, sixteen) = (birthday(dob, 14), birthday(dob, 16));
-    let mut days_from_fourteen = 0;
-    let mut at_sixteen_or_later = false;
     for p in &child.care_periods {
         let to = p.end.as_ref().map(|(d, _)| *d);
         if p.start <= day && to.is_none_or(|t| t >= day) {
@@ -124,9 +113,6 @@ fn care_leaver_birthday(child: &Child, start: NaiveDate, end: NaiveDate) -> Opti
         {
             return None;
         }
-        let to = to.unwrap_or(day).min(day);
-        days_from_fourteen += (to - p.start.max(fourteen)).num_days().max(0);
-        at_sixteen_or_later |= to >= sixteen;
     }
     // A period whose first episode is not its start began before the records do: its 13 weeks
     // cannot be counted, and are taken as served.
@@ -134,7 +120,7 @@ fn care_leaver_birthday(child: &Child, start: NaiveDate, end: NaiveDate) -> Opti
         .care_periods
         .iter()
         .any(|p| p.episodes[0].reason.as_str() != "S");
-    let relevant = (days_from_fourteen >= 91 || truncated) && at_sixteen_or_later;
+    let relevant = child.care_leaver_by(day) || truncated && child.left_care_at_16_by(day);
     (child.care_periods.is_empty() || relevant).then_some(day)
 }
 

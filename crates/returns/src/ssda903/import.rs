@@ -6,11 +6,11 @@
 //! Nothing is guessed: a value that cannot be read, a code the DfE does not list, or episodes
 //! that do not join up is a [`Problem`] naming file, row and field.
 
-use super::export::birthday;
 use super::tables::{Table, TableName, parse_date};
 use super::year;
 use crate::history::{ChildHistory, Problem};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use domain::age::birthday;
 use domain::code_lists as dfe;
 use domain::codes::{CareLeaverActivity, Code, MissingKind, PermanenceStep, PrimaryNeed, Sex};
 use domain::events::*;
