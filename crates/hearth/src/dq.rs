@@ -49,16 +49,6 @@ pub async fn run(args: DqArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn worker_name(model: &domain::model::Model, id: Option<domain::WorkerId>) -> String {
-    id.and_then(|w| model.workers.get(&w))
-        .map_or_else(|| "Not allocated".to_owned(), |w| w.name.clone())
-}
-
-fn team_name(model: &domain::model::Model, id: Option<domain::TeamId>) -> String {
-    id.and_then(|t| model.teams.get(&t))
-        .map_or_else(|| "No team".to_owned(), |t| t.name.clone())
-}
-
 fn summary(
     out: &mut impl Write,
     model: &domain::model::Model,
@@ -93,8 +83,8 @@ fn summary(
     let mut teams: BTreeMap<String, usize> = BTreeMap::new();
     let mut workers: BTreeMap<String, usize> = BTreeMap::new();
     for i in &report.issues {
-        *teams.entry(team_name(model, i.team)).or_default() += 1;
-        *workers.entry(worker_name(model, i.worker)).or_default() += 1;
+        *teams.entry(i.team_name(model)).or_default() += 1;
+        *workers.entry(i.worker_name(model)).or_default() += 1;
     }
     for (title, counts) in [("team", teams), ("worker", workers)] {
         writeln!(out)?;
@@ -132,8 +122,8 @@ fn csv(out: &mut impl Write, model: &domain::model::Model, report: &Report) -> a
             if i.query { "query" } else { "error" },
             i.la_child_id.as_deref().unwrap_or(""),
             &i.child.map(|c| c.0.to_string()).unwrap_or_default(),
-            &worker_name(model, i.worker),
-            &team_name(model, i.team),
+            &i.worker_name(model),
+            &i.team_name(model),
             &i.tables.join(";"),
             &i.fields.join(";"),
             &i.message,

@@ -43,6 +43,22 @@ pub struct Issue {
     pub team: Option<TeamId>,
 }
 
+impl Issue {
+    /// The name of the worker holding the case, or that nobody does.
+    pub fn worker_name(&self, model: &Model) -> String {
+        self.worker
+            .and_then(|w| model.workers.get(&w))
+            .map_or_else(|| "Not allocated".to_owned(), |w| w.name.clone())
+    }
+
+    /// The name of the team holding the case, or that no team does.
+    pub fn team_name(&self, model: &Model) -> String {
+        self.team
+            .and_then(|t| model.teams.get(&t))
+            .map_or_else(|| "No team".to_owned(), |t| t.name.clone())
+    }
+}
+
 /// The data quality of the records for the collection year that includes `on`.
 #[derive(Debug, Clone)]
 pub struct Report {

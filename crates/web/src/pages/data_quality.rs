@@ -75,16 +75,8 @@ pub async fn page(
         .with_live(move |live| {
             let report = live.data_quality(today);
             let model = live.model();
-            let worker_name = |i: &Issue| {
-                i.worker
-                    .and_then(|w| model.workers.get(&w))
-                    .map_or_else(|| "Not allocated".to_owned(), |w| w.name.clone())
-            };
-            let team_name = |i: &Issue| {
-                i.team
-                    .and_then(|t| model.teams.get(&t))
-                    .map_or_else(|| "No team".to_owned(), |t| t.name.clone())
-            };
+            let worker_name = |i: &Issue| i.worker_name(model);
+            let team_name = |i: &Issue| i.team_name(model);
             let mine = filter.show.as_deref() == Some("mine");
             let keep = |i: &Issue| {
                 filter.rule.as_ref().is_none_or(|r| &i.code == r)
