@@ -128,7 +128,7 @@ fn read_ssda903(paths: &[PathBuf], year: Option<i32>) -> Read {
     let mut years = Vec::new();
     for path in paths {
         let (tables, _) = ssda903::read::read_path(path)
-            .with_context(|| format!("reading the return in {}", path.display()))?;
+            .context("could not read the SSDA903 return")?;
         let Some(first_year) = year.or_else(|| ssda903::import::infer_first_year(&tables)) else {
             bail!(
                 "{}: no episode, review or missing date to tell which year the return is for",
@@ -151,7 +151,7 @@ fn read_ssda903(paths: &[PathBuf], year: Option<i32>) -> Read {
 
 fn read_cin(file: &Path) -> Read {
     let census = returns::cin::read::read_xml_file(file)
-        .with_context(|| format!("reading the census {}", file.display()))?;
+        .context("could not read the CIN census")?;
     Ok(returns::cin::import::histories(&census, &source_name(file)))
 }
 

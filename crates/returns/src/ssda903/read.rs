@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("{}: {source}", path.display())]
+    // The I/O error itself follows as this error's source.
+    #[error("{}", path.display())]
     Io {
         path: PathBuf,
         source: std::io::Error,
