@@ -18,8 +18,10 @@ const SHOWN: usize = 500;
 pub struct Filter {
     /// A rule's code.
     pub rule: Option<String>,
-    pub team: Option<u32>,
-    pub worker: Option<u32>,
+    /// A team's or worker's number, taken as written: one that is not a number matches nothing
+    /// and the page says so, rather than refusing the address.
+    pub team: Option<String>,
+    pub worker: Option<String>,
     /// `mine` for the signed-in worker's own children.
     pub show: Option<String>,
     pub format: Option<String>,
@@ -80,10 +82,14 @@ pub async fn page(
             let mine = filter.show.as_deref() == Some("mine");
             let keep = |i: &Issue| {
                 filter.rule.as_ref().is_none_or(|r| &i.code == r)
-                    && filter.team.is_none_or(|t| i.team.map(|x| x.0) == Some(t))
+                    && filter
+                        .team
+                        .as_deref()
+                        .is_none_or(|t| i.team.is_some_and(|x| x.0.to_string() == t.trim()))
                     && filter
                         .worker
-                        .is_none_or(|w| i.worker.map(|x| x.0) == Some(w))
+                        .as_deref()
+                        .is_none_or(|w| i.worker.is_some_and(|x| x.0.to_string() == w.trim()))
                     && (!mine || who.worker().is_some() && i.worker == who.worker())
             };
             let matching: Vec<&Issue> = report.issues.iter().filter(|i| keep(i)).collect();
@@ -157,36 +163,41 @@ pub async fn page(
             teams.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
             let filtered = if let Some(r) = &filter.rule {
                 Some(format!("rule {r}"))
-            } else if let Some(t) = filter.team {
+            } else if let Some(t) = &filter.team {
+                let team = t
+                    .trim()
+                    .parse()
+                    .ok()
+                    .and_then(|n| model.teams.get(&domain::TeamId(n)));
                 Some(
-                    model
-                        .teams
-                        .get(&domain::TeamId(t))
-                        .map_or(format!("team {t}"), |t| t.name.clone()),
+                    team.map_or(format!("team {t}, which is not a team's number"), |t| {
+                        t.name.clone()
+                    }),
                 )
-            } else if let Some(w) = filter.worker {
-                Some(
-                    model
-                        .workers
-                        .get(&domain::WorkerId(w))
-                        .map_or(format!("worker {w}"), |w| w.name.clone()),
-                )
+            } else if let Some(w) = &filter.worker {
+                let worker = w
+                    .trim()
+                    .parse()
+                    .ok()
+                    .and_then(|n| model.workers.get(&domain::WorkerId(n)));
+                Some(worker.map_or(format!("worker {w}, who is not known"), |w| w.name.clone()))
             } else if mine {
                 Some("your children".into())
             } else {
                 None
             };
-            let query = [
-                filter.rule.as_ref().map(|r| format!("rule={r}")),
-                filter.team.map(|t| format!("team={t}")),
-                filter.worker.map(|w| format!("worker={w}")),
-                mine.then(|| "show=mine".to_owned()),
+            // The download asks for what the page shows, each answer encoded as typed.
+            let asked: Vec<(&str, &str)> = [
+                ("rule", filter.rule.as_deref()),
+                ("team", filter.team.as_deref()),
+                ("worker", filter.worker.as_deref()),
+                ("show", mine.then_some("mine")),
+                ("format", Some("csv")),
             ]
             .into_iter()
-            .flatten()
-            .chain(["format=csv".to_owned()])
-            .collect::<Vec<_>>()
-            .join("&");
+            .filter_map(|(k, v)| Some((k, v?)))
+            .collect();
+            let query = serde_urlencoded::to_string(asked).unwrap_or_default();
             let issues: Vec<IssueLine> = matching.iter().take(SHOWN).map(|i| line(i)).collect();
             render(&Page {
                 chrome: Chrome::new(Some(&who), Some(live), "/data-quality"),
