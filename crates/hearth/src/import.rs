@@ -127,8 +127,8 @@ type Read = anyhow::Result<Result<Vec<ChildHistory>, Vec<Problem>>>;
 fn read_ssda903(paths: &[PathBuf], year: Option<i32>) -> Read {
     let mut years = Vec::new();
     for path in paths {
-        let (tables, _) = ssda903::read::read_path(path)
-            .context("could not read the SSDA903 return")?;
+        let (tables, _) =
+            ssda903::read::read_path(path).context("could not read the SSDA903 return")?;
         let Some(first_year) = year.or_else(|| ssda903::import::infer_first_year(&tables)) else {
             bail!(
                 "{}: no episode, review or missing date to tell which year the return is for",
@@ -150,8 +150,8 @@ fn read_ssda903(paths: &[PathBuf], year: Option<i32>) -> Read {
 }
 
 fn read_cin(file: &Path) -> Read {
-    let census = returns::cin::read::read_xml_file(file)
-        .context("could not read the CIN census")?;
+    let census =
+        returns::cin::read::read_xml_file(file).context("could not read the CIN census")?;
     Ok(returns::cin::import::histories(&census, &source_name(file)))
 }
 
