@@ -310,6 +310,27 @@ pub fn not_in_touch_reason() -> Vec<(&'static str, &'static str)> {
     NOT_IN_TOUCH_REASON.to_vec()
 }
 
+/// SSDA903 social worker episodes: why the child's social worker changed.
+pub static CHANGE_OF_WORKER: &[(&str, &str)] = &[
+    ("FCONTA", "First worker after a contact or referral"),
+    ("MANAGE", "A manager's decision"),
+    ("LEFTRL", "The worker left the role or the council"),
+    ("ORGRST", "The service was reorganised"),
+    (
+        "TSPROC",
+        "Moved on between teams as the council's process sets out",
+    ),
+    ("ABSENC", "The worker is away (leave or sickness)"),
+    ("CHCHAN", "The child asked for a new worker"),
+    ("PCCHAN", "A parent or carer asked for a new worker"),
+    ("SWDIED", "The worker died"),
+    ("OTHERS", "Another reason"),
+];
+
+pub fn change_of_worker() -> Vec<(&'static str, &'static str)> {
+    CHANGE_OF_WORKER.to_vec()
+}
+
 /// SSDA903 OC2: why a child has no strengths and difficulties score.
 pub static SDQ_REASON: &[(&str, &str)] = &[
     ("SDQ1", "No form returned: the child was under 4 or over 17"),

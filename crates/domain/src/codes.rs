@@ -90,6 +90,44 @@ impl Default for Sex {
 }
 
 labelled_enum!(
+    /// The three strands an improvement plan's actions fall under.
+    Strand {
+        People = "people", "People";
+        Practice = "practice", "Practice";
+        Partners = "partners", "Partners";
+    }
+);
+
+labelled_enum!(
+    /// Where an improvement plan action stands, as its owner last said.
+    ActionStatus {
+        NotStarted = "not_started", "Not started";
+        OnTrack = "on_track", "On track";
+        AtRisk = "at_risk", "At risk";
+        Complete = "complete", "Complete";
+    }
+);
+
+labelled_enum!(
+    /// Ofsted's evaluation areas under the inspection of local authority children's services.
+    OfstedArea {
+        HelpAndProtection = "help_and_protection", "The experiences and progress of children who need help and protection";
+        ChildrenInCare = "children_in_care", "The experiences and progress of children in care";
+        CareLeavers = "care_leavers", "The experiences and progress of care leavers";
+        Leadership = "leadership", "The impact of leaders on social work practice with children and families";
+    }
+);
+
+labelled_enum!(
+    /// The kind of group that oversees the plan.
+    BoardKind {
+        ImprovementBoard = "improvement_board", "Improvement Board";
+        ProjectGroup = "project_group", "Project group";
+        Scrutiny = "scrutiny", "Scrutiny committee";
+    }
+);
+
+labelled_enum!(
     /// The front door's priority rating of a contact.
     Rag {
         Red = "red", "Red";

@@ -87,4 +87,8 @@ pub enum ApplyError {
     NotAllocated { stream: StreamId },
     #[error("worker {worker} left on {on} and cannot be allocated children after that")]
     WorkerHasLeft { worker: WorkerId, on: NaiveDate },
+    #[error("the improvement plan has no {what} {id}")]
+    NotInPlan { what: &'static str, id: String },
+    #[error("the improvement plan has not been started: start it before adding to it")]
+    NoPlan,
 }

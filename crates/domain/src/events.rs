@@ -138,6 +138,9 @@ events! {
     ReturnInterviewHeld = "return_interview_held",
     ExploitationScreened = "exploitation_screened",
     ExploitationHubReferred = "exploitation_hub_referred",
+    // Deprivation of liberty
+    LibertyOrderMade = "liberty_order_made",
+    LibertyOrderEnded = "liberty_order_ended",
     // Care leavers
     CareLeaverContact = "care_leaver_contact",
     // Case management
@@ -159,6 +162,16 @@ events! {
     // Who may see the record
     RecordRestricted = "record_restricted",
     RestrictionLifted = "restriction_lifted",
+    // The improvement plan
+    PlanStarted = "plan_started",
+    PriorityAdded = "priority_added",
+    PriorityChanged = "priority_changed",
+    ActionAdded = "action_added",
+    ActionUpdated = "action_updated",
+    ActionRescheduled = "action_rescheduled",
+    ActionReassigned = "action_reassigned",
+    BoardEstablished = "board_established",
+    MeetingHeld = "meeting_held",
 }
 
 // ---- The council --------------------------------------------------------------------------
@@ -226,6 +239,10 @@ pub struct WorkerJoined {
     pub employment: Employment,
     /// Full-time equivalent, 0.1 to 1.0.
     pub fte: f32,
+    /// The Social Work England registration number (SW followed by digits), which the SSDA903
+    /// return gives as the child's social worker's ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration: Option<String>,
     pub at: NaiveDate,
 }
 
@@ -241,6 +258,9 @@ pub struct WorkerChanged {
     pub employment: Option<Employment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fte: Option<f32>,
+    /// A Social Work England registration number given or corrected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration: Option<String>,
     pub at: NaiveDate,
 }
 
@@ -792,6 +812,22 @@ pub struct ExploitationHubReferred {
     pub at: NaiveDate,
 }
 
+// ---- Deprivation of liberty ---------------------------------------------------------------
+
+/// A court authorised depriving a looked-after child of their liberty (a DoLO, under the High
+/// Court's inherent jurisdiction), from this date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LibertyOrderMade {
+    pub order: RecordId,
+    pub at: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LibertyOrderEnded {
+    pub order: RecordId,
+    pub at: NaiveDate,
+}
+
 // ---- Care leavers --------------------------------------------------------------------------
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -820,6 +856,10 @@ pub struct CareLeaverContact {
 pub struct ChildAllocated {
     pub worker: WorkerId,
     pub team: TeamId,
+    /// Why the child's worker changed, in the SSDA903's codes (FCONTA for the first worker after
+    /// contact, MANAGE, LEFTRL, ORGRST, TSPROC, ABSENC, CHCHAN, PCCHAN, SWDIED, OTHERS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Code>,
     pub at: NaiveDate,
 }
 
@@ -985,4 +1025,120 @@ mod tests {
         let e = EventBody::decode("contact_decided", "{\"contact\":1}").unwrap_err();
         assert!(e.to_string().contains("contact_decided"), "{e}");
     }
+}
+
+// ---- The improvement plan --------------------------------------------------------------------
+
+/// The improvement plan: what it is for, who leads it and the months it runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanStarted {
+    pub title: String,
+    pub summary: String,
+    pub lead: WorkerId,
+    pub starts: NaiveDate,
+    pub ends: NaiveDate,
+    pub at: NaiveDate,
+}
+
+/// A priority area of the plan: what Ofsted found, what needs to improve, the officer
+/// responsible and the measures that evidence its impact (catalogue ids).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PriorityAdded {
+    pub priority: PriorityId,
+    pub number: u32,
+    /// A short name for the area, as the measure catalogue files measures under it.
+    pub key: String,
+    pub title: String,
+    pub finding: String,
+    pub needs_to_improve: Vec<String>,
+    pub officer: WorkerId,
+    pub ofsted_areas: Vec<OfstedArea>,
+    pub measures: Vec<String>,
+    pub at: NaiveDate,
+}
+
+/// A priority's wording, officer or measures changed; what is absent stays as it was.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PriorityChanged {
+    pub priority: PriorityId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needs_to_improve: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub officer: Option<WorkerId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measures: Option<Vec<String>>,
+    pub at: NaiveDate,
+}
+
+/// A meeting of a board, for an action that arose from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingRef {
+    pub board: BoardId,
+    pub meeting: RecordId,
+}
+
+/// An action under a priority, with its owner and the date it is due.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionAdded {
+    pub action: ActionId,
+    pub priority: PriorityId,
+    pub strand: Strand,
+    pub text: String,
+    pub owner: WorkerId,
+    pub due: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arising_from: Option<MeetingRef>,
+    pub at: NaiveDate,
+}
+
+/// A dated update on an action: where it stands from this date and what was done.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionUpdated {
+    pub action: ActionId,
+    pub status: ActionStatus,
+    pub note: String,
+    pub at: NaiveDate,
+}
+
+/// The action's due date moved, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionRescheduled {
+    pub action: ActionId,
+    pub due: NaiveDate,
+    pub reason: String,
+    pub at: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionReassigned {
+    pub action: ActionId,
+    pub owner: WorkerId,
+    pub at: NaiveDate,
+}
+
+/// A board or group overseeing the plan, meeting every so many weeks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BoardEstablished {
+    pub board: BoardId,
+    pub name: String,
+    pub kind: BoardKind,
+    pub every_weeks: u32,
+    pub chair: WorkerId,
+    #[serde(default)]
+    pub members: Vec<WorkerId>,
+    pub at: NaiveDate,
+}
+
+/// A board met: what it decided. Actions arising are added as actions naming the meeting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeetingHeld {
+    pub board: BoardId,
+    pub meeting: RecordId,
+    #[serde(default)]
+    pub decisions: Vec<String>,
+    pub at: NaiveDate,
 }

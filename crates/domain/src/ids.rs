@@ -33,6 +33,15 @@ numeric_id!(
 numeric_id!(
     /// A family group: children with the same family id are siblings.
     FamilyId, u64, "family/");
+numeric_id!(
+    /// A priority area of the improvement plan.
+    PriorityId, u32, "priority/");
+numeric_id!(
+    /// An action of the improvement plan.
+    ActionId, u32, "action/");
+numeric_id!(
+    /// A board or group that oversees the improvement plan (the Improvement Board...).
+    BoardId, u32, "board/");
 
 /// A record within a child's stream (a contact, an assessment, a plan...). Numbered by the child's
 /// stream so that events can refer to "assessment 3" without a global counter.
@@ -55,6 +64,13 @@ pub enum StreamId {
     Team(TeamId),
     Worker(WorkerId),
     Child(ChildId),
+    /// The improvement plan as a whole: its purpose, lead and dates.
+    Plan,
+    Priority(PriorityId),
+    /// One action, so that owners updating different actions never conflict.
+    Action(ActionId),
+    /// A board and its meetings.
+    Board(BoardId),
 }
 
 impl fmt::Display for StreamId {
@@ -64,13 +80,20 @@ impl fmt::Display for StreamId {
             StreamId::Team(t) => t.fmt(f),
             StreamId::Worker(w) => w.fmt(f),
             StreamId::Child(c) => c.fmt(f),
+            StreamId::Plan => f.write_str("plan"),
+            StreamId::Priority(p) => p.fmt(f),
+            StreamId::Action(a) => a.fmt(f),
+            StreamId::Board(b) => b.fmt(f),
         }
     }
 }
 
-/// A stream name that is not one of `council`, `team/N`, `worker/N` or `child/N`.
+/// A stream name that is not one of `council`, `plan`, `team/N`, `worker/N`, `child/N`,
+/// `priority/N`, `action/N` or `board/N`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{0}' is not a stream name (expected council, team/N, worker/N or child/N)")]
+#[error(
+    "'{0}' is not a stream name (expected council, plan, team/N, worker/N, child/N, priority/N, action/N or board/N)"
+)]
 pub struct BadStreamName(pub String);
 
 impl FromStr for StreamId {
@@ -78,14 +101,19 @@ impl FromStr for StreamId {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad = || BadStreamName(s.to_string());
-        if s == "council" {
-            return Ok(StreamId::Council);
+        match s {
+            "council" => return Ok(StreamId::Council),
+            "plan" => return Ok(StreamId::Plan),
+            _ => {}
         }
         let (prefix, number) = s.split_once('/').ok_or_else(bad)?;
         match prefix {
             "child" => number.parse().map(|n| StreamId::Child(ChildId(n))),
             "worker" => number.parse().map(|n| StreamId::Worker(WorkerId(n))),
             "team" => number.parse().map(|n| StreamId::Team(TeamId(n))),
+            "priority" => number.parse().map(|n| StreamId::Priority(PriorityId(n))),
+            "action" => number.parse().map(|n| StreamId::Action(ActionId(n))),
+            "board" => number.parse().map(|n| StreamId::Board(BoardId(n))),
             _ => return Err(bad()),
         }
         .map_err(|_| bad())
@@ -103,6 +131,10 @@ mod tests {
             StreamId::Team(TeamId(4)),
             StreamId::Worker(WorkerId(17)),
             StreamId::Child(ChildId(123456)),
+            StreamId::Plan,
+            StreamId::Priority(PriorityId(3)),
+            StreamId::Action(ActionId(41)),
+            StreamId::Board(BoardId(1)),
         ] {
             assert_eq!(s.to_string().parse::<StreamId>(), Ok(s));
         }

@@ -9,6 +9,7 @@ mod error;
 pub mod events;
 pub mod ids;
 pub mod model;
+pub mod plan;
 
 pub use error::ApplyError;
 pub use events::{Event, EventBody};

@@ -29,6 +29,7 @@ pub enum RecordKind {
     CarePeriod,
     ClaReview,
     MissingEpisode,
+    LibertyOrder,
     Screening,
     Transfer,
     Audit,
@@ -56,6 +57,7 @@ impl RecordKind {
             RecordKind::CarePeriod => "period of care",
             RecordKind::ClaReview => "looked-after review",
             RecordKind::MissingEpisode => "missing episode",
+            RecordKind::LibertyOrder => "deprivation of liberty order",
             RecordKind::Screening => "exploitation screening",
             RecordKind::Transfer => "transfer",
             RecordKind::Audit => "audit",
@@ -98,6 +100,8 @@ pub struct Worker {
     pub name: String,
     pub joined: NaiveDate,
     pub left: Option<NaiveDate>,
+    /// The Social Work England registration number, where recorded.
+    pub registration: Option<String>,
     /// Oldest first; the last entry is the current terms.
     pub terms: Vec<WorkerTerms>,
     pub training: Vec<(String, NaiveDate)>,
@@ -304,6 +308,14 @@ pub struct MissingEpisode {
     pub interview_held: Option<NaiveDateTime>,
 }
 
+/// A court's authority to deprive a looked-after child of their liberty.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LibertyOrder {
+    pub id: RecordId,
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Screening {
     pub id: RecordId,
@@ -323,6 +335,8 @@ pub struct HubReferral {
 pub struct Allocation {
     pub worker: WorkerId,
     pub team: TeamId,
+    /// The SSDA903 reason for the change of worker, where recorded.
+    pub reason: Option<Code>,
     pub from: NaiveDate,
     pub to: Option<NaiveDate>,
 }
@@ -417,6 +431,8 @@ pub struct Child {
     pub care_outcomes: Vec<events::CareOutcomesRecorded>,
     pub adopters: Vec<events::AdoptersRecorded>,
     pub missing: Vec<MissingEpisode>,
+    /// Deprivation of liberty orders (DoLOs), oldest first.
+    pub liberty_orders: Vec<LibertyOrder>,
     pub screenings: Vec<Screening>,
     pub hub_referrals: Vec<HubReferral>,
     pub care_leaver_contacts: Vec<events::CareLeaverContact>,
@@ -479,6 +495,7 @@ impl Child {
             RecordKind::CarePeriod => find(&self.care_periods, id, |x| (x.id, x.start)),
             RecordKind::ClaReview => find(&self.cla_reviews, id, |x| (x.id, x.date)),
             RecordKind::MissingEpisode => find(&self.missing, id, |x| (x.id, x.start.date())),
+            RecordKind::LibertyOrder => find(&self.liberty_orders, id, |x| (x.id, x.start)),
             RecordKind::Screening => find(&self.screenings, id, |x| (x.id, x.date)),
             RecordKind::Transfer => find(&self.transfers, id, |x| (x.id, x.requested)),
             RecordKind::Audit => find(&self.audits, id, |x| (x.id, x.date)),
@@ -556,6 +573,8 @@ pub struct Model {
     pub children: HashMap<ChildId, Arc<Child>>,
     pub teams: BTreeMap<TeamId, Team>,
     pub workers: BTreeMap<WorkerId, Worker>,
+    /// The improvement plan, its actions and boards.
+    pub plan: crate::plan::Plan,
     /// The version each stream has reached.
     versions: HashMap<StreamId, u32>,
     pub events_applied: u64,
@@ -642,6 +661,9 @@ impl Model {
             StreamId::Team(id) => self.apply_team(id, event)?,
             StreamId::Worker(id) => self.apply_worker(id, event)?,
             StreamId::Child(id) => self.apply_child(id, event)?,
+            StreamId::Plan | StreamId::Priority(_) | StreamId::Action(_) | StreamId::Board(_) => {
+                self.apply_plan(event)?
+            }
         }
         self.versions.insert(event.stream, event.version);
         self.events_applied += 1;
@@ -795,6 +817,7 @@ impl Model {
                     name: e.name.clone(),
                     joined: e.at,
                     left: None,
+                    registration: e.registration.clone(),
                     terms: vec![WorkerTerms {
                         from: e.at,
                         team: e.team,
@@ -856,6 +879,9 @@ impl Model {
                 terms.employment = e.employment.unwrap_or(terms.employment);
                 terms.fte = e.fte.unwrap_or(terms.fte);
                 worker.terms.push(terms);
+                if let Some(registration) = &e.registration {
+                    worker.registration = Some(registration.clone());
+                }
             }
             EventBody::WorkerLeft(e) => {
                 not_before_joining("leaving", e.at)?;
@@ -885,7 +911,7 @@ impl Model {
         self.teams.get(&team).ok_or(ApplyError::UnknownTeam(team))
     }
 
-    fn require_worker(&self, worker: WorkerId) -> Result<&Worker, ApplyError> {
+    pub(crate) fn require_worker(&self, worker: WorkerId) -> Result<&Worker, ApplyError> {
         self.workers
             .get(&worker)
             .ok_or(ApplyError::UnknownWorker(worker))
@@ -1668,6 +1694,36 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
             }
             m.end = Some(e.at);
         }
+        B::LibertyOrderMade(e) => {
+            claim(child, e.order)?;
+            register(child, e.order, K::LibertyOrder);
+            child.liberty_orders.push(LibertyOrder {
+                id: e.order,
+                start: e.at,
+                end: None,
+            });
+        }
+        B::LibertyOrderEnded(e) => {
+            let order = find!(child, liberty_orders, e.order, K::LibertyOrder)?;
+            if let Some(on) = order.end {
+                return Err(ApplyError::AlreadyEnded {
+                    stream,
+                    what: format!("deprivation of liberty order {}", e.order),
+                    on,
+                });
+            }
+            if e.at < order.start {
+                let start = order.start;
+                return Err(out_of_order(
+                    stream,
+                    format!("end of deprivation of liberty order {}", e.order),
+                    e.at,
+                    "the order was made",
+                    start,
+                ));
+            }
+            order.end = Some(e.at);
+        }
         B::ReturnInterviewOffered(e) => {
             let m = find!(child, missing, e.episode, K::MissingEpisode)?;
             let start = m.start;
@@ -1739,6 +1795,7 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
             child.allocations.push(Allocation {
                 worker: e.worker,
                 team: e.team,
+                reason: e.reason.clone(),
                 from: e.at,
                 to: None,
             });
@@ -1955,7 +2012,16 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
         | B::WorkerChanged(_)
         | B::WorkerLeft(_)
         | B::TrainingAttended(_)
-        | B::ClinicalSupervisionHeld(_) => {
+        | B::ClinicalSupervisionHeld(_)
+        | B::PlanStarted(_)
+        | B::PriorityAdded(_)
+        | B::PriorityChanged(_)
+        | B::ActionAdded(_)
+        | B::ActionUpdated(_)
+        | B::ActionRescheduled(_)
+        | B::ActionReassigned(_)
+        | B::BoardEstablished(_)
+        | B::MeetingHeld(_) => {
             return Err(ApplyError::WrongStream {
                 stream,
                 kind: event.body.kind(),
@@ -2014,6 +2080,7 @@ fn withdraw(child: &mut Child, id: RecordId, kind: RecordKind) {
         K::CarePeriod => child.care_periods.retain(|r| r.id != id),
         K::ClaReview => child.cla_reviews.retain(|r| r.id != id),
         K::MissingEpisode => child.missing.retain(|r| r.id != id),
+        K::LibertyOrder => child.liberty_orders.retain(|r| r.id != id),
         K::Screening => child.screenings.retain(|r| r.id != id),
         K::Transfer => child.transfers.retain(|r| r.id != id),
         K::Audit => child.audits.retain(|r| r.id != id),

@@ -31,6 +31,7 @@ impl Log {
         log.ok(
             StreamId::Worker(WorkerId(1)),
             WorkerJoined {
+                registration: None,
                 worker: WorkerId(1),
                 name: "Sam Okafor".into(),
                 role: WorkerRole::SocialWorker,
@@ -131,6 +132,7 @@ fn a_journey_folds_into_the_child_record() {
     log.ok(
         child(),
         ChildAllocated {
+            reason: None,
             worker: WorkerId(1),
             team: TeamId(1),
             at: d("2024-01-04"),
@@ -312,6 +314,7 @@ fn allocation_needs_a_known_worker_still_in_post() {
     let err = log.refused(
         child(),
         ChildAllocated {
+            reason: None,
             worker: WorkerId(5),
             team: TeamId(1),
             at: d("2024-01-05"),
@@ -329,6 +332,7 @@ fn allocation_needs_a_known_worker_still_in_post() {
     let err = log.refused(
         child(),
         ChildAllocated {
+            reason: None,
             worker: WorkerId(1),
             team: TeamId(1),
             at: d("2024-01-05"),
@@ -361,6 +365,7 @@ fn worker_terms_are_kept_over_time() {
     log.ok(
         StreamId::Worker(WorkerId(1)),
         WorkerChanged {
+            registration: None,
             worker: WorkerId(1),
             team: None,
             role: None,

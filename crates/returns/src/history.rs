@@ -1,12 +1,25 @@
 //! What an import makes of a return: each child's history as events, ready to be checked against
 //! the model and written to the log, or the problems that stop it.
 
-use chrono::{DateTime, Utc};
-use domain::events::{ChildDetails, ChildDetailsCorrected, Event, EventBody};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::codes::{Employment, Service, WorkerRole};
+use domain::events::{
+    ChildDetails, ChildDetailsCorrected, Event, EventBody, TeamEstablished, WorkerJoined,
+};
 use domain::model::Model;
-use domain::{ChildId, StreamId};
-use std::collections::HashMap;
+use domain::{ChildId, StreamId, TeamId, WorkerId};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+
+/// Stand-ins in an allocation until the import finds or adds the worker the return names.
+pub const UNNAMED_WORKER: WorkerId = WorkerId(0);
+pub const UNNAMED_TEAM: TeamId = TeamId(0);
+
+/// The team an import adds social workers to whom Hearth does not yet hold.
+pub const IMPORTED_TEAM: &str = "Social workers named in imported returns";
+/// The worker an import allocates where a return gives no social worker ID.
+pub const UNNAMED_WORKER_NAME: &str = "Social worker not named in an imported return";
 
 /// One child's history as a return tells it. Record ids in the events are numbered from 1 in
 /// the child's own stream; the events are in the order they happened.
@@ -18,6 +31,9 @@ pub struct ChildHistory {
     /// Where each event came from, beside it: (file, 0-based data row), for messages when the
     /// model refuses one.
     pub sources: Vec<(String, usize)>,
+    /// Allocations whose worker the return names by registration number (or leaves blank):
+    /// the event's index and the number. Their worker and team are stand-ins until then.
+    pub social_workers: Vec<(usize, Option<String>)>,
 }
 
 impl ChildHistory {
@@ -26,7 +42,13 @@ impl ChildHistory {
             la_child_id: la_child_id.into(),
             events: Vec::new(),
             sources: Vec::new(),
+            social_workers: Vec::new(),
         }
+    }
+
+    /// The next event pushed is an allocation to the worker with this registration number.
+    pub fn name_worker(&mut self, registration: Option<String>) {
+        self.social_workers.push((self.events.len(), registration));
     }
 
     pub fn push(&mut self, event: impl Into<EventBody>, file: &str, row: usize) {
@@ -175,10 +197,27 @@ pub fn into_events(
         .map(|c| (c.details.la_child_id.as_str(), c.id()))
         .collect();
     let mut next = model.children.keys().map(|id| id.0).max().unwrap_or(0) + 1;
+    let (staff_events, named) = staff(model, &histories, actor, recorded_at);
+    let staffed = if staff_events.is_empty() {
+        Cow::Borrowed(model)
+    } else {
+        let mut m = model.clone();
+        for e in &staff_events {
+            m.apply(e)
+                .expect("a new team and new workers always apply to the model");
+        }
+        Cow::Owned(m)
+    };
+    let model = staffed.as_ref();
     let mut seen: HashMap<String, (String, usize)> = HashMap::new();
     let mut problems = Vec::new();
-    let mut events = Vec::new();
-    for history in histories {
+    let mut events = staff_events;
+    for mut history in histories {
+        for (i, registration) in &history.social_workers {
+            if let Some(EventBody::ChildAllocated(a)) = history.events.get_mut(*i) {
+                (a.worker, a.team) = named[registration];
+            }
+        }
         let (file, row) = history.sources.first().cloned().unwrap_or_default();
         if let Some((first_file, first_row)) = seen.get(&history.la_child_id) {
             problems.push(Problem::at(
@@ -281,4 +320,94 @@ pub fn into_events(
     } else {
         Err(problems)
     }
+}
+
+/// Each registration number a return names (or none, for a blank) and the worker and team it
+/// stands for.
+type NamedWorkers = HashMap<Option<String>, (WorkerId, TeamId)>;
+
+/// The workers the returns' allocations name, each with the team their allocations are in: a
+/// worker Hearth holds with that registration number (or the unnamed worker, for a blank), or
+/// one added for the import, in a team added for them, dated from their first allocation. Gives
+/// the events adding them.
+fn staff(
+    model: &Model,
+    histories: &[ChildHistory],
+    actor: &str,
+    recorded_at: DateTime<Utc>,
+) -> (Vec<Event>, NamedWorkers) {
+    let mut first: BTreeMap<Option<String>, NaiveDate> = BTreeMap::new();
+    for h in histories {
+        for (i, registration) in &h.social_workers {
+            if let Some(EventBody::ChildAllocated(a)) = h.events.get(*i) {
+                let day = first.entry(registration.clone()).or_insert(a.at);
+                *day = (*day).min(a.at);
+            }
+        }
+    }
+    let held: HashMap<Option<String>, (WorkerId, TeamId)> = model
+        .workers
+        .values()
+        .filter(|w| w.registration.is_some() || w.name == UNNAMED_WORKER_NAME)
+        .map(|w| (w.registration.clone(), (w.id, w.current().team)))
+        .collect();
+    let mut team = model
+        .teams
+        .values()
+        .find(|t| t.name == IMPORTED_TEAM && t.closed.is_none())
+        .map(|t| t.id);
+    let mut next_worker = model.workers.keys().map(|w| w.0).max().unwrap_or(0);
+    let mut events = Vec::new();
+    let event = |stream, body: EventBody| Event {
+        stream,
+        version: 1,
+        recorded_at,
+        actor: actor.to_owned(),
+        body,
+    };
+    let mut named = HashMap::with_capacity(first.len());
+    let earliest = first.values().min().copied();
+    for (registration, from) in first {
+        if let Some(&found) = held.get(&registration) {
+            named.insert(registration, found);
+            continue;
+        }
+        let team = *team.get_or_insert_with(|| {
+            let id = TeamId(model.teams.keys().map(|t| t.0).max().unwrap_or(0) + 1);
+            events.push(event(
+                StreamId::Team(id),
+                TeamEstablished {
+                    team: id,
+                    name: IMPORTED_TEAM.to_owned(),
+                    service: Service::ChildrenInCare,
+                    area: None,
+                    at: earliest.unwrap_or(from),
+                }
+                .into(),
+            ));
+            id
+        });
+        next_worker += 1;
+        let worker = WorkerId(next_worker);
+        let name = match &registration {
+            Some(r) => format!("Social worker {r}"),
+            None => UNNAMED_WORKER_NAME.to_owned(),
+        };
+        events.push(event(
+            StreamId::Worker(worker),
+            WorkerJoined {
+                worker,
+                name,
+                role: WorkerRole::SocialWorker,
+                team,
+                employment: Employment::Permanent,
+                fte: 1.0,
+                registration: registration.clone(),
+                at: from,
+            }
+            .into(),
+        ));
+        named.insert(registration, (worker, team));
+    }
+    (events, named)
 }

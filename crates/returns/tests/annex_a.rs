@@ -497,6 +497,7 @@ impl Log {
             log.ok(
                 StreamId::Worker(WorkerId(worker)),
                 WorkerJoined {
+                    registration: None,
                     worker: WorkerId(worker),
                     name: name.into(),
                     role: WorkerRole::SocialWorker,
@@ -589,6 +590,7 @@ fn hand_built() -> Model {
     log.ok(
         child,
         ChildAllocated {
+            reason: None,
             worker: WorkerId(1),
             team: TeamId(1),
             at: d("2024-10-02"),
@@ -664,6 +666,7 @@ fn hand_built() -> Model {
     log.ok(
         child,
         ChildAllocated {
+            reason: None,
             worker: WorkerId(2),
             team: TeamId(2),
             at: d("2024-10-28"),

@@ -2,7 +2,7 @@
 
 use crate::Sim;
 use chrono::{Datelike, Duration, NaiveDate};
-use domain::codes::{Employment, Service, WorkerRole};
+use domain::codes::{Code, Employment, Service, WorkerRole};
 use domain::events::*;
 use domain::{ChildId, Event, StreamId, TeamId, WorkerId};
 use std::collections::BTreeSet;
@@ -156,6 +156,7 @@ pub(crate) struct SimWorker {
     pub team: usize,
     pub role: WorkerRole,
     pub employment: Employment,
+    pub joined: NaiveDate,
     pub active: bool,
     pub cases: BTreeSet<ChildId>,
 }
@@ -210,6 +211,43 @@ impl Org {
             .filter(|&i| self.teams[i].service == service)
             .collect()
     }
+}
+
+/// Why a child's worker changed, as the SSDA903's social worker episodes give it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ChangeOfWorker {
+    /// The first worker after a contact or referral.
+    FirstContact,
+    /// The worker left the role.
+    WorkerLeft,
+    /// A planned transfer between teams, as the council's process moves a case on.
+    Transfer,
+}
+
+impl ChangeOfWorker {
+    fn code(self) -> &'static str {
+        match self {
+            ChangeOfWorker::FirstContact => "FCONTA",
+            ChangeOfWorker::WorkerLeft => "LEFTRL",
+            ChangeOfWorker::Transfer => "TSPROC",
+        }
+    }
+}
+
+/// A registered social worker's Social Work England number (SW and six digits), different for
+/// every worker; other staff are not registered.
+fn registration(id: WorkerId, role: WorkerRole) -> Option<String> {
+    let registered = role.is_case_holding_social_worker()
+        || matches!(
+            role,
+            WorkerRole::TeamManager
+                | WorkerRole::ServiceManager
+                | WorkerRole::HeadOfService
+                | WorkerRole::Director
+                | WorkerRole::Iro
+        );
+    // 7919 is prime, so the numbers differ for the first 900,000 workers.
+    registered.then(|| format!("SW{}", 100_000 + u64::from(id.0) * 7919 % 900_000))
 }
 
 /// The demonstration plan's targets, in the seed plan's shape: (measure, target, tolerance, and
@@ -422,6 +460,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 team: self.org.teams[team].id,
                 employment,
                 fte,
+                registration: registration(id, role),
                 at: joined,
             },
             when,
@@ -434,6 +473,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             team,
             role,
             employment,
+            joined,
             active: true,
             cases: BTreeSet::new(),
         });
@@ -476,7 +516,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
         }
         // Their children pass to colleagues in the same team still in post: a change of worker.
         for (child, service) in handed_over {
-            self.allocate(child, service, today);
+            self.allocate(child, service, today, ChangeOfWorker::WorkerLeft);
         }
         // Training at the Centre for Professional Practice, rising as the plan takes hold.
         let courses = [
@@ -575,7 +615,13 @@ impl<S: FnMut(Event)> Sim<'_, S> {
 
     /// Allocates a child to the least-loaded case-holding worker in a team of the service (the
     /// child's own area first), recording the allocation.
-    pub(crate) fn allocate(&mut self, child: ChildId, service: Service, at: NaiveDate) {
+    pub(crate) fn allocate(
+        &mut self,
+        child: ChildId,
+        service: Service,
+        at: NaiveDate,
+        reason: ChangeOfWorker,
+    ) {
         let area = self.children.get(&child).and_then(|c| c.area.clone());
         let mut teams = self.org.teams_of(service);
         if teams.is_empty() {
@@ -605,7 +651,12 @@ impl<S: FnMut(Event)> Sim<'_, S> {
         let when = self.recorded(at);
         self.rec.record(
             StreamId::Child(child),
-            ChildAllocated { worker, team, at },
+            ChildAllocated {
+                worker,
+                team,
+                reason: Some(Code::from(reason.code())),
+                at,
+            },
             when,
             &worker.to_string(),
         );

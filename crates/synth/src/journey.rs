@@ -2,7 +2,7 @@
 //! recurring work (visits, reviews, supervision) that statutory clocks measure.
 
 use crate::Sim;
-use crate::council::AREAS;
+use crate::council::{AREAS, ChangeOfWorker};
 use chrono::{Datelike, Duration, Months, NaiveDate, NaiveDateTime};
 use domain::codes::*;
 use domain::events::*;
@@ -34,6 +34,8 @@ pub(crate) struct SimChild {
     pub left_care: Option<(&'static str, NaiveDate)>,
     /// The day the child last came back from being missing.
     pub back_from_missing: Option<NaiveDate>,
+    /// The deprivation of liberty order in force, and the day it was made.
+    pub liberty_order: Option<(RecordId, NaiveDate)>,
     /// The current episode's assessment while it waits to be authorised.
     pub assessment: Option<RecordId>,
     /// Where the current episode's section 47 enquiry stands, if it has one.
@@ -175,6 +177,10 @@ pub(crate) enum Task {
     BornIntoCare,
     /// A child registered before birth is born: the record gets the date of birth.
     Born,
+    /// The court authorises depriving a child in a children's home of their liberty.
+    MakeLibertyOrder {
+        period: RecordId,
+    },
 }
 
 const SOURCES: &[(f64, &str)] = &[
@@ -237,13 +243,13 @@ pub(crate) fn birthday(dob: NaiveDate, age: u32) -> NaiveDate {
 }
 
 impl<S: FnMut(Event)> Sim<'_, S> {
-    fn next_rid(&mut self, child: ChildId) -> RecordId {
+    pub(crate) fn next_rid(&mut self, child: ChildId) -> RecordId {
         let c = self.children.get_mut(&child).expect("simulated child");
         c.next_rid += 1;
         RecordId(c.next_rid)
     }
 
-    fn actor_for(&self, child: ChildId) -> String {
+    pub(crate) fn actor_for(&self, child: ChildId) -> String {
         self.children
             .get(&child)
             .and_then(|c| c.worker)
@@ -251,7 +257,9 @@ impl<S: FnMut(Event)> Sim<'_, S> {
     }
 
     /// Records an event for a child that happened on `date`, written up after the usual lag.
-    fn note(&mut self, child: ChildId, date: NaiveDate, body: impl Into<EventBody>) {
+    pub(crate) fn note(&mut self, child: ChildId, date: NaiveDate, body: impl Into<EventBody>) {
+        let body = body.into();
+        self.liberty_follows(child, date, &body);
         let when = self.recorded(date);
         let actor = self.actor_for(child);
         self.rec.record(StreamId::Child(child), body, when, &actor);
@@ -371,6 +379,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 placements: 0,
                 left_care: None,
                 back_from_missing: None,
+                liberty_order: None,
                 assessment: None,
                 enquiry: None,
                 beyond_assessment: false,
@@ -556,7 +565,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             Task::Allocate => {
                 if self.is_open(child) && self.children[&child].worker.is_none() {
                     let service = self.service_for(child);
-                    self.allocate(child, service, today);
+                    self.allocate(child, service, today, ChangeOfWorker::FirstContact);
                     self.schedule_from(today, 5, 25, child, Task::Supervise);
                 }
             }
@@ -1011,7 +1020,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                         at: today,
                     },
                 );
-                self.allocate(child, service, today);
+                self.allocate(child, service, today, ChangeOfWorker::Transfer);
             }
             Task::LegalGateway => {
                 if !self.is_open(child) || self.children[&child].care.is_some() {
@@ -1416,7 +1425,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                     let until = birthday(c.dob, 21);
                     c.leaver_until = Some(until);
                     self.release(child);
-                    self.allocate(child, Service::CareLeavers, today);
+                    self.allocate(child, Service::CareLeavers, today, ChangeOfWorker::Transfer);
                     self.schedule_from(today, 14, 56, child, Task::LeaverContact);
                 } else {
                     let closure = match route {
@@ -1553,6 +1562,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 self.enter_care(child);
             }
             Task::Born => self.record_birth(child),
+            Task::MakeLibertyOrder { period } => self.make_liberty_order(child, period),
         }
     }
 
@@ -2109,7 +2119,12 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             if self.children[&child].worker.is_some() {
                 self.transfer(child, Service::ChildrenInCare);
             } else {
-                self.allocate(child, Service::ChildrenInCare, self.today);
+                self.allocate(
+                    child,
+                    Service::ChildrenInCare,
+                    self.today,
+                    ChangeOfWorker::FirstContact,
+                );
             }
         }
         let base = self.today.max(at);
@@ -2177,7 +2192,12 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             let since = start - Duration::days(self.rng.range(30, (age.max(1) * 365).min(6 * 365)));
             let child = self.opening_child(age, since);
             self.enter_care_on(child, since, false);
-            self.allocate(child, Service::ChildrenInCare, start);
+            self.allocate(
+                child,
+                Service::ChildrenInCare,
+                start,
+                ChangeOfWorker::FirstContact,
+            );
         }
         for _ in 0..(340.0 * scale) as u32 {
             let since = start - Duration::days(self.rng.range(10, 500));
@@ -2248,7 +2268,12 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             let c = self.children.get_mut(&child).expect("child");
             c.cp_plan = Some(plan);
             c.beyond_assessment = true;
-            self.allocate(child, Service::FamilySafeguarding, start);
+            self.allocate(
+                child,
+                Service::FamilySafeguarding,
+                start,
+                ChangeOfWorker::FirstContact,
+            );
             self.schedule(review, child, Task::CpReview { plan });
             self.schedule_from(start, 0, 40, child, Task::CoreGroup { plan });
             self.schedule_from(
@@ -2304,7 +2329,12 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             let c = self.children.get_mut(&child).expect("child");
             c.cin_plan = Some(plan);
             c.beyond_assessment = true;
-            self.allocate(child, Service::FamilySafeguarding, start);
+            self.allocate(
+                child,
+                Service::FamilySafeguarding,
+                start,
+                ChangeOfWorker::FirstContact,
+            );
             self.schedule_from(start, 0, 90, child, Task::CinReview { plan });
             self.schedule_from(
                 start,
@@ -2343,6 +2373,29 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             );
             let period = self.next_rid(child);
             let placement = self.placement_for(child, 14, "C2");
+            // Their social worker in care, the longest-serving in a children-in-care team: the
+            // case stays with them until the leaving care team takes it on.
+            let social_worker = self
+                .org
+                .teams_of(Service::ChildrenInCare)
+                .into_iter()
+                .flat_map(|t| self.org.teams[t].members.clone())
+                .map(|id| self.org.worker(id))
+                .filter(|w| w.holds_cases() && w.joined <= entered)
+                .min_by_key(|w| (w.joined, w.id))
+                .map(|w| (w.id, self.org.teams[w.team].id));
+            if let Some((worker, team)) = social_worker {
+                self.note(
+                    child,
+                    entered,
+                    ChildAllocated {
+                        worker,
+                        team,
+                        reason: Some(Code::from("FCONTA")),
+                        at: entered,
+                    },
+                );
+            }
             self.note(
                 child,
                 entered,
@@ -2375,7 +2428,12 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             let c = self.children.get_mut(&child).expect("child");
             c.referral = Some(referral);
             c.leaver_until = Some(birthday(dob, 21));
-            self.allocate(child, Service::CareLeavers, start);
+            let reason = if social_worker.is_some() {
+                ChangeOfWorker::Transfer
+            } else {
+                ChangeOfWorker::FirstContact
+            };
+            self.allocate(child, Service::CareLeavers, start, reason);
             // Seen within two months, and before services end at 21.
             let until_21 = (birthday(dob, 21) - start).num_days().clamp(1, 60);
             self.schedule_from(start, 0, until_21, child, Task::LeaverContact);

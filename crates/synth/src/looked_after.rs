@@ -44,6 +44,7 @@ pub(crate) mod salt {
     pub const RECORDED: u64 = 14;
     pub const BORN: u64 = 15;
     pub const LAST_CONTACT: u64 = 16;
+    pub const LIBERTY: u64 = 17;
 }
 
 /// Placement types with no Ofsted registration, so no URN.
@@ -123,6 +124,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
         body: impl Into<EventBody>,
     ) {
         let body = body.into();
+        self.liberty_follows(child, date, &body);
         let h = self.hash(child, &[salt::RECORDED, date.num_days_from_ce() as u64]);
         let lag = if h % 10 < 8 { 0 } else { (h >> 4) % 4 + 1 };
         let minutes = 8 * 60 + 30 + (h >> 12) % (8 * 60);
@@ -622,6 +624,67 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             date: Some(on.format("%d/%m/%Y").to_string()),
         };
         self.correct_details(child, at, |d| d.previous_permanence = Some(previous));
+    }
+
+    /// Deprivation of liberty orders follow the child's placements: about one child in eight
+    /// placed in a children's home (K2) from age ten has one, made by the court within a month
+    /// and ending the day before the child moves on or leaves care.
+    pub(crate) fn liberty_follows(&mut self, child: ChildId, date: NaiveDate, body: &EventBody) {
+        let (moves_on, home) = match body {
+            EventBody::CarePeriodStarted(e) => (false, Some((e.period, &e.placement))),
+            EventBody::CareEpisodeChanged(e) => match &e.placement {
+                Some(p) => (true, Some((e.period, p))),
+                None => return,
+            },
+            EventBody::CarePeriodEnded(_) => (true, None),
+            _ => return,
+        };
+        if moves_on
+            && let Some((order, made)) = self
+                .children
+                .get_mut(&child)
+                .and_then(|c| c.liberty_order.take())
+        {
+            let at = (date - Duration::days(1)).max(made + Duration::days(1));
+            let when = self.recorded(date);
+            let actor = self.actor_for(child);
+            self.rec.record(
+                StreamId::Child(child),
+                LibertyOrderEnded { order, at },
+                when,
+                &actor,
+            );
+        }
+        let Some((period, _)) = home.filter(|(_, p)| p.place.as_str() == "K2") else {
+            return;
+        };
+        let h = self.hash(
+            child,
+            &[
+                salt::LIBERTY,
+                u64::from(period.0),
+                date.num_days_from_ce() as u64,
+            ],
+        );
+        if age_on(self.children[&child].dob, date) >= 10 && h.is_multiple_of(8) {
+            let on = date.max(self.today) + Duration::days(2 + (h >> 8) as i64 % 28);
+            self.schedule(on, child, Task::MakeLibertyOrder { period });
+        }
+    }
+
+    /// The order is made if the child is still in the children's home it was sought for.
+    pub(crate) fn make_liberty_order(&mut self, child: ChildId, period: RecordId) {
+        let c = &self.children[&child];
+        let still_there = c.looked_after.as_ref().is_some_and(|l| {
+            l.period == period && l.placement.place.as_str() == "K2" && l.episode_start < self.today
+        });
+        if !still_there || c.liberty_order.is_some() {
+            return;
+        }
+        let order = self.next_rid(child);
+        let today = self.today;
+        self.note(child, today, LibertyOrderMade { order, at: today });
+        self.children.get_mut(&child).expect("child").liberty_order = Some((order, today));
     }
 
     /// The child moved to `placement` today: a new episode.

@@ -148,6 +148,7 @@ fn allocate_to(h: &mut History, c: ChildId, worker: WorkerId, team: domain::Team
     h.on(
         c,
         ChildAllocated {
+            reason: None,
             worker,
             team,
             at: d(at),

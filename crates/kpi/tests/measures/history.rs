@@ -118,6 +118,7 @@ impl History {
         self.worker(
             w,
             WorkerJoined {
+                registration: None,
                 worker: w,
                 name: format!("Worker {}", w.0),
                 role,
@@ -212,6 +213,7 @@ impl History {
         self.on(
             c,
             ChildAllocated {
+                reason: None,
                 worker: sw(team),
                 team,
                 at: d(at),

@@ -31,6 +31,7 @@ fn changes(
     h.worker(
         w(worker),
         WorkerChanged {
+            registration: None,
             worker: w(worker),
             team: None,
             role,
@@ -66,6 +67,7 @@ fn allocate_to(h: &mut History, c: ChildId, worker: u32, team: TeamId, at: &str)
     h.on(
         c,
         ChildAllocated {
+            reason: None,
             worker: w(worker),
             team,
             at: d(at),

@@ -137,6 +137,22 @@ pub fn sex_code(sex: Sex, first_year: i32) -> &'static str {
     }
 }
 
+/// The first collection year (2023/24) whose return lists the child's social workers.
+const SOCIAL_WORKERS_FROM: i32 = 2023;
+/// The first collection year (2026/27) whose return lists deprivation of liberty orders.
+const LIBERTY_ORDERS_FROM: i32 = 2026;
+
+/// When the child was last looked after in the year: `Some(None)` if still looked after on 31
+/// March, `Some(Some(day))` if care ended that day, `None` if not looked after in the year.
+fn last_in_care(child: &Child, start: NaiveDate, end: NaiveDate) -> Option<Option<NaiveDate>> {
+    child
+        .care_periods
+        .iter()
+        .filter(|p| p.start <= end && p.end.as_ref().is_none_or(|(d, _)| *d >= start))
+        .map(|p| p.end.as_ref().map(|(d, _)| *d).filter(|d| *d <= end))
+        .max_by_key(|ended| ended.unwrap_or(NaiveDate::MAX))
+}
+
 /// The return's tables for the collection year beginning 1 April `first_year`, from the records.
 /// Tables with no rows are still given, with their columns.
 pub fn tables(model: &Model, first_year: i32) -> Vec<Table> {
@@ -144,12 +160,16 @@ pub fn tables(model: &Model, first_year: i32) -> Vec<Table> {
     children.sort_by(|a, b| a.details.la_child_id.cmp(&b.details.la_child_id));
     let mut rows: Vec<Vec<Vec<Option<String>>>> = vec![Vec::new(); TableName::ALL.len()];
     for child in children {
-        child_rows(child, first_year, &mut rows);
+        child_rows(model, child, first_year, &mut rows);
     }
     TableName::ALL
         .into_iter()
         .zip(rows)
-        .filter(|(name, _)| !matches!(name, TableName::SwEpisodes | TableName::DoLo))
+        .filter(|(name, _)| match name {
+            TableName::SwEpisodes => first_year >= SOCIAL_WORKERS_FROM,
+            TableName::DoLo => first_year >= LIBERTY_ORDERS_FROM,
+            _ => true,
+        })
         .map(|(name, rows)| {
             let mut t = Table::new(name, name.columns());
             for (i, row) in rows.iter().enumerate() {
@@ -160,7 +180,12 @@ pub fn tables(model: &Model, first_year: i32) -> Vec<Table> {
         .collect()
 }
 
-fn child_rows(child: &Child, first_year: i32, rows: &mut [Vec<Vec<Option<String>>>]) {
+fn child_rows(
+    model: &Model,
+    child: &Child,
+    first_year: i32,
+    rows: &mut [Vec<Vec<Option<String>>>],
+) {
     let (start, end) = bounds(first_year);
     let d = &child.details;
     let sex = Some(sex_code(d.sex, first_year).to_owned());
@@ -305,6 +330,57 @@ fn child_rows(child: &Child, first_year: i32, rows: &mut [Vec<Vec<Option<String>
                     Some(order),
                     prev.council.as_ref().map(|c| c.to_string()),
                     prev.date.clone(),
+                ],
+            );
+        }
+        // Every worker who held the case in the social worker reporting period (this year and
+        // the one before), looked after or not, until the child was last looked after, with
+        // the Social Work England number of each (blank where none is recorded). For a child
+        // who has left care the return's last episode ends when care did: the return follows
+        // the child's social workers while looked after, not after.
+        let reporting_start = start - Months::new(12);
+        let left_care = last_in_care(child, start, end).flatten();
+        for a in child.allocations.iter().filter(|a| {
+            // A worker allocated the day care ended is allocated for the time after it.
+            let before_leaving = left_care.is_none_or(|l| a.from < l);
+            // A worker replaced the day they were allocated held no episode of their own.
+            let lasted = a.to != Some(a.from);
+            lasted && before_leaving && a.from <= end && a.to.is_none_or(|t| t > reporting_start)
+        }) {
+            let ended = match (a.to, left_care) {
+                (Some(t), Some(l)) => Some(t.min(l)),
+                (None, l) => l,
+                (t, None) => t.filter(|t| *t <= end),
+            };
+            let registration = model
+                .workers
+                .get(&a.worker)
+                .and_then(|w| w.registration.clone());
+            push(
+                TableName::SwEpisodes,
+                vec![
+                    id.clone(),
+                    dob.clone(),
+                    registration,
+                    Some(date(a.from)),
+                    ended.map(date),
+                    a.reason.as_ref().map(|c| c.to_string()),
+                ],
+            );
+        }
+        // Deprivation of liberty orders in force at some time in the year.
+        for order in child
+            .liberty_orders
+            .iter()
+            .filter(|o| o.start <= end && o.end.is_none_or(|e| e >= start))
+        {
+            push(
+                TableName::DoLo,
+                vec![
+                    id.clone(),
+                    dob.clone(),
+                    Some(date(order.start)),
+                    order.end.filter(|e| *e <= end).map(date),
                 ],
             );
         }

@@ -8,7 +8,7 @@
 
 use super::tables::{Table, TableName, parse_date};
 use super::year;
-use crate::history::{ChildHistory, Problem};
+use crate::history::{ChildHistory, Problem, UNNAMED_TEAM, UNNAMED_WORKER};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use domain::age::birthday;
 use domain::code_lists as dfe;
@@ -170,6 +170,8 @@ struct ChildRows {
     ad1: Vec<Row>,
     oc2: BTreeMap<i32, Row>,
     oc3: BTreeMap<i32, Row>,
+    social_workers: BTreeMap<String, Row>,
+    liberty_orders: BTreeMap<String, Row>,
 }
 
 /// Turns one or more years' returns into each child's history. Returns are merged oldest first.
@@ -231,7 +233,24 @@ pub fn histories(mut years: Vec<YearReturn>) -> Result<Vec<ChildHistory>, Vec<Pr
                     TableName::Oc3 => {
                         c.oc3.insert(y.first_year, row);
                     }
-                    TableName::SwEpisodes | TableName::DoLo => {}
+                    TableName::SwEpisodes => {
+                        let start = sortable(&key("SW_DECOM"));
+                        if let Some(earlier) = c.social_workers.get(&start)
+                            && earlier.first_year == y.first_year
+                        {
+                            let message = format!(
+                                "a second social worker episode for child {} begins the same day as row {}; Hearth holds one allocated worker at a time",
+                                row.text("CHILD").unwrap_or(""),
+                                earlier.row
+                            );
+                            r.problem(&row, "SW_DECOM", message);
+                            continue;
+                        }
+                        c.social_workers.insert(start, row);
+                    }
+                    TableName::DoLo => {
+                        c.liberty_orders.insert(sortable(&key("DOLO_START")), row);
+                    }
                 }
             }
         }
@@ -270,6 +289,9 @@ struct Pending {
     at: NaiveDate,
     rank: u8,
     body: EventBody,
+    /// For an allocation: the social worker's registration number as the return gives it
+    /// (blank where it gives none), for the import to find or add the worker.
+    social_worker: Option<Option<String>>,
     file: String,
     row: usize,
 }
@@ -304,6 +326,7 @@ fn child_history(id: &str, c: ChildRows, r: &mut Reader) -> Option<ChildHistory>
             at,
             rank,
             body,
+            social_worker: None,
             file: row.file.clone(),
             row: row.row,
         })
@@ -810,9 +833,74 @@ fn child_history(id: &str, c: ChildRows, r: &mut Reader) -> Option<ChildHistory>
         );
     }
 
+    // The child's social workers, one at a time. An episode's end is recorded only where the
+    // next does not take over that day; the end comes before a period of care ends the same day
+    // (which would end the allocation by itself), a new worker after it.
+    let workers: Vec<&Row> = c.social_workers.values().collect();
+    let mut allocations = Vec::with_capacity(workers.len());
+    for (k, row) in workers.iter().enumerate() {
+        let Some(from) = r.required_date(row, "SW_DECOM") else {
+            continue;
+        };
+        let to = r.date(row, "SW_DEC");
+        let reason = r.code(row, "SW_REASON", dfe::CHANGE_OF_WORKER, false);
+        let next = workers
+            .get(k + 1)
+            .and_then(|n| n.text("SW_DECOM"))
+            .and_then(parse_date);
+        if let Some(to) = to {
+            if to < from {
+                r.problem(row, "SW_DEC", "the episode ends before it begins");
+                continue;
+            }
+            if next.is_some_and(|n| n < to) {
+                r.problem(
+                    row,
+                    "SW_DEC",
+                    "the episode ends after the child's next social worker episode begins; Hearth holds one allocated worker at a time",
+                );
+                continue;
+            }
+        }
+        allocations.push(Pending {
+            at: from,
+            rank: 4,
+            body: ChildAllocated {
+                worker: UNNAMED_WORKER,
+                team: UNNAMED_TEAM,
+                reason,
+                at: from,
+            }
+            .into(),
+            social_worker: Some(row.text("SW_ID").map(str::to_owned)),
+            file: row.file.clone(),
+            row: row.row,
+        });
+        if let Some(to) = to.filter(|t| next != Some(*t)) {
+            push(to, 0, AllocationEnded { at: to }.into(), row);
+        }
+    }
+
+    // Deprivation of liberty orders.
+    for row in c.liberty_orders.values() {
+        let Some(from) = r.required_date(row, "DOLO_START") else {
+            continue;
+        };
+        let order = record();
+        push(from, 4, LibertyOrderMade { order, at: from }.into(), row);
+        if let Some(to) = r.date(row, "DOLO_END") {
+            if to < from {
+                r.problem(row, "DOLO_END", "the order ends before it begins");
+                continue;
+            }
+            push(to, 4, LibertyOrderEnded { order, at: to }.into(), row);
+        }
+    }
+
     if r.problems.len() > before {
         return None;
     }
+    pending.extend(allocations);
     pending.sort_by_key(|p| (p.at, p.rank));
     let registered = pending.first().map(|p| p.at).or(dob)?;
     let mut history = ChildHistory::new(id);
@@ -825,6 +913,9 @@ fn child_history(id: &str, c: ChildRows, r: &mut Reader) -> Option<ChildHistory>
         header.row,
     );
     for p in pending {
+        if let Some(registration) = p.social_worker {
+            history.name_worker(registration);
+        }
         history.push(p.body, &p.file, p.row);
     }
     Some(history)

@@ -740,6 +740,25 @@ pub static STAGES: &[Stage] = &[
         ],
     },
     Stage {
+        kind: "liberty_order_made",
+        title: "Record a deprivation of liberty order",
+        group: "Looked after",
+        power: Power::RecordCasework,
+        opens: Some("order"),
+        fields: &[f("at", "date the order starts", Date)],
+    },
+    Stage {
+        kind: "liberty_order_ended",
+        title: "Record the end of a deprivation of liberty order",
+        group: "Looked after",
+        power: Power::RecordCasework,
+        opens: None,
+        fields: &[
+            f("order", "order", Record(K::LibertyOrder)),
+            f("at", "date the order ended", Date),
+        ],
+    },
+    Stage {
         kind: "missing_episode_ended",
         title: "Record a child's return",
         group: "Missing and exploitation",
@@ -849,6 +868,12 @@ pub static STAGES: &[Stage] = &[
         fields: &[
             f("worker", "worker", Worker),
             f("team", "team", Team),
+            f(
+                "reason",
+                "why the worker changed",
+                Choice(dfe::change_of_worker),
+            )
+            .optional(),
             f("at", "date of allocation", Date),
         ],
     },
@@ -1073,6 +1098,9 @@ pub static STAFF_STAGES: &[(Staff, Stage)] = &[
                 f("team", "team", Team),
                 f("employment", "contract", Choice(Employment::options)),
                 f("fte", "full-time equivalent", Fte).hint("1 for full time, 0.5 for half time"),
+                f("registration", "Social Work England number", Text)
+                    .optional()
+                    .hint("registered social workers only: SW and digits"),
                 f("at", "date they start", Date),
             ],
         },
@@ -1090,6 +1118,7 @@ pub static STAFF_STAGES: &[(Staff, Stage)] = &[
                 f("role", "new role", Choice(WorkerRole::options)).optional(),
                 f("employment", "new contract", Choice(Employment::options)).optional(),
                 f("fte", "new full-time equivalent", Fte).optional(),
+                f("registration", "Social Work England number", Text).optional(),
                 f("at", "date of the change", Date),
             ],
         },

@@ -18,6 +18,7 @@ pub(super) const RULES: &[Implementation] = &[
     rule("SW05STG1", Y2023_24, rule_sw05stg1),
     rule("SW06STG2", Y2023_24, rule_sw06stg2),
     rule("SW07STG2", Y2023_24, rule_sw07stg2),
+    rule("SW07STG2", Y2024_25, rule_sw07stg2_v2024),
     rule("SW08STG2", Y2023_24, rule_sw08stg2),
     rule("SW09STG2", Y2023_24, rule_sw09stg2),
     rule("SW10STG2", Y2023_24, rule_sw10stg2),
@@ -97,11 +98,21 @@ fn rule_sw06stg2(r: &Return, out: &mut Hits) -> Option<()> {
 
 /// A social worker episode ending outside the year.
 fn rule_sw07stg2(r: &Return, out: &mut Hits) -> Option<()> {
+    sw_ends_outside(r, r.start(), out)
+}
+
+/// From 2024/25 the social worker reporting period is this year and the one before: an episode
+/// ending before that, or after 31 March.
+fn rule_sw07stg2_v2024(r: &Return, out: &mut Hits) -> Option<()> {
+    sw_ends_outside(r, r.start().checked_sub_months(Months::new(12))?, out)
+}
+
+fn sw_ends_outside(r: &Return, from: NaiveDate, out: &mut Hits) -> Option<()> {
     let t = r.table(SwEpisodes)?;
     let end = t.col("SW_DEC");
     out.extend(
         SwEpisodes,
-        t.rows_where(|i| end.date(i).is_some_and(|d| d < r.start() || d > r.end())),
+        t.rows_where(|i| end.date(i).is_some_and(|d| d < from || d > r.end())),
     );
     Some(())
 }
@@ -343,7 +354,7 @@ fn rule_sw11astg2(r: &Return, out: &mut Hits) -> Option<()> {
 }
 
 /// A social worker episode that ended in the last five days of the year, where no episode
-/// follows it: the child's only episode ending then, or a later episode ending then (one whose
+/// follows it: the child's only episode ending then, or their last ending then (one whose
 /// predecessor began before it ended); and an episode with no start date following one that
 /// ended then.
 fn rule_sw11bstg2(r: &Return, out: &mut Hits) -> Option<()> {
@@ -368,7 +379,8 @@ fn rule_sw11bstg2(r: &Return, out: &mut Hits) -> Option<()> {
                 .date(before)
                 .zip(end.date(now))
                 .is_some_and(|(s, e)| s < e);
-            if window(now) && began_before {
+            let last = rows.last() == Some(&now);
+            if window(now) && began_before && last {
                 out.push(SwEpisodes, now);
             }
         }
@@ -378,7 +390,8 @@ fn rule_sw11bstg2(r: &Return, out: &mut Hits) -> Option<()> {
 
 /// An episode that starts or ends a period of care (RNE S, or a reason other than X1), other
 /// than a short break, with no social worker episode that began on or after it started (a new
-/// period) or on or before it ended (a period ending): the episode fails.
+/// period) or on or before it ended (a period ending; an episode still open ends, for this, on
+/// 31 March): the episode fails.
 fn rule_sw12stg2(r: &Return, out: &mut Hits) -> Option<()> {
     sw_for_care(r, None, out)
 }
@@ -413,7 +426,13 @@ fn sw_for_care(r: &Return, ended_from: Option<NaiveDate>, out: &mut Hits) -> Opt
             let Some(s) = sw_start.date(j as usize) else {
                 return false;
             };
-            (ends && dec.date(i).is_some_and(|d| s <= d))
+            // An episode still open is looked after through 31 March: any worker by then covers it.
+            let ended = if dec.is_blank(i) {
+                Some(r.end())
+            } else {
+                dec.date(i)
+            };
+            (ends && ended.is_some_and(|d| s <= d))
                 || (starts && decom.date(i).is_some_and(|d| s >= d))
         });
         if !covered {
