@@ -9,6 +9,7 @@
 mod council;
 mod journey;
 mod looked_after;
+mod plan;
 mod rng;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
@@ -231,6 +232,7 @@ impl<'a, S: FnMut(Event)> Sim<'a, S> {
         let total = (self.opts.end - self.start).num_days().max(0) as u64 + 1;
         self.establish_council();
         self.opening_caseload();
+        self.seed_plan();
         let mut day = 0;
         while self.today <= self.opts.end {
             self.rec

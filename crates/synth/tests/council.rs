@@ -163,3 +163,38 @@ fn every_event_folds_into_the_model_in_recorded_order_and_the_council_is_to_scal
         "children missing in the last month: {missing}"
     );
 }
+
+/// The demonstration plan runs over the last twelve months: nine priorities with their measures,
+/// every action with an owner in post, some complete, some overdue, and both boards meeting to
+/// their rhythm.
+#[test]
+fn the_improvement_plan_runs_through_the_last_year() {
+    let opts = options(7, 2);
+    let (events, _) = run(&opts);
+    let mut model = Model::new();
+    for e in &events {
+        model.apply(e).expect("the council folds");
+    }
+    let plan = &model.plan;
+    let end = opts.end;
+    assert_eq!(plan.starts, NaiveDate::from_ymd_opt(2024, 3, 1));
+    assert_eq!(plan.priorities.len(), 9);
+    assert!(plan.priorities.values().all(|p| !p.measures.is_empty()));
+    assert!(plan.actions.len() >= 45);
+    let complete = plan.actions.values().filter(|a| a.completed.is_some());
+    let overdue = plan.actions.values().filter(|a| a.is_overdue(end));
+    assert!(complete.clone().count() > plan.actions.len() / 2);
+    assert!(complete.clone().any(|a| a.completed_late()));
+    assert!(overdue.count() > 0);
+    for a in plan.actions.values() {
+        assert!(model.workers[&a.owner].left.is_none(), "owners are in post");
+    }
+    let boards: Vec<(usize, u32)> = plan
+        .boards
+        .values()
+        .map(|b| (b.meetings.len(), b.every_weeks))
+        .collect();
+    // The baseline month to this one, about 56 weeks: nine Improvement Boards, 28 project groups.
+    assert!(matches!(boards[0], (9, 6)), "{boards:?}");
+    assert!(matches!(boards[1], (27 | 28, 2)), "{boards:?}");
+}
