@@ -1299,6 +1299,17 @@ mod tests {
             "measure_target_set",
             // Registering is its own stage (REGISTER), with a new stream.
             "child_registered",
+            // The improvement plan's events are on the plan's own streams, not a child's or
+            // a member of staff's record.
+            "plan_started",
+            "priority_added",
+            "priority_changed",
+            "action_added",
+            "action_updated",
+            "action_rescheduled",
+            "action_reassigned",
+            "board_established",
+            "meeting_held",
         ];
         for kind in domain::EventBody::KINDS {
             assert!(
