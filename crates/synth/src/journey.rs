@@ -1287,13 +1287,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 }
                 match step {
                     PermanenceStep::AdoptionDecision => {
-                        if let Some(l) = self
-                            .children
-                            .get_mut(&child)
-                            .expect("child")
-                            .looked_after
-                            .as_mut()
-                        {
+                        if let Some(l) = self.care_state_mut(child) {
                             l.adoption_decided = true;
                         }
                     }
@@ -1335,13 +1329,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                             },
                         );
                         self.placed(child, placement);
-                        if let Some(l) = self
-                            .children
-                            .get_mut(&child)
-                            .expect("child")
-                            .looked_after
-                            .as_mut()
-                        {
+                        if let Some(l) = self.care_state_mut(child) {
                             l.placed_for_adoption = true;
                         }
                         Some((PermanenceStep::AdoptionOrder, 120, 300))

@@ -687,16 +687,19 @@ impl<S: FnMut(Event)> Sim<'_, S> {
         self.children.get_mut(&child).expect("child").liberty_order = Some((order, today));
     }
 
-    /// The child moved to `placement` today: a new episode.
-    pub(crate) fn placed(&mut self, child: ChildId, placement: Placement) {
-        let today = self.today;
-        if let Some(l) = self
-            .children
+    /// The child's current episode of care, to change, if they are looked after.
+    pub(crate) fn care_state_mut(&mut self, child: ChildId) -> Option<&mut CareState> {
+        self.children
             .get_mut(&child)
             .expect("child")
             .looked_after
             .as_mut()
-        {
+    }
+
+    /// The child moved to `placement` today: a new episode.
+    pub(crate) fn placed(&mut self, child: ChildId, placement: Placement) {
+        let today = self.today;
+        if let Some(l) = self.care_state_mut(child) {
             l.placement = placement;
             l.episode_start = today;
         }
@@ -742,8 +745,7 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 at: today,
             },
         );
-        let s = self.children.get_mut(&child).expect("child");
-        if let Some(l) = s.looked_after.as_mut() {
+        if let Some(l) = self.care_state_mut(child) {
             l.legal_status = status;
             l.episode_start = today;
         }

@@ -62,9 +62,12 @@ impl<S: FnMut(Event)> Sim<'_, S> {
         let month_end = |n: u32| baseline + Months::new(n + 1) - Duration::days(1);
         let directors = self.org.in_post(WorkerRole::Director).to_vec();
         let heads = self.org.in_post(WorkerRole::HeadOfService).to_vec();
-        let (Some(&director), false) = (directors.first(), heads.is_empty()) else {
+        let Some(&director) = directors.first() else {
             return;
         };
+        if heads.is_empty() {
+            return;
+        }
         // Officers by the role the plan names: the director for the directorate's own posts,
         // otherwise one of the heads of service, the same one for the same role.
         let officer = |role: &str| -> WorkerId {

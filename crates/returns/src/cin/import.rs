@@ -57,19 +57,6 @@ pub fn histories(census: &Census, file: &str) -> Result<Vec<ChildHistory>, Vec<P
 
 use TableName::*;
 
-/// The tables that hang off a child, besides ChildIdentifiers.
-const CHILD_TABLES: [TableName; 9] = [
-    ChildCharacteristics,
-    Disabilities,
-    CINdetails,
-    Assessments,
-    AssessmentFactorsList,
-    CINplanDates,
-    Section47,
-    ChildProtectionPlans,
-    Reviews,
-];
-
 /// The tables whose rows belong to one CIN episode.
 const EPISODE_TABLES: [TableName; 4] = [Assessments, CINplanDates, Section47, ChildProtectionPlans];
 
@@ -329,7 +316,11 @@ impl<'a> Reader<'a> {
                 rows: Rows::new(),
             });
         }
-        for table in CHILD_TABLES {
+        // Every table that hangs off a child, besides ChildIdentifiers.
+        for table in TableName::ALL
+            .into_iter()
+            .filter(|t| !matches!(t, Header | ChildIdentifiers))
+        {
             for row in self.census.table(table).rows() {
                 let id = self.text(table, row, "LAchildID");
                 match id.and_then(|id| index.get(id)) {

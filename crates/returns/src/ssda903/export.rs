@@ -142,17 +142,6 @@ const SOCIAL_WORKERS_FROM: i32 = 2023;
 /// The first collection year (2026/27) whose return lists deprivation of liberty orders.
 const LIBERTY_ORDERS_FROM: i32 = 2026;
 
-/// When the child was last looked after in the year: `Some(None)` if still looked after on 31
-/// March, `Some(Some(day))` if care ended that day, `None` if not looked after in the year.
-fn last_in_care(child: &Child, start: NaiveDate, end: NaiveDate) -> Option<Option<NaiveDate>> {
-    child
-        .care_periods
-        .iter()
-        .filter(|p| p.start <= end && p.end.as_ref().is_none_or(|(d, _)| *d >= start))
-        .map(|p| p.end.as_ref().map(|(d, _)| *d).filter(|d| *d <= end))
-        .max_by_key(|ended| ended.unwrap_or(NaiveDate::MAX))
-}
-
 /// The return's tables for the collection year beginning 1 April `first_year`, from the records.
 /// Tables with no rows are still given, with their columns.
 pub fn tables(model: &Model, first_year: i32) -> Vec<Table> {
@@ -339,7 +328,8 @@ fn child_rows(
         // who has left care the return's last episode ends when care did: the return follows
         // the child's social workers while looked after, not after.
         let reporting_start = start - Months::new(12);
-        let left_care = last_in_care(child, start, end).flatten();
+        // The day care last ended in the year; none if the child is looked after on 31 March.
+        let left_care = in_year.last().and_then(|e| e.end).filter(|d| *d <= end);
         for a in child.allocations.iter().filter(|a| {
             // A worker allocated the day care ended is allocated for the time after it.
             let before_leaving = left_care.is_none_or(|l| a.from < l);

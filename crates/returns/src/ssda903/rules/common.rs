@@ -3,7 +3,7 @@
 use super::Hits;
 use crate::ssda903::submission::Return;
 use crate::ssda903::tables::{Child, Table, TableName};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 pub const ETHNIC: &[&str] = &[
     "WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN", "ABAN",
@@ -25,15 +25,8 @@ pub const ACCOM: &[&str] = &[
 
 pub const REASON_PLACED_CEASED: &[&str] = &["RD1", "RD2", "RD3", "RD4"];
 
-/// Whole years from `dob` to `on`.
-pub fn age_on(dob: NaiveDate, on: NaiveDate) -> i32 {
-    let years = on.year() - dob.year();
-    if (on.month(), on.day()) < (dob.month(), dob.day()) {
-        years - 1
-    } else {
-        years
-    }
-}
+/// Whole years from `dob` to `on`, as everywhere in Hearth.
+pub use domain::age::age_on;
 
 /// Rows whose `column` holds something that is not a date (blank passes).
 pub fn bad_dates(r: &Return, table: TableName, column: &str, out: &mut Hits) -> Option<()> {
@@ -417,7 +410,9 @@ pub fn leaver_info(oc3: &Table, i: usize) -> bool {
     present.is_empty() || present.iter().any(|f| oc3.col(f).is_filled(i))
 }
 
-/// The day the child turns `years`.
+/// The day the child turns `years` as the rules count it: whole years of months, so a 29
+/// February birthday falls on 28 February in other years (the records' own birthdays,
+/// `domain::age::birthday`, fall on 1 March). The rules' answers are the DfE's, not Hearth's.
 pub fn birthday(dob: NaiveDate, years: u32) -> Option<NaiveDate> {
     dob.checked_add_months(chrono::Months::new(12 * years))
 }
