@@ -417,6 +417,50 @@ fn social_workers_and_liberty_orders_go_out_and_come_back() {
     ] {
         apply(&mut model, child, body);
     }
+    // A second child whose order, still in force, began before this year's first episode (a
+    // change of legal status): the order is within their care, which began earlier.
+    let second = StreamId::Child(ChildId(2));
+    for body in [
+        ChildRegistered {
+            details: ChildDetails {
+                la_child_id: "DOL3".into(),
+                date_of_birth: Some(d("2012-06-30")),
+                sex: Sex::Male,
+                ethnicity: "WBRI".into(),
+                upn: Some("A123456789013".into()),
+                ..ChildDetails::default()
+            },
+            at: d("2025-09-01"),
+        }
+        .into(),
+        CarePeriodStarted {
+            period: RecordId(1),
+            legal_status: "C1".into(),
+            placement: home("K2"),
+            need: PrimaryNeed::N1,
+            first_reason: None,
+            at: d("2025-09-01"),
+        }
+        .into(),
+        allocated(1, "FCONTA", "2025-09-01"),
+        LibertyOrderMade {
+            order: RecordId(2),
+            at: d("2025-12-01"),
+        }
+        .into(),
+        CareEpisodeChanged {
+            period: RecordId(1),
+            reason: "L".into(),
+            legal_status: Some("C2".into()),
+            placement: None,
+            reason_placement_changed: None,
+            need: None,
+            at: d("2026-02-01"),
+        }
+        .into(),
+    ] {
+        apply(&mut model, second, body);
+    }
 
     let tables = export::tables(&model, 2026);
     let by_name = |tables: &[Table], name: &str| {
@@ -448,13 +492,17 @@ fn social_workers_and_liberty_orders_go_out_and_come_back() {
                 "TSPROC"
             ],
             vec!["DOL1", "14/02/2011", "SW118920", "01/06/2026", "", "LEFTRL"],
+            vec!["DOL3", "30/06/2012", "SW104233", "01/09/2025", "", "FCONTA"],
         ]
     );
     assert_eq!(
         by_name(&tables, "DoLo"),
-        vec![vec!["DOL1", "14/02/2011", "03/05/2026", "29/09/2026"]]
+        vec![
+            vec!["DOL1", "14/02/2011", "03/05/2026", "29/09/2026"],
+            vec!["DOL3", "30/06/2012", "01/12/2025", ""],
+        ]
     );
-    // Neither table breaks a rule of the year.
+    // Neither table breaks a rule of the year (707 included: DOL3's order is in their care).
     let r = returns::ssda903::Return::new(
         returns::ssda903::Metadata::for_first_year(2026),
         export::tables(&model, 2026),

@@ -463,16 +463,25 @@ impl PerChildPeriods<'_> {
 /// Rows of `t` (a period with `start` and `end` columns, such as a missing period or a DoLO)
 /// that fit in none of the child's periods of care: open though the care has ended or began
 /// later, or ending after the care ended or before it began. Rows without a start date, and
-/// children with no episodes, are not checked.
+/// children with no episodes, are not checked. A child whose first episode in the return carries
+/// on from before it (a reason other than S) was in care before that episode, so nothing is
+/// "before the care began" in that period.
 pub fn outside_care(r: &Return, t: &Table, start: &str, end: &str) -> Option<Vec<usize>> {
     let eps = r.table(TableName::Episodes)?;
     let periods = periods_of_care(eps);
+    let rne = eps.col("RNE");
     let (from, to) = (t.col(start), t.col(end));
     let mut found = Vec::new();
     for i in t.rows() {
         let Some(s) = from.date(i) else { continue };
         let e = to.date(i);
-        let care = periods.of(t.child(i));
+        let mut care = periods.of(t.child(i));
+        let first = eps.by_start().of(t.child(i)).first().map(|&e| e as usize);
+        if let (Some(first), Some(period)) = (first, care.first_mut())
+            && rne.text(first).is_some_and(|x| x != "S")
+        {
+            period.0 = NaiveDate::MIN;
+        }
         let outside = |&(began, ended): &(NaiveDate, Option<NaiveDate>)| match e {
             None => ended.is_some() || s < began,
             Some(e) => ended.is_some_and(|d| e > d) || e < began,
