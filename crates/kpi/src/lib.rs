@@ -9,6 +9,7 @@ pub mod engine;
 pub mod index;
 pub mod measures;
 pub mod period;
+pub mod plan;
 pub mod report;
 pub mod scope;
 pub mod targets;
