@@ -172,6 +172,7 @@ events! {
     ActionReassigned = "action_reassigned",
     BoardEstablished = "board_established",
     MeetingHeld = "meeting_held",
+    PlanReportTextSet = "plan_report_text_set",
 }
 
 // ---- The council --------------------------------------------------------------------------
@@ -1130,6 +1131,16 @@ pub struct BoardEstablished {
     pub chair: WorkerId,
     #[serde(default)]
     pub members: Vec<WorkerId>,
+    pub at: NaiveDate,
+}
+
+/// What the plan's lead writes for the progress report to scrutiny in the sections the records
+/// cannot give: its money, its people and its equality impact. Each replaces the last.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanReportTextSet {
+    pub finance: String,
+    pub human_resources: String,
+    pub equality: String,
     pub at: NaiveDate,
 }
 

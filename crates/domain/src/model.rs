@@ -2021,7 +2021,8 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
         | B::ActionRescheduled(_)
         | B::ActionReassigned(_)
         | B::BoardEstablished(_)
-        | B::MeetingHeld(_) => {
+        | B::MeetingHeld(_)
+        | B::PlanReportTextSet(_) => {
             return Err(ApplyError::WrongStream {
                 stream,
                 kind: event.body.kind(),

@@ -21,6 +21,16 @@ pub struct Plan {
     pub priorities: BTreeMap<PriorityId, Priority>,
     pub actions: BTreeMap<ActionId, Action>,
     pub boards: BTreeMap<BoardId, Board>,
+    /// The scrutiny report's sections the records cannot give, as the lead last wrote them.
+    pub report_text: Option<ReportText>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportText {
+    pub finance: String,
+    pub human_resources: String,
+    pub equality: String,
+    pub at: NaiveDate,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -197,6 +207,14 @@ impl Model {
                 plan.ends = Some(e.ends);
             }
             (_, _) if !started => return Err(ApplyError::NoPlan),
+            (StreamId::Plan, B::PlanReportTextSet(e)) => {
+                self.plan.report_text = Some(ReportText {
+                    finance: e.finance.clone(),
+                    human_resources: e.human_resources.clone(),
+                    equality: e.equality.clone(),
+                    at: e.at,
+                });
+            }
             (StreamId::Priority(id), B::PriorityAdded(e)) if *id == e.priority => {
                 if self.plan.priorities.contains_key(id) {
                     return Err(ApplyError::AlreadyExists {

@@ -70,6 +70,9 @@ pub enum Command {
     /// Check a statutory return's files against every DfE validation rule of its year.
     #[command(subcommand)]
     Validate(crate::validate::ValidateCommand),
+    /// The Improvement Board's pack or the progress report to scrutiny, as HTML or PDF.
+    #[command(subcommand)]
+    Report(crate::report::ReportCommand),
     /// Measure speed: replay, and append latency.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -248,6 +251,16 @@ pub enum BenchCommand {
         #[arg(long)]
         by_measure: bool,
     },
+    /// The Improvement Board pack, cold and warm, against the full scorecard it reads.
+    Board {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+        /// Also print the pack to PDF through headless Chromium, once.
+        #[arg(long)]
+        pdf: bool,
+    },
     /// Every page type's server time on a copy of a SQLite database, and 64 users browsing
     /// the pages over loopback, beside the same load on /health.
     Pages {
@@ -324,7 +337,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => crate::import::run(args).await,
         Command::Dq(args) => crate::dq::run(args).await,
         Command::Export(args) => crate::export::run(args).await,
+        Command::Report(cmd) => crate::report::run(cmd).await,
         Command::Bench(BenchCommand::Replay { db }) => crate::bench::replay(&db).await,
+        Command::Bench(BenchCommand::Board { db, rounds, pdf }) => {
+            crate::bench::board::run(&db, rounds.max(1), pdf).await
+        }
         Command::Bench(BenchCommand::Kpi {
             db,
             rounds,

@@ -9,6 +9,7 @@ mod import;
 mod kpi;
 mod progress;
 mod reads;
+mod report;
 mod seed;
 mod serve;
 mod stats;

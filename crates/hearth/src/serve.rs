@@ -108,6 +108,23 @@ pub async fn demo_users(
                 None,
                 team.map(|t| i64::from(t.0)),
             ),
+            // The director leads the improvement plan; the service manager is the head of
+            // service who owns most of its open actions, so both can record its progress.
+            Role::Director | Role::ServiceManager => {
+                let worker = if role == Role::Director {
+                    model.plan.lead
+                } else {
+                    busiest_owner(model)
+                };
+                (
+                    worker.map_or_else(
+                        || format!("Demo {}", role.label().to_lowercase()),
+                        |w| model.workers[&w].name.clone(),
+                    ),
+                    worker.map(|w| i64::from(w.0)),
+                    None,
+                )
+            }
             _ => (format!("Demo {}", role.label().to_lowercase()), None, None),
         };
         if store.user(&username).await?.is_none() {
@@ -125,6 +142,19 @@ pub async fn demo_users(
         out.push((role, username));
     }
     Ok(out)
+}
+
+/// Who owns most of the improvement plan's open actions, other than its lead.
+fn busiest_owner(model: &domain::Model) -> Option<domain::WorkerId> {
+    let mut open: std::collections::BTreeMap<domain::WorkerId, usize> = Default::default();
+    for a in model.plan.actions.values() {
+        if a.completed.is_none() && Some(a.owner) != model.plan.lead {
+            *open.entry(a.owner).or_default() += 1;
+        }
+    }
+    open.into_iter()
+        .max_by_key(|(w, n)| (*n, std::cmp::Reverse(*w)))
+        .map(|(w, _)| w)
 }
 
 /// The provider's settings from the options, with the secret from the environment.

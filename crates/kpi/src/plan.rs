@@ -8,8 +8,8 @@ use crate::report::Row;
 use crate::targets::Rag;
 use chrono::NaiveDate;
 use domain::codes::{ActionStatus, BoardKind};
-use domain::plan::{Action, Board, LONG_OVERDUE_DAYS, Plan, Priority, Update};
 use domain::ids::ActionId;
+use domain::plan::{Action, Board, LONG_OVERDUE_DAYS, Plan, Priority, Update};
 
 /// A priority's rating, and why, in words a board member reads.
 #[derive(Debug, Clone, PartialEq)]
@@ -176,11 +176,26 @@ impl Evidence<'_> {
 /// Something that happened to an action between two boards.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Change {
-    Completed { on: NaiveDate, late: bool },
-    Rescheduled { on: NaiveDate, from: NaiveDate, to: NaiveDate, reason: String },
-    BecameOverdue { due: NaiveDate },
-    AtRisk { on: NaiveDate, note: String },
-    Added { on: NaiveDate },
+    Completed {
+        on: NaiveDate,
+        late: bool,
+    },
+    Rescheduled {
+        on: NaiveDate,
+        from: NaiveDate,
+        to: NaiveDate,
+        reason: String,
+    },
+    BecameOverdue {
+        due: NaiveDate,
+    },
+    AtRisk {
+        on: NaiveDate,
+        note: String,
+    },
+    Added {
+        on: NaiveDate,
+    },
 }
 
 impl Change {
@@ -440,10 +455,10 @@ pub fn pack<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use domain::WorkerId;
     use domain::codes::Strand;
     use domain::ids::PriorityId;
     use domain::plan::Reschedule;
-    use domain::WorkerId;
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
@@ -524,7 +539,11 @@ mod tests {
         moved.first_due = d("2025-06-30");
         let r = rate(&[&moved], &[Some(Rag::Green)], on);
         assert_eq!(r.rag, Rag::Amber);
-        assert!(r.reasons[0].contains("1 action slipping"), "{:?}", r.reasons);
+        assert!(
+            r.reasons[0].contains("1 action slipping"),
+            "{:?}",
+            r.reasons
+        );
         let mut risky = action("2025-09-30");
         risky.status = ActionStatus::AtRisk;
         assert_eq!(rate(&[&risky], &[], on).rag, Rag::Amber);
@@ -575,7 +594,10 @@ mod tests {
         let c = changes(&risky, since, on);
         assert_eq!(c.len(), 2, "{c:?}");
         assert!(c.iter().all(Change::is_slippage));
-        assert!(c[0].describe().contains("from 30 June 2025 to 31 August 2025"));
+        assert!(
+            c[0].describe()
+                .contains("from 30 June 2025 to 31 August 2025")
+        );
     }
 
     #[test]

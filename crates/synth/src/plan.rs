@@ -18,6 +18,14 @@ struct PlanData {
     title: String,
     summary: String,
     priorities: Vec<PriorityData>,
+    report_text: ReportTextData,
+}
+
+#[derive(Deserialize)]
+struct ReportTextData {
+    finance: String,
+    human_resources: String,
+    equality: String,
 }
 
 #[derive(Deserialize)]
@@ -92,6 +100,19 @@ impl<S: FnMut(Event)> Sim<'_, S> {
             }
             .into(),
         }];
+        // The lead writes the scrutiny report's finance, HR and equality sections a month in.
+        let written = baseline + Months::new(1);
+        planned.push(Planned {
+            at: written,
+            stream: StreamId::Plan,
+            body: PlanReportTextSet {
+                finance: data.report_text.finance.clone(),
+                human_resources: data.report_text.human_resources.clone(),
+                equality: data.report_text.equality.clone(),
+                at: written,
+            }
+            .into(),
+        });
         let mut next_action = 0;
         let mut actions: Vec<(ActionId, NaiveDate, Option<NaiveDate>)> = Vec::new();
         for p in &data.priorities {

@@ -26,6 +26,7 @@ pub mod auth;
 pub mod live;
 pub mod oidc;
 pub mod pages;
+pub mod pdf;
 pub mod permissions;
 pub mod recording;
 
@@ -281,6 +282,21 @@ pub fn router(state: AppState) -> Router {
         .route("/missing", get(pages::missing::page))
         .route("/workforce", get(pages::workforce::page))
         .route("/data-quality", get(pages::data_quality::page))
+        .route("/plan", get(pages::plan::plan_page))
+        .route("/plan/my-actions", get(pages::plan::my_actions))
+        .route("/plan/exceptions", get(pages::plan::exceptions))
+        .route("/plan/priorities/{n}", get(pages::plan::priority_page))
+        .route(
+            "/plan/priorities/{n}/actions",
+            post(pages::plan::add_action),
+        )
+        .route("/plan/actions/{n}", get(pages::plan::action_page))
+        .route("/plan/actions/{n}/{what}", post(pages::plan::action_save))
+        .route("/board-pack", get(pages::board::board_pack))
+        .route(
+            "/scrutiny-report",
+            get(pages::board::scrutiny_report).post(pages::board::scrutiny_text),
+        )
         .route("/health", get(health))
         .merge(assets::routes())
         .merge(api::routes())

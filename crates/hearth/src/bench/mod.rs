@@ -10,6 +10,7 @@ use domain::{ChildId, EventBody, RecordId, StreamId};
 use std::io::Write;
 use std::time::Instant;
 
+pub mod board;
 pub mod kpi;
 pub mod pages;
 pub mod record;

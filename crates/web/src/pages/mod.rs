@@ -2,12 +2,14 @@
 //! signed in), error pages, and reading a period or scope from a query string.
 
 pub mod access_log;
+pub mod board;
 pub mod child;
 pub mod data_quality;
 pub mod front_door;
 pub mod home;
 pub mod measure;
 pub mod missing;
+pub mod plan;
 pub mod record;
 pub mod scorecard;
 pub mod sign_in;
@@ -28,6 +30,8 @@ pub type Tag = Option<(&'static str, &'static str)>;
 /// What every page's frame shows.
 pub struct Chrome {
     pub css: &'static str,
+    /// The stylesheet itself, for a document saved as a file that must stand alone.
+    pub inline_css: Option<&'static str>,
     pub council: Option<String>,
     /// Who is signed in, as shown: "A Smith (Social worker)".
     pub user: Option<String>,
@@ -45,6 +49,7 @@ impl Chrome {
             .filter(|n| !n.is_empty());
         Chrome {
             css: crate::assets::CSS_PATH,
+            inline_css: None,
             council,
             user: who.map(|w| format!("{} ({})", w.user.name, w.role.label())),
             nav: who.map(|w| menu(w.role)).unwrap_or_default(),
@@ -68,6 +73,7 @@ fn menu(role: Role) -> Vec<(&'static str, &'static str)> {
             Some(Power::ReadChildren),
         ),
         ("/workforce", "Workforce", Some(Power::ReadMeasures)),
+        ("/plan", "Improvement plan", Some(Power::ReadMeasures)),
         ("/data-quality", "Data quality", Some(Power::ReadChildren)),
         (
             "/contacts/new",
@@ -172,6 +178,8 @@ pub struct Ask {
     pub format: Option<String>,
     /// The stage just saved, for the confirmation above the record.
     pub saved: Option<String>,
+    /// The day a report is written for (`2026-03-31`).
+    pub date: Option<String>,
 }
 
 impl Ask {

@@ -6,6 +6,7 @@
 
 pub mod fields;
 pub mod partner;
+pub mod plan;
 pub mod stages;
 
 mod recent;
