@@ -746,3 +746,138 @@ fn returns_are_exported_imported_and_checked_from_the_records() {
         "{csv}"
     );
 }
+
+/// Where pdftotext is, if installed (Debian's poppler-utils): CI installs it, and a machine
+/// without it says so unless HEARTH_REQUIRE_BROWSER asks for every tool.
+fn pdftotext() -> Option<&'static str> {
+    let found = Command::new("pdftotext").arg("-v").output().is_ok();
+    if !found {
+        assert!(
+            std::env::var_os("HEARTH_REQUIRE_BROWSER").is_none(),
+            "pdftotext is not installed: apt-get install poppler-utils"
+        );
+        eprintln!("pdftotext is not installed: the PDF's text is not checked here");
+    }
+    found.then_some("pdftotext")
+}
+
+#[test]
+fn the_board_pack_and_the_report_to_scrutiny_are_written_as_html_and_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite(dir.path(), "plan.db");
+    seed(&db);
+    let html = dir.path().join("pack.html");
+    let out = run(&[
+        "report",
+        "board",
+        "--db",
+        &db,
+        "--out",
+        html.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("Wrote the Improvement Board pack for 31 March 2025"),
+        "{said}"
+    );
+    let pack = std::fs::read_to_string(&html).unwrap();
+    // It stands alone: its styles inside it, no menu, no sign-out.
+    assert!(pack.contains("<style>") && !pack.contains("/sign-out"));
+    assert!(pack.contains("Improvement Board: progress pack"));
+    assert!(pack.contains("Figures for February 2025"), "the last whole month");
+    for n in 1..=9 {
+        assert!(pack.contains(&format!("id=\"priority-{n}\"")), "priority {n}");
+    }
+    // Exceptions first: the summary lists red before amber before green.
+    let summary = &pack[pack.find("<h2 class=\"govuk-heading-l\">Summary").unwrap()..];
+    let summary = &summary[..summary.find("Exceptions").unwrap()];
+    let order: Vec<usize> = ["Red", "Amber", "Green"]
+        .iter()
+        .filter_map(|w| summary.find(&format!("\">{w}</strong>")))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    // An earlier day's pack reads the plan as it stood then.
+    let earlier = dir.path().join("earlier.html");
+    ok(&[
+        "report",
+        "board",
+        "--db",
+        &db,
+        "--date",
+        "2024-12-20",
+        "--out",
+        earlier.to_str().unwrap(),
+    ]);
+    let earlier = std::fs::read_to_string(&earlier).unwrap();
+    assert!(earlier.contains("Figures for November 2024"));
+    assert_ne!(earlier, pack);
+
+    let scrutiny = dir.path().join("scrutiny.html");
+    ok(&[
+        "report",
+        "scrutiny",
+        "--db",
+        &db,
+        "--out",
+        scrutiny.to_str().unwrap(),
+    ]);
+    let scrutiny = std::fs::read_to_string(&scrutiny).unwrap();
+    for part in [
+        "1. Purpose",
+        "2. Recommendations",
+        "4. Progress by priority",
+        "5. Finance",
+        "6. Human resources",
+        "7. Equality impact",
+        "medium-term financial strategy",
+    ] {
+        assert!(scrutiny.contains(part), "the report lacks {part}");
+    }
+
+    // A file named neither .html nor .pdf is refused before anything is read.
+    let out = run(&["report", "board", "--db", &db, "--out", "pack.txt"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("name a .html or a .pdf file"));
+    // Without Chromium, a PDF is refused with what to do.
+    let pdf = dir.path().join("pack.pdf");
+    let out = hearth()
+        .args(["report", "board", "--db", &db, "--out"])
+        .arg(&pdf)
+        .env("HEARTH_CHROMIUM", dir.path().join("no-such-browser"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("making a PDF needs Chromium"), "{said}");
+    assert!(said.contains("apt-get install chromium"), "{said}");
+    assert!(!pdf.exists());
+
+    // With Chromium, the PDF opens and holds the pack's words.
+    if web::pdf::chromium().is_err() {
+        assert!(
+            std::env::var_os("HEARTH_REQUIRE_BROWSER").is_none(),
+            "chromium is not installed: apt-get install chromium"
+        );
+        eprintln!("chromium is not installed: the PDF is not made here");
+        return;
+    }
+    ok(&["report", "board", "--db", &db, "--out", pdf.to_str().unwrap()]);
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF"));
+    let Some(tool) = pdftotext() else { return };
+    let text = Command::new(tool).arg(&pdf).arg("-").output().unwrap();
+    assert!(text.status.success(), "pdftotext could not open the PDF");
+    let text = String::from_utf8_lossy(&text.stdout);
+    for words in [
+        "Improvement Board: progress pack",
+        "Overdue actions",
+        "Priority 1:",
+        "Priority 9:",
+    ] {
+        assert!(text.contains(words), "the PDF's text lacks {words}");
+    }
+    // Each priority starts a page of its own.
+    let pages = text.matches('\u{c}').count();
+    assert!(pages >= 10, "{pages} pages");
+}

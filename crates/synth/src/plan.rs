@@ -48,6 +48,15 @@ struct ActionData {
     owner_role: String,
     due_month: u32,
     completed_month: Option<u32>,
+    /// For an action not done by its date: when its owner agreed a recovery date with the
+    /// board, and the month of that date (months after the baseline).
+    recovery: Option<Recovery>,
+}
+
+#[derive(Deserialize)]
+struct Recovery {
+    agreed_month: u32,
+    due_month: u32,
 }
 
 /// A plan event waiting to be recorded, by date.
@@ -203,6 +212,33 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                                 worried,
                             ),
                         );
+                        let agreed = a.recovery.as_ref().map(|r| {
+                            let first = baseline + Months::new(r.agreed_month);
+                            let on = first + Duration::days(5 + ((h >> 16) % 20) as i64);
+                            (on.max(due + Duration::days(1)), month_end(r.due_month))
+                        });
+                        if let Some((on, to)) = agreed.filter(|(on, _)| *on <= end) {
+                            push(
+                                on,
+                                ActionRescheduled {
+                                    action,
+                                    due: to,
+                                    reason: "Recovery date agreed with the Improvement Board."
+                                        .into(),
+                                    at: on,
+                                }
+                                .into(),
+                            );
+                            push(
+                                on,
+                                update(
+                                    action,
+                                    ActionStatus::OnTrack,
+                                    "Recovery plan agreed; on track for the new date.",
+                                    on,
+                                ),
+                            );
+                        }
                     }
                     _ => {}
                 }
@@ -245,8 +281,15 @@ impl<S: FnMut(Event)> Sim<'_, S> {
                 }
                 .into(),
             });
+            // Meetings are timed so that the next falls a few days after the history ends:
+            // the pack written on its last day is the one for that meeting.
+            let every = Duration::days(7 * i64::from(weeks));
+            let next = end + Duration::days(3);
+            let mut on = next - every;
+            while on - every > baseline {
+                on -= every;
+            }
             let mut last = baseline;
-            let mut on = baseline + Duration::days(7 * i64::from(weeks));
             let mut meeting = 0;
             while on <= end {
                 meeting += 1;
