@@ -717,3 +717,122 @@ async fn a_partners_contact_is_decided_and_becomes_a_child_protection_plan() {
     let outcome = contact_to_plan(&client, &base).await;
     finish(client, outcome, "recording").await;
 }
+
+/// The plan page's "actions complete" for a priority, as "6 of 7".
+async fn priority_row(c: &Client, base: &str, priority: &str) -> Result<String, String> {
+    c.goto(&format!("{base}/plan"))
+        .await
+        .map_err(|e| e.to_string())?;
+    let link = c
+        .find(Locator::Css(&format!("a[href='{priority}']")))
+        .await
+        .map_err(|e| format!("no link to {priority} on the plan page: {e}"))?;
+    let cell = link
+        .find(Locator::XPath("ancestor::tr/td[3]"))
+        .await
+        .map_err(|e| e.to_string())?;
+    cell.text().await.map_err(|e| e.to_string())
+}
+
+async fn owner_completes_an_action(c: &Client, base: &str, action: u32) -> Result<(), String> {
+    sign_in_as(c, base, "test.owner").await?;
+    accessible(c, base, "/plan").await?;
+    accessible(c, base, "/plan/exceptions").await?;
+    accessible(c, base, "/plan/my-actions").await?;
+    let href = format!("/plan/actions/{action}");
+    c.find(Locator::Css(&format!("main a[href='{href}']")))
+        .await
+        .map_err(|e| format!("the action is not among the owner's: {e}"))?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    left(c, "/plan/my-actions").await?;
+    no_violations(c, "an action's page").await?;
+    let text_of_action = text(c, "h1").await?;
+    let priority = c
+        .find(Locator::Css(".govuk-back-link"))
+        .await
+        .map_err(|e| e.to_string())?
+        .attr("href")
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("the back link has no address")?;
+    accessible(c, base, &priority).await?;
+    let before = priority_row(c, base, &priority).await?;
+
+    // The owner records it complete, on the action's own form.
+    c.goto(&format!("{base}{href}"))
+        .await
+        .map_err(|e| e.to_string())?;
+    answer(c, "status", "complete").await?;
+    answer(c, "note", "Finished: every team has been briefed").await?;
+    c.find(Locator::Css(&format!(
+        "form[action='{href}/progress'] button[type='submit']"
+    )))
+    .await
+    .map_err(|e| e.to_string())?
+    .click()
+    .await
+    .map_err(|e| e.to_string())?;
+    for _ in 0..100 {
+        let url = c.current_url().await.map_err(|e| e.to_string())?;
+        if url.query().is_some_and(|q| q.contains("saved=progress")) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let banner = text(c, ".govuk-notification-banner").await?;
+    if !banner.contains("Progress recorded") {
+        let problem = text(c, "main").await.unwrap_or_default();
+        return Err(format!("saving progress did not go through: {problem}"));
+    }
+    no_violations(c, "an action's page after a save").await?;
+
+    // The plan page counts it complete.
+    let after = priority_row(c, base, &priority).await?;
+    let complete = |row: &str| -> Option<(u32, u32)> {
+        let (done, of) = row.trim().split_once(" of ")?;
+        Some((done.parse().ok()?, of.parse().ok()?))
+    };
+    match (complete(&before), complete(&after)) {
+        (Some((a, n)), Some((b, m))) if b == a + 1 && n == m => {}
+        _ => {
+            return Err(format!(
+                "the plan page did not count it: {before} → {after}"
+            ));
+        }
+    }
+
+    // The next board pack shows it completed since the last board, with the owner's words.
+    accessible(c, base, "/board-pack").await?;
+    let pack = text(c, "main").await?;
+    let completed = pack
+        .find("Completed")
+        .ok_or("the pack lists nothing completed")?;
+    if !pack[completed..].contains(&text_of_action)
+        || !pack.contains("Finished: every team has been briefed")
+    {
+        return Err("the board pack does not show the completed action".into());
+    }
+    accessible(c, base, "/scrutiny-report").await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_owner_completes_an_action_and_the_plan_and_the_next_board_pack_show_it() {
+    if !browser_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, base) = serve(dir.path());
+    let (_, owner, action, _) = common::plan_people(dir.path()).await;
+    common::add_user(
+        dir.path(),
+        "test.owner",
+        "service_manager",
+        &["--worker", &owner.to_string()],
+    );
+    let (_driver, client) = browser().await;
+    let outcome = owner_completes_an_action(&client, &base, action).await;
+    finish(client, outcome, "plan").await;
+}

@@ -775,7 +775,11 @@ fn the_board_pack_and_the_report_to_scrutiny_are_written_as_html_and_pdf() {
         "--out",
         html.to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(
         said.contains("Wrote the Improvement Board pack for 31 March 2025"),
@@ -785,9 +789,15 @@ fn the_board_pack_and_the_report_to_scrutiny_are_written_as_html_and_pdf() {
     // It stands alone: its styles inside it, no menu, no sign-out.
     assert!(pack.contains("<style>") && !pack.contains("/sign-out"));
     assert!(pack.contains("Improvement Board: progress pack"));
-    assert!(pack.contains("Figures for February 2025"), "the last whole month");
+    assert!(
+        pack.contains("Figures for February 2025"),
+        "the last whole month"
+    );
     for n in 1..=9 {
-        assert!(pack.contains(&format!("id=\"priority-{n}\"")), "priority {n}");
+        assert!(
+            pack.contains(&format!("id=\"priority-{n}\"")),
+            "priority {n}"
+        );
     }
     // Exceptions first: the summary lists red before amber before green.
     let summary = &pack[pack.find("<h2 class=\"govuk-heading-l\">Summary").unwrap()..];
@@ -862,7 +872,14 @@ fn the_board_pack_and_the_report_to_scrutiny_are_written_as_html_and_pdf() {
         eprintln!("chromium is not installed: the PDF is not made here");
         return;
     }
-    ok(&["report", "board", "--db", &db, "--out", pdf.to_str().unwrap()]);
+    ok(&[
+        "report",
+        "board",
+        "--db",
+        &db,
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
     let bytes = std::fs::read(&pdf).unwrap();
     assert!(bytes.starts_with(b"%PDF"));
     let Some(tool) = pdftotext() else { return };

@@ -1117,3 +1117,261 @@ async fn staff_and_teams_are_recorded_and_never_overwritten() {
         .await;
     assert_eq!(again.status, 422, "{}", again.body);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_plan_is_changed_by_its_owners_and_lead_and_read_by_the_board() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, base) = serve(dir.path());
+    let (lead, owner, action, others) = common::plan_people(dir.path()).await;
+    add_user(
+        dir.path(),
+        "plan.lead",
+        "director",
+        &["--worker", &lead.to_string()],
+    );
+    add_user(
+        dir.path(),
+        "action.owner",
+        "service_manager",
+        &["--worker", &owner.to_string()],
+    );
+    add_user(dir.path(), "board.member", "board_member", &[]);
+    let api = Api {
+        http: Client::builder(TokioExecutor::new()).build(HttpConnector::new()),
+        base,
+    };
+    let board = api.sign_in("board.member").await;
+    let owner_token = api.sign_in("action.owner").await;
+    let lead_token = api.sign_in("plan.lead").await;
+    let page = format!("/plan/actions/{action}");
+
+    // A board member reads everything and changes nothing.
+    for path in ["/plan", "/plan/priorities/1", "/plan/exceptions", &page] {
+        let a = api.page(&board, path).await;
+        assert_eq!(a.status, 200, "{path}: {}", a.body);
+        assert!(!a.body.contains("Save progress"), "{path} offers a form");
+    }
+    let a = api.page(&board, "/plan").await;
+    assert!(a.body.contains("Priority") && a.body.contains("govuk-tag"));
+    let a = api.page(&board, "/plan?format=csv").await;
+    assert!(
+        a.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert_eq!(a.body.lines().count(), 10, "a header and nine priorities");
+    let a = api
+        .form_from(
+            &board,
+            &page,
+            &format!("{page}/progress"),
+            &[("status", "complete"), ("note", "Done")],
+            true,
+        )
+        .await;
+    assert_eq!(a.status, 403, "{}", a.body);
+    assert!(
+        a.body.contains("Only the action&#39;s owner")
+            || a.body.contains("Only the action's owner")
+    );
+    let a = api.page(&board, "/board-pack").await;
+    assert_eq!(a.status, 200);
+    assert!(a.body.contains("progress pack"));
+    let a = api.page(&board, "/scrutiny-report").await;
+    assert!(a.body.contains("5. Finance") && !a.body.contains("Write sections 5 to 7"));
+    let a = api.page(&board, "/board-pack?date=2026-13-01").await;
+    assert_eq!(a.status, 400);
+    assert!(a.body.contains("2026-13-01 is not a date"), "{}", a.body);
+
+    // The owner sees the action among theirs, and records its progress.
+    let mine = api.page(&owner_token, "/plan/my-actions").await;
+    assert!(
+        mine.body.contains(&format!("href=\"{page}\"")),
+        "{}",
+        mine.body
+    );
+    let csv = api.page(&owner_token, "/plan/my-actions?format=csv").await;
+    assert!(
+        csv.body
+            .starts_with("action,priority,strand,text,owner,owner_worker")
+    );
+    let stale = api.page(&owner_token, &page).await;
+    assert!(stale.body.contains("Save progress"));
+    let version = hidden(&stale.body, "version");
+    // Nothing typed: each question says what is missing, and nothing is saved.
+    let a = api
+        .form_from(&owner_token, &page, &format!("{page}/progress"), &[], true)
+        .await;
+    assert_eq!(a.status, 422, "{}", a.body);
+    assert!(a.body.contains("Choose where the action stands"));
+    assert!(a.body.contains("Enter what has been done"));
+    let a = api
+        .form_from(
+            &owner_token,
+            &page,
+            &format!("{page}/progress"),
+            &[
+                ("status", "on_track"),
+                ("note", "Trainer booked for January"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    assert_eq!(
+        a.headers["location"].to_str().unwrap(),
+        format!("{page}?saved=progress")
+    );
+    let a = api.page(&board, &page).await;
+    assert!(a.body.contains("Trainer booked for January"));
+    // A second save from the page loaded before the first is refused and shows the first.
+    let a = api
+        .form_from(
+            &owner_token,
+            &page,
+            &format!("{page}/progress"),
+            &[
+                ("status", "at_risk"),
+                ("note", "From an old page"),
+                ("version", &version),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(a.status, 409, "{}", a.body);
+    assert!(a.body.contains("Someone else saved this"), "{}", a.body);
+    assert!(
+        a.body.contains("action.owner"),
+        "names who saved: {}",
+        a.body
+    );
+    assert!(
+        !api.page(&board, &page)
+            .await
+            .body
+            .contains("From an old page")
+    );
+    // Someone else's action is not theirs to change.
+    let a = api
+        .form_from(
+            &owner_token,
+            &format!("/plan/actions/{others}"),
+            &format!("/plan/actions/{others}/date"),
+            &[("due", "2027-01-31"), ("reason", "Mine now")],
+            true,
+        )
+        .await;
+    assert_eq!(a.status, 403, "{}", a.body);
+    // The update is in the board pack, and the plan page rates from it.
+    let pack = api.page(&board, "/board-pack").await;
+    assert!(pack.body.contains("Trainer booked for January"));
+
+    // The lead moves the date, gives the action to someone else, and adds one.
+    let a = api
+        .form_from(
+            &lead_token,
+            &page,
+            &format!("{page}/date"),
+            &[("due", "2099-13-01"), ("reason", "")],
+            true,
+        )
+        .await;
+    assert_eq!(a.status, 422);
+    assert!(
+        a.body.contains("2099-13-01 is not a date")
+            && a.body.contains("Enter why the date has moved")
+    );
+    let a = api
+        .form_from(
+            &lead_token,
+            &page,
+            &format!("{page}/date"),
+            &[
+                ("due", "2099-01-31"),
+                ("reason", "The new case system arrives late"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let a = api.page(&board, "/plan/exceptions").await;
+    assert!(
+        a.body.contains(&format!("href=\"{page}\"")),
+        "the moved action is slipping"
+    );
+    let a = api
+        .form_from(
+            &lead_token,
+            &page,
+            &format!("{page}/owner"),
+            &[("owner", &lead.to_string())],
+            true,
+        )
+        .await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let mine = api.page(&owner_token, "/plan/my-actions").await;
+    assert!(
+        !mine.body.contains(&format!("href=\"{page}\"")),
+        "no longer theirs"
+    );
+    let a = api
+        .form_from(
+            &lead_token,
+            "/plan/priorities/1",
+            "/plan/priorities/1/actions",
+            &[
+                ("strand", "partners"),
+                ("text", "Agree a joint workforce plan with the health trust"),
+                ("owner", &owner.to_string()),
+                ("due", "2099-03-31"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let added = a.headers["location"].to_str().unwrap().to_string();
+    assert!(added.ends_with("?saved=added"), "{added}");
+    let mine = api.page(&owner_token, "/plan/my-actions").await;
+    assert!(
+        mine.body
+            .contains("Agree a joint workforce plan with the health trust")
+    );
+    // Only the lead adds actions.
+    let a = api
+        .form_from(
+            &owner_token,
+            "/plan/priorities/1",
+            "/plan/priorities/1/actions",
+            &[
+                ("strand", "people"),
+                ("text", "Not the lead's"),
+                ("owner", &owner.to_string()),
+                ("due", "2099-03-31"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(a.status, 403, "{}", a.body);
+
+    // The lead writes the report's finance section; the board reads it there.
+    let a = api
+        .form_from(
+            &lead_token,
+            "/scrutiny-report",
+            "/scrutiny-report",
+            &[
+                ("finance", "No new money this year."),
+                (
+                    "human_resources",
+                    "Recruitment follows the council's policy.",
+                ),
+                ("equality", "No assessment needed yet."),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let a = api.page(&board, "/scrutiny-report").await;
+    assert!(a.body.contains("No new money this year."));
+}

@@ -77,3 +77,27 @@ pub fn add_user(dir: &Path, username: &str, role: &str, extra: &[&str]) {
     writeln!(add.stdin.take().unwrap(), "{PASSWORD}").unwrap();
     assert!(add.wait().unwrap().success());
 }
+
+/// The plan's lead, an open action's owner (not the lead) with that action, and an action
+/// someone else owns, read from the served database.
+pub async fn plan_people(dir: &std::path::Path) -> (u32, u32, u32, u32) {
+    let url = format!("sqlite://{}", dir.join("served.db").display());
+    let store = store::Store::open(&url, store::OpenMode::MustExist)
+        .await
+        .unwrap();
+    let model = store::load_model(&store, None, |_| {}).await.unwrap().model;
+    store.close().await;
+    let plan = &model.plan;
+    let lead = plan.lead.expect("the plan has a lead");
+    let mine = plan
+        .actions
+        .values()
+        .find(|a| a.completed.is_none() && a.owner != lead)
+        .expect("an open action owned by someone other than the lead");
+    let other = plan
+        .actions
+        .values()
+        .find(|a| a.owner != mine.owner)
+        .expect("an action someone else owns");
+    (lead.0, mine.owner.0, mine.id.0, other.id.0)
+}

@@ -505,13 +505,16 @@ pub fn scrutiny_html(
         .map_err(|e| format!("the report did not render: {e}"))
 }
 
+/// What writes a document: the pack or the report.
+type Writer = fn(&Live, &Calendar, NaiveDate, Option<&SignedIn>, Output) -> Result<String, String>;
+
 /// A document as the reader asked: the page, or a PDF of it as a file standing alone.
 async fn respond(
     state: &AppState,
     who: SignedIn,
     ask: Ask,
     name: &'static str,
-    make: fn(&Live, &Calendar, NaiveDate, Option<&SignedIn>, Output) -> Result<String, String>,
+    make: Writer,
 ) -> Response {
     let today = state.today();
     let date = match date_from(ask.date.as_deref(), today) {
@@ -528,7 +531,7 @@ async fn respond(
     let pdf = ask.format.as_deref() == Some("pdf");
     let cal = state.cal;
     let output = if pdf { Output::File } else { Output::Page };
-    let made = state
+    state
         .with_live(
             move |live| match make(live, cal, date, Some(&who), output) {
                 Ok(html) if !pdf => Html(html).into_response(),
@@ -559,8 +562,7 @@ async fn respond(
                 ),
             },
         )
-        .await;
-    made
+        .await
 }
 
 pub async fn board_pack(
