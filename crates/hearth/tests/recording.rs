@@ -1178,6 +1178,20 @@ async fn the_plan_is_changed_by_its_owners_and_lead_and_read_by_the_board() {
     let a = api.page(&board, "/board-pack").await;
     assert_eq!(a.status, 200);
     assert!(a.body.contains("progress pack"));
+    let a = api.page(&board, "/board-pack?format=csv").await;
+    assert!(
+        a.body
+            .starts_with("priority,title,rating,rating_at_last_board,measure")
+    );
+    assert!(a.body.lines().count() > 9, "every priority's measures");
+    let a = api
+        .page(&board, "/plan/priorities/1?format=csv&kind=log")
+        .await;
+    assert!(
+        a.body.starts_with("date,action,text,status,update\n"),
+        "{}",
+        a.body
+    );
     let a = api.page(&board, "/scrutiny-report").await;
     assert!(a.body.contains("5. Finance") && !a.body.contains("Write sections 5 to 7"));
     let a = api.page(&board, "/board-pack?date=2026-13-01").await;
@@ -1353,6 +1367,94 @@ async fn the_plan_is_changed_by_its_owners_and_lead_and_read_by_the_board() {
         )
         .await;
     assert_eq!(a.status, 403, "{}", a.body);
+
+    // The lead records a board meeting; the board's members read what it decided.
+    let a = api
+        .form_from(
+            &lead_token,
+            "/plan",
+            "/plan/meetings",
+            &[("board", "1"), ("at", "2099-01-01"), ("decisions", "")],
+            true,
+        )
+        .await;
+    assert_eq!(a.status, 422, "{}", a.body);
+    assert!(a.body.contains("still to come") && a.body.contains("one decision a line"));
+    let today = chrono::Local::now().date_naive().to_string();
+    let version = hidden(&api.page(&lead_token, "/plan").await.body, "version-1");
+    let a = api
+        .form_from(
+            &lead_token,
+            "/plan",
+            "/plan/meetings",
+            &[
+                ("version-1", &version),
+                ("board", "1"),
+                ("at", &today),
+                (
+                    "decisions",
+                    "Agreed the recovery plan.\nAsked for a workforce plan.",
+                ),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let a = api.page(&board, "/plan").await;
+    assert!(a.body.contains("Asked for a workforce plan."), "{}", a.body);
+    assert!(
+        !a.body.contains("Record the meeting"),
+        "the board member records none"
+    );
+    let a = api
+        .form_from(
+            &board,
+            "/plan",
+            "/plan/meetings",
+            &[("board", "1"), ("at", &today), ("decisions", "Ours")],
+            true,
+        )
+        .await;
+    assert_eq!(a.status, 403, "{}", a.body);
+    assert!(a.body.contains("Only the board"), "{}", a.body);
+    // An action arising from it names the meeting.
+    let priority = api.page(&lead_token, "/plan/priorities/2").await;
+    let arising = priority
+        .body
+        .split("<option value=\"")
+        .skip(1)
+        .find(|o| {
+            o.contains("Improvement Board, ")
+                && o.contains(&chrono::Local::now().format("%-d %B %Y").to_string())
+        })
+        .map(|o| o.split('"').next().unwrap().to_string())
+        .expect("today's meeting is offered");
+    let a = api
+        .form_from(
+            &lead_token,
+            "/plan/priorities/2",
+            "/plan/priorities/2/actions",
+            &[
+                ("strand", "practice"),
+                ("text", "Present the front door's recovery plan"),
+                ("owner", &owner.to_string()),
+                ("due", "2099-02-28"),
+                ("arising_from", &arising),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let added = a.headers["location"]
+        .to_str()
+        .unwrap()
+        .replace("?saved=added", "");
+    let a = api.page(&board, &added).await;
+    assert!(
+        a.body.contains("arising from the Improvement Board on"),
+        "{}",
+        a.body
+    );
 
     // The lead writes the report's finance section; the board reads it there.
     let a = api

@@ -283,6 +283,7 @@ pub fn router(state: AppState) -> Router {
         .route("/workforce", get(pages::workforce::page))
         .route("/data-quality", get(pages::data_quality::page))
         .route("/plan", get(pages::plan::plan_page))
+        .route("/plan/meetings", post(pages::plan::meeting_save))
         .route("/plan/my-actions", get(pages::plan::my_actions))
         .route("/plan/exceptions", get(pages::plan::exceptions))
         .route("/plan/priorities/{n}", get(pages::plan::priority_page))

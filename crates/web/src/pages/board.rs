@@ -570,7 +570,82 @@ pub async fn board_pack(
     Can { who, .. }: Can<needs::ReadMeasures>,
     Query(ask): Query<Ask>,
 ) -> Response {
+    if ask.csv() {
+        let date = match date_from(ask.date.as_deref(), state.today()) {
+            Ok(d) => d,
+            Err(message) => {
+                return super::error_page_for(
+                    Some(&who),
+                    StatusCode::BAD_REQUEST,
+                    "There is a problem with the date",
+                    &message,
+                );
+            }
+        };
+        let cal = state.cal;
+        return state
+            .with_live(move |live| board_pack_csv(live, cal, date))
+            .await;
+    }
     respond(&state, who, ask, "board-pack", board_pack_html).await
+}
+
+/// The pack's measures as CSV: each priority's measures at the last board and now.
+fn board_pack_csv(live: &Live, cal: &Calendar, date: NaiveDate) -> Response {
+    let m = live.model();
+    let period = Period::last_whole_month_before(date);
+    let card = live.card(cal, date, period);
+    let row = |id: &str, p: Period| card.row(id, kpi::Scope::Council, p);
+    let pack = kpi::plan::pack(&m.plan, date, &card.periods, &row);
+    let word = |r: Option<kpi::targets::Rag>| r.map_or("", |r| r.label()).to_string();
+    let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let rows = pack
+        .priorities
+        .iter()
+        .flat_map(|p| {
+            let (pack, word, number) = (&pack, &word, &number);
+            p.evidence.iter().map(move |e| {
+                vec![
+                    p.priority.number.to_string(),
+                    p.priority.title.clone(),
+                    word(Some(p.rating.rag)),
+                    word(p.rating_then.as_ref().map(|r| r.rag)),
+                    e.measure.id.clone(),
+                    e.measure.name.clone(),
+                    e.measure.unit.clone(),
+                    pack.since_period.map(|q| q.to_string()).unwrap_or_default(),
+                    number(e.then.and_then(|r| r.value)),
+                    pack.period.to_string(),
+                    number(e.now.and_then(|r| r.value)),
+                    e.movement().label().to_string(),
+                    number(e.now.and_then(|r| r.trajectory)),
+                    number(e.now.and_then(|r| r.target)),
+                    word(e.rag()),
+                ]
+            })
+        })
+        .collect();
+    super::csv_download(
+        &format!("board-pack-measures-{date}.csv"),
+        &[
+            "priority",
+            "title",
+            "rating",
+            "rating_at_last_board",
+            "measure",
+            "name",
+            "unit",
+            "last_board_period",
+            "at_last_board",
+            "period",
+            "now",
+            "movement",
+            "trajectory",
+            "target",
+            "against_trajectory",
+        ],
+        rows,
+    )
 }
 
 pub async fn scrutiny_report(

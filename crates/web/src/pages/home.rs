@@ -111,6 +111,13 @@ pub async fn page(State(state): State<AppState>, who: SignedIn) -> Response {
                 _ => "How the council is doing against its improvement plan.".into(),
             };
             links.push(("/front-door".into(), "The front door queue".into()));
+            if m.plan.starts.is_some() {
+                links.push(("/plan".into(), "The improvement plan".into()));
+                links.push(("/board-pack".into(), "The Improvement Board's pack".into()));
+                if who.worker().is_some_and(|w| m.plan.actions.values().any(|a| a.owner == w)) {
+                    links.push(("/plan/my-actions".into(), "Your actions in the plan".into()));
+                }
+            }
             // Each link only for those whose role may open it; partner agencies see only their
             // own submissions, never the council's lists.
             links.retain(|(href, _)| match href.as_str() {

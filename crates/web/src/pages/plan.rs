@@ -21,10 +21,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use domain::codes::{ActionStatus, Strand};
-use domain::events::{ActionAdded, ActionReassigned, ActionRescheduled, ActionUpdated};
-use domain::ids::{ActionId, PriorityId};
+use domain::events::{
+    ActionAdded, ActionReassigned, ActionRescheduled, ActionUpdated, MeetingHeld, MeetingRef,
+};
+use domain::ids::{ActionId, BoardId, PriorityId};
 use domain::plan::{Action, Plan, Priority};
-use domain::{EventBody, Model, StreamId, WorkerId};
+use domain::{EventBody, Model, RecordId, StreamId, WorkerId};
 use kpi::plan::{Counts, Rating};
 use kpi::targets::Rag;
 use kpi::{Period, Scope};
@@ -118,12 +120,60 @@ struct PlanPage {
     priorities: Vec<PriorityLine>,
     totals: Counts,
     lead_here: bool,
+    boards: Vec<BoardView>,
+    meeting: Option<MeetingForm>,
+    saved: bool,
 }
+
+/// A board: who chairs it, how often it meets, and what it last decided.
+pub struct BoardView {
+    pub name: String,
+    pub kind: &'static str,
+    pub chair: String,
+    pub every_weeks: u32,
+    pub held: usize,
+    pub last: Option<(String, Vec<String>)>,
+    pub next: Option<String>,
+}
+
+/// The form for a meeting, for the lead or a board's chair: the boards they may record for,
+/// each with its version, and what was typed and wrong.
+pub struct MeetingForm {
+    pub boards: Vec<(u32, String, u32)>,
+    pub typed: HashMap<String, String>,
+    pub errors: Vec<FieldError>,
+}
+
+impl MeetingForm {
+    pub fn value(&self, name: &str) -> &str {
+        self.typed.get(name).map_or("", String::as_str)
+    }
+
+    pub fn error(&self, name: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == name)
+            .map(|e| e.message.as_str())
+    }
+}
+
+type Typed = (HashMap<String, String>, Vec<FieldError>, StatusCode);
 
 pub async fn plan_page(
     State(state): State<AppState>,
     Can { who, .. }: Can<needs::ReadMeasures>,
     Query(ask): Query<Ask>,
+) -> Response {
+    let saved = ask.saved.is_some();
+    plan_response(state, who, ask.csv(), None, saved).await
+}
+
+async fn plan_response(
+    state: AppState,
+    who: SignedIn,
+    csv: bool,
+    form: Option<Typed>,
+    saved: bool,
 ) -> Response {
     let today = state.today();
     let period = Period::last_whole_month_before(today);
@@ -164,7 +214,7 @@ pub async fn plan_page(
                     }
                 })
                 .collect();
-            if ask.csv() {
+            if csv {
                 return csv_download(
                     &format!("improvement-plan-{today}.csv"),
                     &[
@@ -198,10 +248,41 @@ pub async fn plan_page(
                         .collect(),
                 );
             }
-            render(&PlanPage {
+            let boards = plan
+                .boards
+                .values()
+                .map(|b| {
+                    let last = b.last_meeting(today);
+                    BoardView {
+                        name: b.name.clone(),
+                        kind: b.kind.label(),
+                        chair: worker_name(m, b.chair),
+                        every_weeks: b.every_weeks,
+                        held: b.meetings.iter().filter(|x| x.date <= today).count(),
+                        last: last.map(|x| (day(x.date), x.decisions.clone())),
+                        next: last.map(|x| {
+                            day(x.date + chrono::Duration::weeks(i64::from(b.every_weeks)))
+                        }),
+                    }
+                })
+                .collect();
+            let lead_here = is_lead(m, &who);
+            let chairs: Vec<(u32, String, u32)> = plan
+                .boards
+                .values()
+                .filter(|b| lead_here || Some(b.chair) == who.worker())
+                .map(|b| (b.id.0, b.name.clone(), m.version(StreamId::Board(b.id))))
+                .collect();
+            let (typed, errors, status) = form.unwrap_or_default();
+            let meeting = (!chairs.is_empty()).then_some(MeetingForm {
+                boards: chairs,
+                typed,
+                errors,
+            });
+            let page = render(&PlanPage {
                 chrome: Chrome::new(Some(&who), Some(live), "/plan"),
                 title: plan.title.clone(),
-                error: false,
+                error: meeting.as_ref().is_some_and(|f| !f.errors.is_empty()),
                 summary: plan.summary.clone(),
                 lead: plan.lead.map_or_else(String::new, |w| worker_name(m, w)),
                 runs: match (plan.starts, plan.ends) {
@@ -211,10 +292,99 @@ pub async fn plan_page(
                 period_label: period.label(),
                 priorities,
                 totals,
-                lead_here: is_lead(m, &who),
-            })
+                lead_here,
+                boards,
+                meeting,
+                saved,
+            });
+            if status.is_success() {
+                page
+            } else {
+                (status, page).into_response()
+            }
         })
         .await
+}
+
+fn next_meeting(live: &Live, board: BoardId) -> Option<u32> {
+    let b = live.model().plan.boards.get(&board)?;
+    Some(b.meetings.iter().map(|m| m.id.0).max().unwrap_or(0) + 1)
+}
+
+/// The lead or a board's chair records a meeting and what it decided.
+pub async fn meeting_save(
+    State(state): State<AppState>,
+    Can { who, .. }: Can<needs::ReadMeasures>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let typed = match checked_form(&headers, &who, &body) {
+        Ok(f) => single(f),
+        Err(refused) => return *refused,
+    };
+    let today = state.today();
+    let mut errors = Vec::new();
+    let board = typed
+        .get("board")
+        .and_then(|b| b.parse::<u32>().ok())
+        .map(BoardId);
+    // The next meeting's number on the board's stream.
+    let next = board.and_then(|b| next_meeting(&state.read(), b));
+    if next.is_none() {
+        errors.push(FieldError::new("board", "Choose the board that met"));
+    }
+    let at = date_field(&typed, "at", &mut errors);
+    if at.is_some_and(|d| d > today) {
+        errors.push(FieldError::new(
+            "at",
+            "The meeting's date is still to come: record a meeting once it has been held",
+        ));
+    }
+    let decisions: Vec<String> = typed
+        .get("decisions")
+        .map(|d| {
+            d.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default();
+    if decisions.is_empty() {
+        errors.push(FieldError::new(
+            "decisions",
+            "Enter what the meeting decided, one decision a line",
+        ));
+    }
+    let (Some(board), Some(next), Some(at), true) = (board, next, at, errors.is_empty()) else {
+        return plan_response(
+            state,
+            who,
+            false,
+            Some((typed, errors, StatusCode::UNPROCESSABLE_ENTITY)),
+            false,
+        )
+        .await;
+    };
+    let expected = typed
+        .get(&format!("version-{}", board.0))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let body = EventBody::MeetingHeld(MeetingHeld {
+        board,
+        meeting: RecordId(next),
+        decisions,
+        at,
+    });
+    match recording::save(&state, &who, StreamId::Board(board), expected, body).await {
+        Ok(_) => Redirect::to("/plan?saved=meeting#boards").into_response(),
+        Err(refused) => match refusal(&who, refused) {
+            (status, Ok(errors)) => {
+                plan_response(state, who, false, Some((typed, errors, status)), false).await
+            }
+            (_, Err(page)) => page,
+        },
+    }
 }
 
 // ---- A priority ----------------------------------------------------------------------------
@@ -343,6 +513,8 @@ struct PriorityPage {
     chrome: Chrome,
     title: String,
     error: bool,
+    /// The priority's number in the plan's addresses, and its number in the plan's order.
+    id: u32,
     number: u32,
     rag: Tag,
     reasons: Vec<String>,
@@ -363,6 +535,8 @@ struct PriorityPage {
 pub struct AddActionForm {
     pub strands: Vec<(&'static str, &'static str)>,
     pub owners: Vec<(u32, String)>,
+    /// Recent meetings an action may arise from: "board-meeting" and the meeting in words.
+    pub meetings: Vec<(String, String)>,
     pub typed: HashMap<String, String>,
     pub errors: Vec<FieldError>,
     pub version: u32,
@@ -379,6 +553,28 @@ impl AddActionForm {
             .find(|e| e.field == name)
             .map(|e| e.message.as_str())
     }
+}
+
+/// The meetings of the last six months, newest first, for "arising from".
+fn recent_meetings(plan: &Plan, today: NaiveDate) -> Vec<(String, String)> {
+    let mut v: Vec<(NaiveDate, String, String)> = plan
+        .boards
+        .values()
+        .flat_map(|b| {
+            b.meetings
+                .iter()
+                .filter(|x| x.date <= today && (today - x.date).num_days() <= 183)
+                .map(move |x| {
+                    (
+                        x.date,
+                        format!("{}-{}", b.id.0, x.id.0),
+                        format!("{}, {}", b.name, day(x.date)),
+                    )
+                })
+        })
+        .collect();
+    v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    v.into_iter().map(|(_, k, l)| (k, l)).collect()
 }
 
 /// Everyone in post, by name, for choosing an owner.
@@ -399,6 +595,9 @@ pub async fn priority_page(
     Path(n): Path<u32>,
     Query(ask): Query<Ask>,
 ) -> Response {
+    if ask.csv() && ask.kind.as_deref() == Some("log") {
+        return progress_log_csv(&state, n);
+    }
     priority_response(state, who, n, ask.csv(), None, ask.saved.is_some()).await
 }
 
@@ -407,7 +606,7 @@ async fn priority_response(
     who: SignedIn,
     n: u32,
     csv: bool,
-    form: Option<(HashMap<String, String>, Vec<FieldError>, StatusCode)>,
+    form: Option<Typed>,
     saved: bool,
 ) -> Response {
     let today = state.today();
@@ -466,6 +665,7 @@ async fn priority_response(
             let add_action = is_lead(m, &who).then(|| AddActionForm {
                 strands: Strand::options(),
                 owners: in_post(m, today),
+                meetings: recent_meetings(plan, today),
                 typed,
                 errors,
                 version: m.version(StreamId::Priority(p.id)),
@@ -474,6 +674,7 @@ async fn priority_response(
                 chrome: Chrome::new(Some(&who), Some(live), "/plan"),
                 title: format!("Priority {}: {}", p.number, p.title),
                 error: add_action.as_ref().is_some_and(|f| !f.errors.is_empty()),
+                id: p.id.0,
                 number: p.number,
                 rag: rag_tag(Some(r.rag)),
                 reasons: r.reasons,
@@ -500,6 +701,40 @@ async fn priority_response(
             }
         })
         .await
+}
+
+/// Every progress update on a priority's actions, newest first.
+fn progress_log_csv(state: &AppState, n: u32) -> Response {
+    let live = state.read();
+    let plan = &live.model().plan;
+    let Some(p) = plan.priorities.get(&PriorityId(n)) else {
+        return super::not_found(&format!("The plan has no priority {n}."));
+    };
+    let mut rows: Vec<(NaiveDate, u32, Vec<String>)> = plan
+        .actions_of(p.id)
+        .into_iter()
+        .flat_map(|a| {
+            a.updates.iter().map(move |u| {
+                (
+                    u.at,
+                    a.id.0,
+                    vec![
+                        u.at.to_string(),
+                        a.id.0.to_string(),
+                        a.text.clone(),
+                        u.status.label().to_string(),
+                        u.note.clone(),
+                    ],
+                )
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    csv_download(
+        &format!("priority-{}-progress-log.csv", p.number),
+        &["date", "action", "text", "status", "update"],
+        rows.into_iter().map(|(_, _, r)| r).collect(),
+    )
 }
 
 fn actions_csv(filename: &str, m: &Model, actions: &[&Action], on: NaiveDate) -> Response {
@@ -646,6 +881,24 @@ pub async fn add_action(
             None
         });
     let due = date_field(&typed, "due", &mut errors);
+    let arising_from = match typed.get("arising_from").map(String::as_str) {
+        None | Some("") => None,
+        Some(text) => {
+            let found = text.split_once('-').and_then(|(b, x)| {
+                Some(MeetingRef {
+                    board: BoardId(b.parse().ok()?),
+                    meeting: RecordId(x.parse().ok()?),
+                })
+            });
+            if found.is_none() {
+                errors.push(FieldError::new(
+                    "arising_from",
+                    "Choose a meeting from the list, or none",
+                ));
+            }
+            found
+        }
+    };
     let (Some(strand), Some(owner), Some(due), true) = (strand, owner, due, errors.is_empty())
     else {
         return priority_response(
@@ -666,7 +919,7 @@ pub async fn add_action(
         text,
         owner,
         due,
-        arising_from: None,
+        arising_from,
         at: today,
     });
     match recording::save(&state, &who, StreamId::Action(action), 0, body).await {

@@ -2,7 +2,8 @@
 //! action, and the sections of the report to scrutiny that the records cannot give.
 //!
 //! Who may record is decided by who someone is, not only by their role: an action's owner may
-//! record its progress and move its date; the plan's lead may record anything in the plan.
+//! record its progress and move its date; a board's chair records its meetings; the plan's lead
+//! may record anything in the plan.
 //! Everyone else who may see the plan (board members among them) reads it only. Each action is
 //! its own stream, so two owners never hold each other up; two people saving the same action
 //! do, and the second is shown what the first saved.
@@ -23,6 +24,7 @@ pub const RECORDED_ON_PAGES: &[&str] = &[
     "action_rescheduled",
     "action_reassigned",
     "action_added",
+    "meeting_held",
     "plan_report_text_set",
 ];
 
@@ -32,7 +34,6 @@ pub const SET_UP_WITH_THE_PLAN: &[&str] = &[
     "priority_added",
     "priority_changed",
     "board_established",
-    "meeting_held",
 ];
 
 /// Why a save to the plan did not go through. Nothing was written.
@@ -112,12 +113,24 @@ fn prepare(
                 .get(&id)
                 .is_some_and(|a| may_update(model, who, a))
         }
+        // A board's chair records its meetings, as the lead may.
+        (EventBody::MeetingHeld(e), _) => {
+            is_lead(model, who)
+                || model
+                    .plan
+                    .boards
+                    .get(&e.board)
+                    .is_some_and(|b| Some(b.chair) == who.worker())
+        }
         _ => is_lead(model, who),
     };
     if !allowed {
         let what = match &body {
             EventBody::ActionUpdated(_) | EventBody::ActionRescheduled(_) => {
                 "Only the action's owner or the plan's lead may record its progress or move its date."
+            }
+            EventBody::MeetingHeld(_) => {
+                "Only the board's chair or the plan's lead may record its meetings."
             }
             _ => "Only the plan's lead may change the plan's actions, owners and report.",
         };
