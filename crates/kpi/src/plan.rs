@@ -25,8 +25,8 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// Rates a priority on `on` from its actions (as they stood that day) and the ratings of the
 /// measures that evidence it (`None` where a measure has no figure or no trajectory yet).
 ///
-/// Red when an action is more than [`LONG_OVERDUE_DAYS`] past its date, or at least half the
-/// rated measures are red against their trajectory. Amber when any action is overdue or
+/// Red when an action is more than [`LONG_OVERDUE_DAYS`] past its date, or most of the rated
+/// measures (more than half) are red against their trajectory. Amber when any action is overdue or
 /// slipping, or any measure is red or amber. Green otherwise.
 pub fn rate(actions: &[&Action], measures: &[Option<Rag>], on: NaiveDate) -> Rating {
     let long_overdue = actions
@@ -38,7 +38,7 @@ pub fn rate(actions: &[&Action], measures: &[Option<Rag>], on: NaiveDate) -> Rat
     let rated: Vec<Rag> = measures.iter().flatten().copied().collect();
     let red = rated.iter().filter(|r| **r == Rag::Red).count();
     let amber = rated.iter().filter(|r| **r == Rag::Amber).count();
-    let rag = if long_overdue > 0 || (!rated.is_empty() && red * 2 >= rated.len()) {
+    let rag = if long_overdue > 0 || red * 2 > rated.len() {
         Rag::Red
     } else if overdue + slipping + red + amber > 0 {
         Rag::Amber
@@ -498,7 +498,7 @@ mod tests {
     }
 
     #[test]
-    fn a_priority_is_red_when_an_action_is_long_overdue_or_half_its_measures_are_red() {
+    fn a_priority_is_red_when_an_action_is_long_overdue_or_most_of_its_measures_are_red() {
         let on = d("2025-06-30");
         let on_time = action("2025-09-30");
         let done = complete(action("2025-03-31"), "2025-03-20");
@@ -517,11 +517,12 @@ mod tests {
             red.reasons,
             vec!["1 action overdue, 1 of them by more than 28 days".to_string()]
         );
-        // Half the rated measures red is red; fewer is amber; unrated measures do not count.
-        let measures = [Some(Rag::Red), Some(Rag::Green), None];
+        // Most rated measures red is red; half or fewer is amber; unrated measures do not count.
+        let measures = [Some(Rag::Red), Some(Rag::Red), Some(Rag::Green), None];
         assert_eq!(rate(&[&on_time], &measures, on).rag, Rag::Red);
-        let measures = [Some(Rag::Red), Some(Rag::Green), Some(Rag::Green)];
+        let measures = [Some(Rag::Red), Some(Rag::Green), None];
         assert_eq!(rate(&[&on_time], &measures, on).rag, Rag::Amber);
+        assert_eq!(rate(&[&on_time], &[Some(Rag::Red), None], on).rag, Rag::Red);
         assert_eq!(rate(&[&on_time], &[Some(Rag::Amber)], on).rag, Rag::Amber);
         assert_eq!(rate(&[&on_time], &[None, None], on).rag, Rag::Green);
     }
