@@ -178,6 +178,18 @@ impl AppState {
             })
     }
 
+    /// The same for work that gives a value rather than a page: `None` if the work failed.
+    pub async fn from_live<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Live) -> T + Send + 'static,
+    ) -> Option<T> {
+        let live = Arc::clone(&self.live);
+        tokio::task::spawn_blocking(move || f(&live.read().unwrap_or_else(|e| e.into_inner())))
+            .await
+            .inspect_err(|e| tracing::error!("a page's work failed: {e}"))
+            .ok()
+    }
+
     /// The same, with the scorecard for the 13 periods to `period`.
     pub async fn with_card(
         &self,

@@ -140,6 +140,16 @@ pub async fn run(db: &str, rounds: usize, seconds: u64) -> anyhow::Result<()> {
         ("front door queue", vec!["/front-door".into()]),
         ("missing and exploitation", vec!["/missing".into()]),
         ("workforce", vec!["/workforce".into()]),
+        (
+            "improvement plan",
+            vec!["/plan".into(), "/plan/exceptions".into()],
+        ),
+        (
+            "a plan priority",
+            (1..=9).map(|n| format!("/plan/priorities/{n}")).collect(),
+        ),
+        ("board pack", vec!["/board-pack".into()]),
+        ("report to scrutiny", vec!["/scrutiny-report".into()]),
         ("not found", vec!["/measures/NO-SUCH".into()]),
     ];
     println!(

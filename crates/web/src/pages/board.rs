@@ -531,38 +531,62 @@ async fn respond(
     let pdf = ask.format.as_deref() == Some("pdf");
     let cal = state.cal;
     let output = if pdf { Output::File } else { Output::Page };
-    state
-        .with_live(
-            move |live| match make(live, cal, date, Some(&who), output) {
-                Ok(html) if !pdf => Html(html).into_response(),
-                Ok(html) => match crate::pdf::html_to_pdf(&html) {
-                    Ok(bytes) => (
-                        [
-                            (header::CONTENT_TYPE, "application/pdf".to_string()),
-                            (
-                                header::CONTENT_DISPOSITION,
-                                format!("attachment; filename=\"{name}-{date}.pdf\""),
-                            ),
-                        ],
-                        bytes,
-                    )
-                        .into_response(),
-                    Err(e) => super::error_page_for(
-                        Some(&who),
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "The PDF could not be made",
-                        &super::capital(&e.to_string()),
-                    ),
-                },
-                Err(message) => super::error_page_for(
-                    Some(&who),
-                    StatusCode::NOT_FOUND,
-                    "There is nothing to report",
-                    &message,
+    let reader = who.clone();
+    let made = state
+        .from_live(move |live| make(live, cal, date, Some(&reader), output))
+        .await;
+    let html = match made {
+        Some(Ok(html)) => html,
+        Some(Err(message)) => {
+            return super::error_page_for(
+                Some(&who),
+                StatusCode::NOT_FOUND,
+                "There is nothing to report",
+                &message,
+            );
+        }
+        None => {
+            return super::error_page_for(
+                Some(&who),
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Sorry, there is a problem with the service",
+                "The document could not be written. Try again later.",
+            );
+        }
+    };
+    if !pdf {
+        return Html(html).into_response();
+    }
+    // Chromium takes a second or two: it runs with the model's lock let go.
+    let printed = tokio::task::spawn_blocking(move || crate::pdf::html_to_pdf(&html)).await;
+    match printed {
+        Ok(Ok(bytes)) => (
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}-{date}.pdf\""),
                 ),
-            },
+            ],
+            bytes,
         )
-        .await
+            .into_response(),
+        Ok(Err(e)) => super::error_page_for(
+            Some(&who),
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The PDF could not be made",
+            &super::capital(&e.to_string()),
+        ),
+        Err(e) => {
+            tracing::error!("printing a PDF failed: {e}");
+            super::error_page_for(
+                Some(&who),
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Sorry, there is a problem with the service",
+                "The PDF could not be made. Try again later.",
+            )
+        }
+    }
 }
 
 pub async fn board_pack(
