@@ -1194,6 +1194,16 @@ async fn the_plan_is_changed_by_its_owners_and_lead_and_read_by_the_board() {
     );
     let a = api.page(&board, "/scrutiny-report").await;
     assert!(a.body.contains("5. Finance") && !a.body.contains("Write sections 5 to 7"));
+    // The pack as a PDF where Chromium is installed, and a clear page where it is not.
+    let a = api.page(&board, "/board-pack?format=pdf").await;
+    if web::pdf::chromium().is_ok() {
+        assert_eq!(a.status, 200);
+        assert_eq!(a.headers["content-type"], "application/pdf");
+        assert!(a.body.starts_with("%PDF"));
+    } else {
+        assert_eq!(a.status, 503);
+        assert!(a.body.contains("needs Chromium"), "{}", a.body);
+    }
     let a = api.page(&board, "/board-pack?date=2026-13-01").await;
     assert_eq!(a.status, 400);
     assert!(a.body.contains("2026-13-01 is not a date"), "{}", a.body);
