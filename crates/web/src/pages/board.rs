@@ -150,6 +150,28 @@ fn movement_rows(p: &kpi::plan::PackPriority<'_>) -> Vec<MeasureMove> {
         .collect()
 }
 
+/// Works out the pack for `date` from the scorecard for its month and hands it to `f` with the
+/// card; a council without a plan is a message saying there is no `what` to write.
+fn with_pack<T>(
+    live: &Live,
+    cal: &Calendar,
+    date: NaiveDate,
+    what: &str,
+    f: impl FnOnce(&kpi::plan::Pack<'_>, &crate::live::Card) -> T,
+) -> Result<T, String> {
+    let m = live.model();
+    if m.plan.starts.is_none() {
+        return Err(format!(
+            "{} has no improvement plan in Hearth, so there is no {what} to write.",
+            m.council.name
+        ));
+    }
+    let card = live.card(cal, date, Period::last_whole_month_before(date));
+    let row = |id: &str, p: Period| card.row(id, kpi::Scope::Council, p);
+    let pack = kpi::plan::pack(&m.plan, date, &card.periods, &row);
+    Ok(f(&pack, &card))
+}
+
 /// The board pack for `date`, as HTML.
 pub fn board_pack_html(
     live: &Live,
@@ -158,18 +180,22 @@ pub fn board_pack_html(
     who: Option<&SignedIn>,
     output: Output,
 ) -> Result<String, String> {
+    with_pack(live, cal, date, "board pack", |pack, card| {
+        write_pack(live, date, who, output, pack, card)
+    })?
+}
+
+fn write_pack(
+    live: &Live,
+    date: NaiveDate,
+    who: Option<&SignedIn>,
+    output: Output,
+    pack: &kpi::plan::Pack<'_>,
+    card: &crate::live::Card,
+) -> Result<String, String> {
     let m = live.model();
     let plan = &m.plan;
-    if plan.starts.is_none() {
-        return Err(format!(
-            "{} has no improvement plan in Hearth, so there is no board pack to write.",
-            m.council.name
-        ));
-    }
-    let period = Period::last_whole_month_before(date);
-    let card = live.card(cal, date, period);
-    let row = |id: &str, p: Period| card.row(id, kpi::Scope::Council, p);
-    let pack = kpi::plan::pack(plan, date, &card.periods, &row);
+    let period = pack.period;
     let labels: Vec<String> = card.periods.iter().map(|p| p.label()).collect();
     let owner_of = |a: &domain::plan::Action| worker_name(m, a.owner);
     let change_line = |a: &domain::plan::Action, c: &Change| ActionChange {
@@ -374,18 +400,24 @@ pub fn scrutiny_html(
     output: Output,
     typed: Option<TextForm>,
 ) -> Result<String, String> {
+    with_pack(live, cal, date, "report", |pack, card| {
+        write_scrutiny(live, date, who, output, typed, pack, card)
+    })?
+}
+
+fn write_scrutiny(
+    live: &Live,
+    date: NaiveDate,
+    who: Option<&SignedIn>,
+    output: Output,
+    typed: Option<TextForm>,
+    pack: &kpi::plan::Pack<'_>,
+    card: &crate::live::Card,
+) -> Result<String, String> {
     let m = live.model();
     let plan = &m.plan;
-    if plan.starts.is_none() {
-        return Err(format!(
-            "{} has no improvement plan in Hearth, so there is no report to write.",
-            m.council.name
-        ));
-    }
-    let period = Period::last_whole_month_before(date);
-    let card = live.card(cal, date, period);
+    let period = pack.period;
     let row = |id: &str, p: Period| card.row(id, kpi::Scope::Council, p);
-    let pack = kpi::plan::pack(plan, date, &card.periods, &row);
     let mut by_number: Vec<&kpi::plan::PackPriority<'_>> = pack.priorities.iter().collect();
     by_number.sort_by_key(|p| p.priority.number);
     let priorities = by_number
@@ -616,18 +648,40 @@ pub async fn board_pack(
 
 /// The pack's measures as CSV: each priority's measures at the last board and now.
 fn board_pack_csv(live: &Live, cal: &Calendar, date: NaiveDate) -> Response {
-    let m = live.model();
-    let period = Period::last_whole_month_before(date);
-    let card = live.card(cal, date, period);
-    let row = |id: &str, p: Period| card.row(id, kpi::Scope::Council, p);
-    let pack = kpi::plan::pack(&m.plan, date, &card.periods, &row);
+    let written = with_pack(live, cal, date, "board pack", |pack, _| pack_rows(pack));
+    match written {
+        Ok(rows) => super::csv_download(
+            &format!("board-pack-measures-{date}.csv"),
+            &[
+                "priority",
+                "title",
+                "rating",
+                "rating_at_last_board",
+                "measure",
+                "name",
+                "unit",
+                "last_board_period",
+                "at_last_board",
+                "period",
+                "now",
+                "movement",
+                "trajectory",
+                "target",
+                "against_trajectory",
+            ],
+            rows,
+        ),
+        Err(message) => super::not_found(&message),
+    }
+}
+
+fn pack_rows(pack: &kpi::plan::Pack<'_>) -> Vec<Vec<String>> {
     let word = |r: Option<kpi::targets::Rag>| r.map_or("", |r| r.label()).to_string();
     let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
-    let rows = pack
-        .priorities
+    pack.priorities
         .iter()
         .flat_map(|p| {
-            let (pack, word, number) = (&pack, &word, &number);
+            let (word, number) = (&word, &number);
             p.evidence.iter().map(move |e| {
                 vec![
                     p.priority.number.to_string(),
@@ -648,28 +702,7 @@ fn board_pack_csv(live: &Live, cal: &Calendar, date: NaiveDate) -> Response {
                 ]
             })
         })
-        .collect();
-    super::csv_download(
-        &format!("board-pack-measures-{date}.csv"),
-        &[
-            "priority",
-            "title",
-            "rating",
-            "rating_at_last_board",
-            "measure",
-            "name",
-            "unit",
-            "last_board_period",
-            "at_last_board",
-            "period",
-            "now",
-            "movement",
-            "trajectory",
-            "target",
-            "against_trajectory",
-        ],
-        rows,
-    )
+        .collect()
 }
 
 pub async fn scrutiny_report(

@@ -143,19 +143,7 @@ pub async fn page(
             let pick = |f: &dyn Fn(&Row) -> Option<f64>| -> Vec<Option<f64>> {
                 trend.iter().map(|r| r.and_then(f)).collect()
             };
-            let mut series = vec![Series {
-                name: measure.name.clone(),
-                points: pick(&|r| r.value),
-                style: LineStyle::Value,
-            }];
-            let trajectory = pick(&|r| r.trajectory);
-            if trajectory.iter().any(Option::is_some) {
-                series.push(Series {
-                    name: "Trajectory to target".into(),
-                    points: trajectory,
-                    style: LineStyle::Target,
-                });
-            }
+            let mut series = value_and_trajectory(&measure.name, &trend);
             let neighbours = pick(&|r| r.benchmarks.as_ref().and_then(|b| b.neighbours_mean));
             if neighbours.iter().any(Option::is_some) {
                 series.push(Series {
@@ -272,6 +260,28 @@ pub async fn page(
             })
         })
         .await
+}
+
+/// A measure's figures and, where it has one, its trajectory, period by period, as a chart's
+/// first two lines.
+pub fn value_and_trajectory(name: &str, trend: &[Option<&Row>]) -> Vec<Series> {
+    let pick = |f: &dyn Fn(&Row) -> Option<f64>| -> Vec<Option<f64>> {
+        trend.iter().map(|r| r.and_then(f)).collect()
+    };
+    let mut series = vec![Series {
+        name: name.to_string(),
+        points: pick(&|r| r.value),
+        style: LineStyle::Value,
+    }];
+    let trajectory = pick(&|r| r.trajectory);
+    if trajectory.iter().any(Option::is_some) {
+        series.push(Series {
+            name: "Trajectory to target".into(),
+            points: trajectory,
+            style: LineStyle::Target,
+        });
+    }
+    series
 }
 
 /// A scope in words.

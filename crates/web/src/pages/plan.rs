@@ -9,7 +9,7 @@ use super::scorecard::rag_tag;
 use super::{Ask, Chrome, Tag, csv_download, figure, render};
 use crate::AppState;
 use crate::auth::SignedIn;
-use crate::chart::{LineChart, LineStyle, Series};
+use crate::chart::LineChart;
 use crate::live::{Card, Live};
 use crate::permissions::{Can, needs};
 use crate::recording::fields::FieldError;
@@ -464,22 +464,7 @@ pub fn chart_view(
     now: Option<&kpi::report::Row>,
     unit: &str,
 ) -> EvidenceView {
-    let pick = |f: &dyn Fn(&kpi::report::Row) -> Option<f64>| -> Vec<Option<f64>> {
-        trend.iter().map(|r| r.and_then(f)).collect()
-    };
-    let mut series = vec![Series {
-        name: measure.name.clone(),
-        points: pick(&|r| r.value),
-        style: LineStyle::Value,
-    }];
-    let trajectory = pick(&|r| r.trajectory);
-    if trajectory.iter().any(Option::is_some) {
-        series.push(Series {
-            name: "Trajectory to target".into(),
-            points: trajectory,
-            style: LineStyle::Target,
-        });
-    }
+    let series = super::measure::value_and_trajectory(&measure.name, trend);
     let title = format!("{} ({}), the whole council", measure.name, measure.id);
     let chart = LineChart {
         title: &title,
@@ -1235,6 +1220,32 @@ struct ListPage {
     empty: &'static str,
 }
 
+/// A list of actions as a page, or as CSV when asked.
+struct Listing<'a> {
+    title: &'static str,
+    file: String,
+    href: &'static str,
+    empty: &'static str,
+    intro: String,
+    actions: Vec<&'a Action>,
+}
+
+fn list_response(who: &SignedIn, live: &Live, csv: bool, today: NaiveDate, l: Listing) -> Response {
+    let m = live.model();
+    if csv {
+        return actions_csv(&l.file, m, &l.actions, today);
+    }
+    render(&ListPage {
+        chrome: Chrome::new(Some(who), Some(live), "/plan"),
+        title: l.title.into(),
+        error: false,
+        intro: l.intro,
+        actions: l.actions.iter().map(|a| action_line(m, a, today)).collect(),
+        csv_href: l.href,
+        empty: l.empty,
+    })
+}
+
 /// The actions the signed-in person owns, open ones first.
 pub async fn my_actions(
     State(state): State<AppState>,
@@ -1252,9 +1263,6 @@ pub async fn my_actions(
         .filter(|a| Some(a.owner) == me)
         .collect();
     actions.sort_by_key(|a| (a.completed.is_some(), a.due, a.id));
-    if ask.csv() {
-        return actions_csv(&format!("my-actions-{today}.csv"), m, &actions, today);
-    }
     let intro = match me {
         None => "Your account is not linked to a member of staff, so no action in the plan can be yours. Ask an administrator to link it.".to_string(),
         Some(_) if is_lead(m, &who) => format!(
@@ -1266,15 +1274,15 @@ pub async fn my_actions(
             actions.len()
         ),
     };
-    render(&ListPage {
-        chrome: Chrome::new(Some(&who), Some(&live), "/plan"),
-        title: "My actions".into(),
-        error: false,
-        intro,
-        actions: actions.iter().map(|a| action_line(m, a, today)).collect(),
-        csv_href: "/plan/my-actions?format=csv",
+    let listing = Listing {
+        title: "My actions",
+        file: format!("my-actions-{today}.csv"),
+        href: "/plan/my-actions?format=csv",
         empty: "You own no action in the plan.",
-    })
+        intro,
+        actions,
+    };
+    list_response(&who, &live, ask.csv(), today, listing)
 }
 
 /// Actions overdue (longest overdue first) and then those slipping.
@@ -1285,34 +1293,26 @@ pub async fn exceptions(
 ) -> Response {
     let today = state.today();
     let live = state.read();
-    let m = live.model();
-    let mut actions: Vec<&Action> = m
+    let mut actions: Vec<&Action> = live
+        .model()
         .plan
         .actions
         .values()
         .filter(|a| a.is_overdue(today) || a.is_slipping(today))
         .collect();
     actions.sort_by_key(|a| (!a.is_overdue(today), a.due, a.id));
-    if ask.csv() {
-        return actions_csv(
-            &format!("overdue-and-slipping-actions-{today}.csv"),
-            m,
-            &actions,
-            today,
-        );
-    }
     let overdue = actions.iter().filter(|a| a.is_overdue(today)).count();
-    render(&ListPage {
-        chrome: Chrome::new(Some(&who), Some(&live), "/plan"),
-        title: "Overdue and slipping actions".into(),
-        error: false,
+    let listing = Listing {
+        title: "Overdue and slipping actions",
+        file: format!("overdue-and-slipping-actions-{today}.csv"),
+        href: "/plan/exceptions?format=csv",
+        empty: "No action is overdue or slipping.",
         intro: format!(
             "{overdue} overdue (past their date and not complete) and {} slipping (not yet due, but moved later than first agreed or said to be at risk), on {}.",
             actions.len() - overdue,
             day(today)
         ),
-        actions: actions.iter().map(|a| action_line(m, a, today)).collect(),
-        csv_href: "/plan/exceptions?format=csv",
-        empty: "No action is overdue or slipping.",
-    })
+        actions,
+    };
+    list_response(&who, &live, ask.csv(), today, listing)
 }
