@@ -1,4 +1,5 @@
-//! `hearth export`: a statutory return written from the records, for any collection year.
+//! `hearth export`: a statutory return written from the records, for any collection year, or
+//! the Standard Safeguarding Dataset's tables for the sector's other tools.
 
 use anyhow::{Context, bail};
 use clap::Args;
@@ -11,7 +12,7 @@ pub struct ExportArgs {
     pub db: crate::cli::Db,
     /// The collection year, such as 2024/25 (1 April 2024 to 31 March 2025). Needed for the
     /// SSDA903 and the CIN census; for Annex A it sets the date to 31 March at its end.
-    #[arg(long, required_unless_present = "annex_a")]
+    #[arg(long)]
     pub year: Option<String>,
     /// Write the SSDA903 return's CSV files into this folder.
     #[arg(long)]
@@ -22,6 +23,9 @@ pub struct ExportArgs {
     /// Write Ofsted's Annex A (all eleven lists) to this Excel file.
     #[arg(long)]
     pub annex_a: Option<PathBuf>,
+    /// Write the Standard Safeguarding Dataset's tables into this folder, one CSV file each.
+    #[arg(long)]
+    pub ssd: Option<PathBuf>,
     /// The inspection date Annex A is for, YYYY-MM-DD; by default the end of --year, or the
     /// last day the records reach.
     #[arg(long)]
@@ -29,8 +33,11 @@ pub struct ExportArgs {
 }
 
 pub async fn run(args: ExportArgs) -> anyhow::Result<()> {
-    if args.ssda903.is_none() && args.cin.is_none() && args.annex_a.is_none() {
-        bail!("say what to export: --ssda903 DIR, --cin FILE.xml or --annex-a FILE.xlsx");
+    if args.ssda903.is_none() && args.cin.is_none() && args.annex_a.is_none() && args.ssd.is_none()
+    {
+        bail!(
+            "say what to export: --ssda903 DIR, --cin FILE.xml, --annex-a FILE.xlsx or --ssd DIR"
+        );
     }
     let first = args
         .year
@@ -98,6 +105,32 @@ pub async fn run(args: ExportArgs) -> anyhow::Result<()> {
         returns::cin::export::write_xml(&census, out)
             .with_context(|| format!("writing the CIN census to {}", file.display()))?;
         println!("CIN census {year_text} written to {}", file.display());
+    }
+    if let Some(dir) = &args.ssd {
+        let tables = ssd::export::export(&model);
+        let children = model
+            .children
+            .values()
+            .map(|c| c.details.la_child_id.clone());
+        crate::reads::log(
+            &store,
+            &model,
+            children,
+            "export: Standard Safeguarding Dataset",
+        )
+        .await?;
+        tables
+            .write_dir(dir)
+            .with_context(|| format!("writing the SSD tables to {}", dir.display()))?;
+        let counts: Vec<String> = ssd::export::WRITTEN
+            .iter()
+            .map(|t| format!("{t} {}", tables.rows(t)))
+            .collect();
+        println!(
+            "Standard Safeguarding Dataset written to {}: {}",
+            dir.display(),
+            counts.join(", ")
+        );
     }
     if let Some(file) = &args.annex_a {
         let on = args

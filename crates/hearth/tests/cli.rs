@@ -898,3 +898,31 @@ fn the_board_pack_and_the_report_to_scrutiny_are_written_as_html_and_pdf() {
     let pages = text.matches('\u{c}').count();
     assert!(pages >= 10, "{pages} pages");
 }
+
+#[test]
+fn the_standard_safeguarding_dataset_is_written_from_the_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite(dir.path(), "ssd.db");
+    seed(&db);
+    let out = dir.path().join("ssd");
+    let said = ok(&["export", "--db", &db, "--ssd", out.to_str().unwrap()]);
+    assert!(
+        said.starts_with("Standard Safeguarding Dataset written to"),
+        "{said}"
+    );
+    let person = std::fs::read_to_string(out.join("ssd_person.csv")).unwrap();
+    assert!(person.starts_with("pers_person_id,pers_forename,pers_surname,"));
+    assert!(person.lines().count() > 1_000);
+    for table in [
+        "ssd_contacts",
+        "ssd_cin_episodes",
+        "ssd_involvements",
+        "ssd_professionals",
+    ] {
+        assert!(out.join(format!("{table}.csv")).exists(), "{table}");
+    }
+    // Saying nothing to export is a message naming every choice.
+    let out = run(&["export", "--db", &db]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--ssd DIR"));
+}

@@ -1,0 +1,370 @@
+//! Writing an extract from Hearth's records, so that the sector's other tools can read a
+//! council's data in the shape they know. Each table is written with every column the dataset
+//! defines, in its order; what Hearth does not hold is left blank.
+//!
+//! Ids: a person is their council identifier; a record of a child's is the child's identifier
+//! and the record's number in the child's record (`1234-7`); a team or worker is Hearth's number.
+
+use crate::catalogue::{self, Table};
+use crate::values::{write_date, write_date_time, write_flag};
+use chrono::NaiveDate;
+use domain::codes::{ContactDecision, Employment, Sex};
+use domain::model::{Child, Model};
+use domain::{RecordId, TeamId};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The tables Hearth writes, in the order they are written.
+pub const WRITTEN: &[&str] = &[
+    "ssd_person",
+    "ssd_family",
+    "ssd_disability",
+    "ssd_department",
+    "ssd_professionals",
+    "ssd_involvements",
+    "ssd_contacts",
+    "ssd_early_help_episodes",
+    "ssd_cin_episodes",
+    "ssd_cin_assessments",
+    "ssd_assessment_factors",
+];
+
+/// An extract being written: each table's rows, values in the catalogue's column order.
+#[derive(Debug, Default)]
+pub struct Tables {
+    pub tables: BTreeMap<&'static str, Vec<Vec<String>>>,
+}
+
+impl Tables {
+    /// Adds a row to a table from (field, value) pairs; fields not named are blank.
+    fn add(&mut self, table: &'static Table, values: &[(&str, String)]) {
+        let mut row = vec![String::new(); table.fields.len()];
+        for (field, value) in values {
+            let at = table
+                .fields
+                .iter()
+                .position(|f| f.name == *field)
+                .unwrap_or_else(|| panic!("{} has no field {field}", table.name));
+            row[at] = value.clone();
+        }
+        self.tables
+            .entry(table.name.as_str())
+            .or_default()
+            .push(row);
+    }
+
+    pub fn rows(&self, table: &str) -> usize {
+        self.tables.get(table).map_or(0, Vec::len)
+    }
+
+    /// Writes each table to `dir` as `<table>.csv`, header and rows; a table with no rows is
+    /// written with its header alone, so a reader knows Hearth carries it.
+    pub fn write_dir(&self, dir: &Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        for name in WRITTEN {
+            let table = catalogue::table(name).expect("a written table is in the catalogue");
+            let mut w = csv::Writer::from_path(dir.join(table.file_name()))?;
+            w.write_record(table.fields.iter().map(|f| f.name.as_str()))?;
+            for row in self.tables.get(name).into_iter().flatten() {
+                w.write_record(row)?;
+            }
+            w.flush()?;
+        }
+        Ok(())
+    }
+}
+
+fn t(name: &str) -> &'static Table {
+    catalogue::table(name).expect("a written table is in the catalogue")
+}
+
+/// A child's record's id in the extract.
+fn record_id(child: &Child, record: RecordId) -> String {
+    format!("{}-{}", child.details.la_child_id, record.0)
+}
+
+fn opt_date(d: Option<NaiveDate>) -> String {
+    d.map(write_date).unwrap_or_default()
+}
+
+fn sex(s: Sex) -> &'static str {
+    match s {
+        Sex::Male => "M",
+        Sex::Female => "F",
+        Sex::Unknown => "U",
+    }
+}
+
+fn team_id(t: TeamId) -> String {
+    t.0.to_string()
+}
+
+/// The SSD's flags object, every key present, those given set to Y.
+fn flags(keys: &[&str], set: &[&str]) -> String {
+    let mut o = serde_json::Map::new();
+    for k in keys {
+        o.insert(
+            (*k).to_string(),
+            json!(if set.contains(k) { "Y" } else { "" }),
+        );
+    }
+    serde_json::Value::Object(o).to_string()
+}
+
+const CONTACT_OUTCOMES: &[&str] = &[
+    "NEW_REFERRAL_FLAG",
+    "EXISTING_REFERRAL_FLAG",
+    "CP_ENQUIRY_FLAG",
+    "NFA_FLAG",
+    "NON_AGENCY_ADOPTION_FLAG",
+    "PRIVATE_FOSTERING_FLAG",
+    "ADVICE_FLAG",
+    "MISSING_FLAG",
+    "OLA_CP_FLAG",
+    "OTHER_OUTCOMES_EXIST_FLAG",
+];
+
+/// The contact outcome flag for Hearth's decision.
+fn contact_outcome(d: ContactDecision) -> &'static str {
+    match d {
+        ContactDecision::Referral => "NEW_REFERRAL_FLAG",
+        ContactDecision::ExistingCase => "EXISTING_REFERRAL_FLAG",
+        ContactDecision::NoFurtherAction => "NFA_FLAG",
+        ContactDecision::InformationAdvice | ContactDecision::Signposted => "ADVICE_FLAG",
+        ContactDecision::EarlyHelp => "OTHER_OUTCOMES_EXIST_FLAG",
+    }
+}
+
+/// Every table Hearth writes, from the records as they stand.
+pub fn export(model: &Model) -> Tables {
+    let mut out = Tables::default();
+    staff(model, &mut out);
+    // In the children's order, so that the same records always give the same files.
+    let mut children: Vec<&Child> = model.children.values().map(|c| c.as_ref()).collect();
+    children.sort_by_key(|c| c.id());
+    for child in children {
+        person(child, &mut out);
+        front_door(child, &mut out);
+        children_in_need(child, &mut out);
+    }
+    out
+}
+
+fn staff(model: &Model, out: &mut Tables) {
+    let department = t("ssd_department");
+    for team in model.teams.values() {
+        out.add(
+            department,
+            &[
+                ("dept_team_id", team_id(team.id)),
+                ("dept_team_name", team.name.clone()),
+                ("dept_team_parent_id", team.service.code().to_string()),
+                ("dept_team_parent_name", team.service.label().to_string()),
+            ],
+        );
+    }
+    let professionals = t("ssd_professionals");
+    for w in model.workers.values() {
+        let now = w.current();
+        let team = model.teams.get(&now.team).map(|t| t.name.clone());
+        out.add(
+            professionals,
+            &[
+                ("prof_professional_id", w.id.0.to_string()),
+                ("prof_staff_id", w.id.0.to_string()),
+                ("prof_professional_name", w.name.clone()),
+                (
+                    "prof_social_worker_registration_no",
+                    w.registration.clone().unwrap_or_default(),
+                ),
+                ("prof_professional_job_title", now.role.label().to_string()),
+                ("prof_professional_department", team.unwrap_or_default()),
+                ("prof_full_time_equivalency", format!("{}", now.fte)),
+                (
+                    "prof_agency_worker_flag",
+                    write_flag(now.employment == Employment::Agency).to_string(),
+                ),
+            ],
+        );
+    }
+}
+
+fn person(c: &Child, out: &mut Tables) {
+    let d = &c.details;
+    out.add(
+        t("ssd_person"),
+        &[
+            ("pers_person_id", d.la_child_id.clone()),
+            ("pers_forename", d.given_name.clone()),
+            ("pers_surname", d.family_name.clone()),
+            ("pers_sex", sex(d.sex).to_string()),
+            ("pers_ethnicity", d.ethnicity.0.clone()),
+            ("pers_dob", opt_date(d.date_of_birth)),
+            (
+                "pers_common_child_id",
+                d.nhs_number.clone().unwrap_or_default(),
+            ),
+            (
+                "pers_upn_unknown",
+                d.upn_unknown
+                    .as_ref()
+                    .map(|c| c.0.clone())
+                    .unwrap_or_default(),
+            ),
+            ("pers_expected_dob", opt_date(d.expected_date_of_birth)),
+            ("pers_death_date", opt_date(d.date_of_death)),
+            (
+                "pers_is_mother",
+                d.mother
+                    .map(|m| write_flag(m).to_string())
+                    .unwrap_or_default(),
+            ),
+        ],
+    );
+    if let Some(f) = d.family {
+        out.add(
+            t("ssd_family"),
+            &[
+                ("fami_table_id", d.la_child_id.clone()),
+                ("fami_family_id", f.0.to_string()),
+                ("fami_person_id", d.la_child_id.clone()),
+            ],
+        );
+    }
+    for (i, code) in d.disabilities.iter().enumerate() {
+        out.add(
+            t("ssd_disability"),
+            &[
+                ("disa_table_id", format!("{}-D{}", d.la_child_id, i + 1)),
+                ("disa_person_id", d.la_child_id.clone()),
+                ("disa_disability_code", code.0.clone()),
+            ],
+        );
+    }
+    for (i, a) in c.allocations.iter().enumerate() {
+        // The referral the child was open under when the worker took the case, if any.
+        let referral = c
+            .referrals
+            .iter()
+            .rfind(|r| r.date <= a.from && r.closed.as_ref().is_none_or(|(end, _)| *end >= a.from))
+            .map(|r| record_id(c, r.id))
+            .unwrap_or_default();
+        out.add(
+            t("ssd_involvements"),
+            &[
+                (
+                    "invo_involvements_id",
+                    format!("{}-A{}", d.la_child_id, i + 1),
+                ),
+                ("invo_professional_id", a.worker.0.to_string()),
+                (
+                    "invo_professional_role_id",
+                    "Allocated social worker".to_string(),
+                ),
+                ("invo_professional_team", team_id(a.team)),
+                ("invo_involvement_start_date", write_date(a.from)),
+                ("invo_involvement_end_date", opt_date(a.to)),
+                (
+                    "invo_worker_change_reason",
+                    a.reason.as_ref().map(|r| r.0.clone()).unwrap_or_default(),
+                ),
+                ("invo_person_id", d.la_child_id.clone()),
+                ("invo_referral_id", referral),
+            ],
+        );
+    }
+}
+
+fn front_door(c: &Child, out: &mut Tables) {
+    let person = &c.details.la_child_id;
+    for k in &c.contacts {
+        let outcome = k
+            .decision
+            .map(|(d, _)| flags(CONTACT_OUTCOMES, &[contact_outcome(d)]))
+            .unwrap_or_default();
+        out.add(
+            t("ssd_contacts"),
+            &[
+                ("cont_contact_id", record_id(c, k.id)),
+                ("cont_person_id", person.clone()),
+                ("cont_contact_date", write_date_time(k.received)),
+                ("cont_contact_source_code", k.source.0.clone()),
+                ("cont_contact_outcome_json", outcome),
+            ],
+        );
+    }
+    for e in &c.early_help {
+        out.add(
+            t("ssd_early_help_episodes"),
+            &[
+                ("earl_episode_id", record_id(c, e.id)),
+                ("earl_person_id", person.clone()),
+                ("earl_episode_start_date", write_date(e.start)),
+                (
+                    "earl_episode_end_date",
+                    opt_date(e.end.as_ref().map(|x| x.0)),
+                ),
+                (
+                    "earl_episode_end_reason",
+                    e.end.as_ref().map(|x| x.1.clone()).unwrap_or_default(),
+                ),
+                (
+                    "earl_episode_organisation",
+                    e.lead_professional.clone().unwrap_or_default(),
+                ),
+            ],
+        );
+    }
+}
+
+fn children_in_need(c: &Child, out: &mut Tables) {
+    let person = &c.details.la_child_id;
+    for r in &c.referrals {
+        out.add(
+            t("ssd_cin_episodes"),
+            &[
+                ("cine_referral_id", record_id(c, r.id)),
+                ("cine_person_id", person.clone()),
+                ("cine_referral_date", write_date(r.date)),
+                (
+                    "cine_cin_primary_need_code",
+                    r.primary_need
+                        .map(|n| n.code().to_string())
+                        .unwrap_or_default(),
+                ),
+                ("cine_referral_source_code", r.source.0.clone()),
+                ("cine_referral_nfa", write_flag(r.nfa).to_string()),
+                (
+                    "cine_close_reason",
+                    r.closed.as_ref().map(|x| x.1.0.clone()).unwrap_or_default(),
+                ),
+                ("cine_close_date", opt_date(r.closed.as_ref().map(|x| x.0))),
+            ],
+        );
+    }
+    for a in &c.assessments {
+        let id = record_id(c, a.id);
+        out.add(
+            t("ssd_cin_assessments"),
+            &[
+                ("cina_assessment_id", id.clone()),
+                ("cina_person_id", person.clone()),
+                ("cina_referral_id", record_id(c, a.referral)),
+                ("cina_assessment_start_date", write_date(a.start)),
+                ("cina_assessment_auth_date", opt_date(a.authorised)),
+            ],
+        );
+        if !a.factors.is_empty() {
+            let factors: Vec<&str> = a.factors.iter().map(|f| f.0.as_str()).collect();
+            out.add(
+                t("ssd_assessment_factors"),
+                &[
+                    ("cinf_table_id", id.clone()),
+                    ("cinf_assessment_id", id),
+                    ("cinf_assessment_factors_json", json!(factors).to_string()),
+                ],
+            );
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! The Standard Safeguarding Dataset (SSD): the sector's common extract of a case system, the
+//! same tables out of Liquid Logic, Mosaic, Eclipse, CareDirector or Azeus. Hearth reads an
+//! extract to work beside the case system a council already records in, and writes one from its
+//! own records for the sector's other tools.
+//!
+//! - [`catalogue`]: the dataset's tables and fields.
+//! - [`read`]: an extract read from its folder and checked, every fault by file, row and field.
+//! - [`export`]: an extract written from Hearth's records.
+
+pub mod catalogue;
+pub mod export;
+pub mod read;
+pub mod values;
+
+pub use read::{Extract, Problem};

@@ -1,0 +1,196 @@
+//! Extracts written from the records and read back, and extracts that cannot be read.
+
+use chrono::NaiveDate;
+use domain::Model;
+use domain::calendar::Calendar;
+use ssd::Extract;
+use ssd::export::{WRITTEN, export};
+use std::path::Path;
+
+/// One year of the synthetic council, folded.
+fn council() -> Model {
+    let opts = synth::Options {
+        seed: 11,
+        years: 1,
+        end: NaiveDate::from_ymd_opt(2025, 3, 31).unwrap(),
+        scale: 1,
+    };
+    let mut model = Model::new();
+    synth::generate(
+        &opts,
+        Calendar::england_and_wales(),
+        |e| model.apply(&e).expect("the council folds"),
+        |_, _| {},
+    );
+    model
+}
+
+#[test]
+fn an_extract_written_from_the_records_reads_back_whole() {
+    let model = council();
+    let tables = export(&model);
+    let dir = tempfile::tempdir().unwrap();
+    tables.write_dir(dir.path()).unwrap();
+    let extract = Extract::read_dir(dir.path()).unwrap_or_else(|problems| {
+        panic!(
+            "{}",
+            problems
+                .iter()
+                .take(10)
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    });
+    assert!(extract.notes.is_empty(), "{:?}", extract.notes);
+    // Every table Hearth writes is there, headed as the dataset defines it.
+    for name in WRITTEN {
+        let rows = extract.table(name).unwrap_or_else(|| panic!("{name}"));
+        let header = std::fs::read_to_string(dir.path().join(format!("{name}.csv"))).unwrap();
+        let header = header.lines().next().unwrap().to_string();
+        let defined: Vec<&str> = rows.table.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(header, defined.join(","), "{name}");
+    }
+    // A row for each record.
+    let count = |f: fn(&domain::model::Child) -> usize| -> usize {
+        model.children.values().map(|c| f(c)).sum()
+    };
+    let rows = |name: &str| extract.table(name).map_or(0, |t| t.len());
+    assert_eq!(rows("ssd_person"), model.children.len());
+    assert_eq!(rows("ssd_contacts"), count(|c| c.contacts.len()));
+    assert_eq!(rows("ssd_cin_episodes"), count(|c| c.referrals.len()));
+    assert_eq!(rows("ssd_cin_assessments"), count(|c| c.assessments.len()));
+    assert_eq!(rows("ssd_involvements"), count(|c| c.allocations.len()));
+    assert_eq!(
+        rows("ssd_early_help_episodes"),
+        count(|c| c.early_help.len())
+    );
+    assert_eq!(rows("ssd_professionals"), model.workers.len());
+    assert_eq!(rows("ssd_department"), model.teams.len());
+    assert!(rows("ssd_contacts") > 1_000 && rows("ssd_assessment_factors") > 100);
+    // The values read back as written.
+    let people = extract.table("ssd_person").unwrap();
+    let first = model.children.values().next().unwrap();
+    let row = people
+        .iter()
+        .find(|r| r.get("pers_person_id") == Some(first.details.la_child_id.as_str()))
+        .unwrap();
+    assert_eq!(row.date("pers_dob").unwrap(), first.details.date_of_birth);
+    let contacts = extract.table("ssd_contacts").unwrap();
+    let (child, contact) = model
+        .children
+        .values()
+        .find_map(|c| c.contacts.first().map(|k| (c, k)))
+        .unwrap();
+    let row = contacts
+        .iter()
+        .find(|r| {
+            r.get("cont_contact_id")
+                == Some(format!("{}-{}", child.details.la_child_id, contact.id.0).as_str())
+        })
+        .unwrap();
+    assert_eq!(
+        row.date_time("cont_contact_date").unwrap(),
+        Some(contact.received)
+    );
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+#[test]
+fn an_extract_as_sql_server_writes_it_is_read_and_its_faults_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    // A byte-order mark, NULLs, SQL Server's datetimes, columns of the header in any case and
+    // order, a column the dataset does not define, and files that are not tables.
+    write(
+        dir.path(),
+        "ssd_person.csv",
+        "\u{feff}PERS_PERSON_ID,pers_dob,pers_sex,local_flag\n\
+         1001,2015-06-01 00:00:00.000,F,x\n\
+         1002,NULL,M,y\n",
+    );
+    write(
+        dir.path(),
+        "ssd_contacts.csv",
+        "cont_contact_id,cont_person_id,cont_contact_date,cont_contact_source_code\n\
+         C1,1001,2024-03-31T09:15:00,1A\n\
+         C2,1002,31/03/2024 10:00,NULL\n",
+    );
+    write(dir.path(), "notes.txt", "not a table");
+    write(dir.path(), "ssd_local_extra.csv", "a,b\n1,2\n");
+    let extract = Extract::read_dir(dir.path()).unwrap();
+    let people = extract.table("ssd_person").unwrap();
+    let rows: Vec<_> = people.iter().collect();
+    assert_eq!(
+        rows[0].date("pers_dob").unwrap(),
+        NaiveDate::from_ymd_opt(2015, 6, 1)
+    );
+    assert_eq!(rows[1].get("pers_dob"), None, "NULL is nothing");
+    assert!(rows[0].carries("pers_sex") && !rows[0].carries("pers_ethnicity"));
+    let contacts: Vec<_> = extract.table("ssd_contacts").unwrap().iter().collect();
+    assert_eq!(
+        contacts[1]
+            .date_time("cont_contact_date")
+            .unwrap()
+            .unwrap()
+            .to_string(),
+        "2024-03-31 10:00:00"
+    );
+    assert_eq!(extract.notes.len(), 2, "{:?}", extract.notes);
+    assert!(extract.notes.iter().any(|n| n.contains("local_flag")));
+    assert!(
+        extract
+            .notes
+            .iter()
+            .any(|n| n.contains("ssd_local_extra.csv"))
+    );
+
+    // Faults: a bad date, a person no table knows, a key twice, a blank key, a bad flag.
+    write(
+        dir.path(),
+        "ssd_contacts.csv",
+        "cont_contact_id,cont_person_id,cont_contact_date\n\
+         C1,1001,2024-02-30\n\
+         C2,9999,2024-03-01\n\
+         C1,1002,2024-03-02\n\
+         ,1002,2024-03-03\n",
+    );
+    write(
+        dir.path(),
+        "ssd_cin_episodes.csv",
+        "cine_referral_id,cine_person_id,cine_referral_nfa\nR1,1001,maybe\n",
+    );
+    let problems: Vec<String> = Extract::read_dir(dir.path())
+        .unwrap_err()
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    let expected = [
+        "ssd_cin_episodes.csv, row 2, cine_referral_nfa: `maybe` is not Y or N",
+        "ssd_contacts.csv, row 2, cont_contact_date: `2024-02-30` is not a date: write it as 2024-03-31 (a time may follow)",
+        "ssd_contacts.csv, row 4, cont_contact_id: `C1` is a second row with the key of row 2",
+        "ssd_contacts.csv, row 5, cont_contact_id: is blank: every row needs its key",
+        "ssd_contacts.csv, row 3, cont_person_id: `9999` is in no row of ssd_person.csv",
+    ];
+    for e in expected {
+        assert!(
+            problems.iter().any(|p| p == e),
+            "missing: {e}\nin {problems:#?}"
+        );
+    }
+    assert_eq!(problems.len(), expected.len(), "{problems:#?}");
+
+    // A table without its key column, and an empty folder, are refused in words.
+    write(dir.path(), "ssd_cin_episodes.csv", "cine_person_id\n1001\n");
+    let problems = Extract::read_dir(dir.path()).unwrap_err();
+    assert!(
+        problems.iter().any(|p| p.to_string()
+            == "ssd_cin_episodes.csv: has no cine_referral_id column, the table's key"),
+        "{problems:?}"
+    );
+    let empty = tempfile::tempdir().unwrap();
+    let problems = Extract::read_dir(empty.path()).unwrap_err();
+    assert!(problems[0].message.contains("holds no table"));
+}
