@@ -8,7 +8,7 @@
 use crate::catalogue::{self, Table};
 use crate::values::{write_date, write_date_time, write_flag};
 use chrono::NaiveDate;
-use domain::codes::{ContactDecision, Employment, Sex};
+use domain::codes::{ConferenceKind, ContactDecision, Employment, S47Outcome, Sex, VisitKind};
 use domain::model::{Child, Model};
 use domain::{RecordId, TeamId};
 use serde_json::json;
@@ -28,6 +28,21 @@ pub const WRITTEN: &[&str] = &[
     "ssd_cin_episodes",
     "ssd_cin_assessments",
     "ssd_assessment_factors",
+    "ssd_s47_enquiry",
+    "ssd_initial_cp_conference",
+    "ssd_cp_plans",
+    "ssd_cp_reviews",
+    "ssd_cp_visits",
+    "ssd_cin_plans",
+    "ssd_cin_visits",
+    "ssd_pre_proceedings",
+    "ssd_cla_episodes",
+    "ssd_cla_placement",
+    "ssd_legal_status",
+    "ssd_cla_reviews",
+    "ssd_cla_visits",
+    "ssd_cla_health",
+    "ssd_missing",
 ];
 
 /// An extract being written: each table's rows, values in the catalogue's column order.
@@ -147,6 +162,8 @@ pub fn export(model: &Model) -> Tables {
         person(child, &mut out);
         front_door(child, &mut out);
         children_in_need(child, &mut out);
+        protection(child, &mut out);
+        looked_after(child, &mut out);
     }
     out
 }
@@ -367,4 +384,372 @@ fn children_in_need(c: &Child, out: &mut Tables) {
             );
         }
     }
+}
+
+/// The plan of those given that was open on a day: the latest started by then and not ended
+/// before it.
+fn open_on<T>(
+    plans: &[T],
+    day: NaiveDate,
+    span: impl Fn(&T) -> (NaiveDate, Option<NaiveDate>),
+) -> Option<&T> {
+    plans.iter().rfind(|p| {
+        let (start, end) = span(p);
+        start <= day && end.is_none_or(|e| e >= day)
+    })
+}
+
+fn protection(c: &Child, out: &mut Tables) {
+    let person = &c.details.la_child_id;
+    for e in &c.enquiries {
+        out.add(
+            t("ssd_s47_enquiry"),
+            &[
+                ("s47e_s47_enquiry_id", record_id(c, e.id)),
+                ("s47e_referral_id", record_id(c, e.referral)),
+                ("s47e_person_id", person.clone()),
+                ("s47e_s47_start_date", write_date(e.start)),
+                ("s47e_s47_end_date", opt_date(e.completed.map(|x| x.0))),
+                (
+                    "s47e_s47_nfa",
+                    e.completed
+                        .map(|(_, o)| write_flag(o == S47Outcome::NoFurtherAction).to_string())
+                        .unwrap_or_default(),
+                ),
+            ],
+        );
+    }
+    for k in c
+        .conferences
+        .iter()
+        .filter(|k| k.kind != ConferenceKind::Review)
+    {
+        let plan = c.cp_plans.iter().find(|p| p.conference == Some(k.id));
+        let enquiry = k
+            .enquiry
+            .and_then(|e| c.enquiries.iter().find(|x| x.id == e));
+        let referral = plan
+            .map(|p| p.referral)
+            .or(enquiry.map(|e| e.referral))
+            .map(|r| record_id(c, r))
+            .unwrap_or_default();
+        out.add(
+            t("ssd_initial_cp_conference"),
+            &[
+                ("icpc_icpc_id", record_id(c, k.id)),
+                ("icpc_icpc_meeting_id", record_id(c, k.id)),
+                (
+                    "icpc_s47_enquiry_id",
+                    k.enquiry.map(|e| record_id(c, e)).unwrap_or_default(),
+                ),
+                ("icpc_person_id", person.clone()),
+                (
+                    "icpc_cp_plan_id",
+                    plan.map(|p| record_id(c, p.id)).unwrap_or_default(),
+                ),
+                ("icpc_referral_id", referral),
+                (
+                    "icpc_icpc_transfer_in",
+                    write_flag(k.kind == ConferenceKind::TransferIn).to_string(),
+                ),
+                (
+                    "icpc_icpc_target_date",
+                    opt_date(enquiry.and_then(|e| e.conference_target)),
+                ),
+                ("icpc_icpc_date", write_date(k.date)),
+                (
+                    "icpc_icpc_outcome_cp_flag",
+                    write_flag(k.plan_needed).to_string(),
+                ),
+            ],
+        );
+    }
+    for p in &c.cp_plans {
+        let id = record_id(c, p.id);
+        out.add(
+            t("ssd_cp_plans"),
+            &[
+                ("cppl_cp_plan_id", id.clone()),
+                ("cppl_referral_id", record_id(c, p.referral)),
+                (
+                    "cppl_icpc_id",
+                    p.conference.map(|k| record_id(c, k)).unwrap_or_default(),
+                ),
+                ("cppl_person_id", person.clone()),
+                ("cppl_cp_plan_start_date", write_date(p.start)),
+                ("cppl_cp_plan_end_date", opt_date(p.end)),
+                (
+                    "cppl_cp_plan_initial_category",
+                    p.initial_category.code().to_string(),
+                ),
+                (
+                    "cppl_cp_plan_latest_category",
+                    p.category.code().to_string(),
+                ),
+            ],
+        );
+        for (i, review) in p.reviews.iter().enumerate() {
+            out.add(
+                t("ssd_cp_reviews"),
+                &[
+                    ("cppr_cp_review_id", format!("{id}-R{}", i + 1)),
+                    ("cppr_person_id", person.clone()),
+                    ("cppr_cp_plan_id", id.clone()),
+                    ("cppr_cp_review_date", write_date(*review)),
+                    (
+                        "cppr_cp_review_outcome_continue_cp",
+                        write_flag(p.end.is_none_or(|e| e > *review)).to_string(),
+                    ),
+                ],
+            );
+        }
+    }
+    for p in &c.cin_plans {
+        out.add(
+            t("ssd_cin_plans"),
+            &[
+                ("cinp_cin_plan_id", record_id(c, p.id)),
+                ("cinp_referral_id", record_id(c, p.referral)),
+                ("cinp_person_id", person.clone()),
+                ("cinp_cin_plan_start_date", write_date(p.start)),
+                ("cinp_cin_plan_end_date", opt_date(p.end)),
+            ],
+        );
+    }
+    for v in &c.visits {
+        let seen = write_flag(v.seen).to_string();
+        let alone = write_flag(v.seen_alone).to_string();
+        match v.kind {
+            VisitKind::ChildProtection => {
+                let plan = open_on(&c.cp_plans, v.date, |p| (p.start, p.end))
+                    .map(|p| record_id(c, p.id))
+                    .unwrap_or_default();
+                out.add(
+                    t("ssd_cp_visits"),
+                    &[
+                        ("cppv_cp_visit_id", record_id(c, v.id)),
+                        ("cppv_person_id", person.clone()),
+                        ("cppv_cp_plan_id", plan),
+                        ("cppv_cp_visit_date", write_date(v.date)),
+                        ("cppv_cp_visit_seen", seen),
+                        ("cppv_cp_visit_seen_alone", alone),
+                    ],
+                );
+            }
+            VisitKind::ChildInNeed => out.add(
+                t("ssd_cin_visits"),
+                &[
+                    ("cinv_cin_visit_id", record_id(c, v.id)),
+                    ("cinv_person_id", person.clone()),
+                    ("cinv_cin_visit_date", write_date(v.date)),
+                    ("cinv_cin_visit_seen", seen),
+                    ("cinv_cin_visit_seen_alone", alone),
+                ],
+            ),
+            VisitKind::LookedAfter => {
+                let period = open_on(&c.care_periods, v.date, |p| {
+                    (p.start, p.end.as_ref().map(|e| e.0))
+                })
+                .map(|p| record_id(c, p.id))
+                .unwrap_or_default();
+                out.add(
+                    t("ssd_cla_visits"),
+                    &[
+                        ("clav_cla_visit_id", record_id(c, v.id)),
+                        ("clav_cla_id", period),
+                        ("clav_person_id", person.clone()),
+                        ("clav_cla_visit_date", write_date(v.date)),
+                        ("clav_cla_visit_seen", seen),
+                        ("clav_cla_visit_seen_alone", alone),
+                    ],
+                );
+            }
+            VisitKind::CareLeaver | VisitKind::Assessment => {}
+        }
+    }
+    for p in &c.pre_proceedings {
+        out.add(
+            t("ssd_pre_proceedings"),
+            &[
+                ("prep_table_id", record_id(c, p.id)),
+                ("prep_person_id", person.clone()),
+                ("prep_pre_pro_decision_date", write_date(p.start)),
+                (
+                    "prep_pre_pro_outcome",
+                    p.end
+                        .map(|(_, o)| o.label().to_string())
+                        .unwrap_or_default(),
+                ),
+                (
+                    "prep_agree_stepdown_issue_date",
+                    opt_date(p.end.map(|e| e.0)),
+                ),
+            ],
+        );
+    }
+}
+
+fn looked_after(c: &Child, out: &mut Tables) {
+    let person = &c.details.la_child_id;
+    for p in &c.care_periods {
+        let period = record_id(c, p.id);
+        let referral = c
+            .referrals
+            .iter()
+            .rfind(|r| r.date <= p.start)
+            .map(|r| record_id(c, r.id))
+            .unwrap_or_default();
+        let mut legal: Option<(String, NaiveDate)> = None;
+        let mut legal_rows = 0;
+        for (i, e) in p.episodes.iter().enumerate() {
+            let id = format!("{period}-E{}", i + 1);
+            // An episode ends the day the next begins, or when the period ends.
+            let ceased = p
+                .episodes
+                .get(i + 1)
+                .map(|n| n.start)
+                .or(p.end.as_ref().map(|x| x.0));
+            let ceased_reason = match p.episodes.get(i + 1) {
+                Some(n) => n.reason.0.clone(),
+                None => p.end.as_ref().map(|x| x.1.0.clone()).unwrap_or_default(),
+            };
+            out.add(
+                t("ssd_cla_episodes"),
+                &[
+                    ("clae_cla_episode_id", id.clone()),
+                    ("clae_person_id", person.clone()),
+                    ("clae_cla_episode_start_date", write_date(e.start)),
+                    ("clae_cla_episode_start_reason", e.reason.0.clone()),
+                    ("clae_cla_primary_need_code", e.need.code().to_string()),
+                    ("clae_cla_episode_ceased_date", opt_date(ceased)),
+                    ("clae_cla_episode_ceased_reason", ceased_reason),
+                    ("clae_cla_id", period.clone()),
+                    ("clae_referral_id", referral.clone()),
+                    ("clae_cla_placement_id", id.clone()),
+                    ("clae_entered_care_date", write_date(p.start)),
+                ],
+            );
+            out.add(
+                t("ssd_cla_placement"),
+                &[
+                    ("clap_cla_placement_id", id.clone()),
+                    ("clap_cla_placement_start_date", write_date(e.start)),
+                    ("clap_cla_placement_type", e.placement.place.0.clone()),
+                    (
+                        "clap_cla_placement_urn",
+                        e.placement.urn.clone().unwrap_or_default(),
+                    ),
+                    ("clap_cla_id", period.clone()),
+                    (
+                        "clap_cla_placement_provider",
+                        e.placement.provider.0.clone(),
+                    ),
+                    (
+                        "clap_cla_placement_postcode",
+                        e.placement.postcode.clone().unwrap_or_default(),
+                    ),
+                    ("clap_cla_placement_end_date", opt_date(ceased)),
+                    (
+                        "clap_cla_placement_change_reason",
+                        e.reason_placement_changed
+                            .as_ref()
+                            .map(|r| r.0.clone())
+                            .unwrap_or_default(),
+                    ),
+                    ("clap_person_id", person.clone()),
+                ],
+            );
+            // A legal status runs until the next episode with a different one.
+            let status = e.legal_status.0.clone();
+            if legal.as_ref().is_none_or(|(s, _)| *s != status) {
+                if let Some((s, from)) = legal.take() {
+                    legal_rows += 1;
+                    legal_status(out, &period, legal_rows, person, &s, from, Some(e.start));
+                }
+                legal = Some((status, e.start));
+            }
+        }
+        if let Some((s, from)) = legal {
+            legal_rows += 1;
+            let end = p.end.as_ref().map(|x| x.0);
+            legal_status(out, &period, legal_rows, person, &s, from, end);
+        }
+    }
+    for r in &c.cla_reviews {
+        out.add(
+            t("ssd_cla_reviews"),
+            &[
+                ("clar_cla_review_id", record_id(c, r.id)),
+                ("clar_cla_id", record_id(c, r.period)),
+                ("clar_cla_review_date", write_date(r.date)),
+                ("clar_cla_review_cancelled", "N".to_string()),
+                (
+                    "clar_cla_review_participation",
+                    r.participation
+                        .as_ref()
+                        .map(|p| p.0.clone())
+                        .unwrap_or_default(),
+                ),
+            ],
+        );
+    }
+    for (i, (kind, date)) in c.health_checks.iter().enumerate() {
+        out.add(
+            t("ssd_cla_health"),
+            &[
+                ("clah_health_check_id", format!("{person}-H{}", i + 1)),
+                ("clah_person_id", person.clone()),
+                ("clah_health_check_type", kind.clone()),
+                ("clah_health_check_date", write_date(*date)),
+                ("clah_health_check_status", "Completed".to_string()),
+            ],
+        );
+    }
+    for m in &c.missing {
+        out.add(
+            t("ssd_missing"),
+            &[
+                ("miss_table_id", record_id(c, m.id)),
+                ("miss_person_id", person.clone()),
+                ("miss_missing_episode_start_date", write_date_time(m.start)),
+                ("miss_missing_episode_type", m.kind.label().to_string()),
+                (
+                    "miss_missing_episode_end_date",
+                    m.end.map(write_date_time).unwrap_or_default(),
+                ),
+                (
+                    "miss_missing_rhi_offered",
+                    write_flag(m.interview_offered.is_some()).to_string(),
+                ),
+                (
+                    "miss_missing_rhi_accepted",
+                    m.interview_offered
+                        .map(|(_, accepted)| write_flag(accepted).to_string())
+                        .unwrap_or_default(),
+                ),
+            ],
+        );
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn legal_status(
+    out: &mut Tables,
+    period: &str,
+    n: usize,
+    person: &str,
+    status: &str,
+    from: NaiveDate,
+    to: Option<NaiveDate>,
+) {
+    out.add(
+        t("ssd_legal_status"),
+        &[
+            ("lega_legal_status_id", format!("{period}-L{n}")),
+            ("lega_person_id", person.to_string()),
+            ("lega_legal_status", status.to_string()),
+            ("lega_legal_status_start_date", write_date(from)),
+            ("lega_legal_status_end_date", opt_date(to)),
+        ],
+    );
 }

@@ -67,7 +67,30 @@ fn an_extract_written_from_the_records_reads_back_whole() {
     );
     assert_eq!(rows("ssd_professionals"), model.workers.len());
     assert_eq!(rows("ssd_department"), model.teams.len());
+    assert_eq!(rows("ssd_s47_enquiry"), count(|c| c.enquiries.len()));
+    assert_eq!(rows("ssd_cp_plans"), count(|c| c.cp_plans.len()));
+    assert_eq!(
+        rows("ssd_cp_reviews"),
+        count(|c| c.cp_plans.iter().map(|p| p.reviews.len()).sum())
+    );
+    assert_eq!(rows("ssd_cin_plans"), count(|c| c.cin_plans.len()));
+    assert_eq!(
+        rows("ssd_pre_proceedings"),
+        count(|c| c.pre_proceedings.len())
+    );
+    let episodes = count(|c| c.care_periods.iter().map(|p| p.episodes.len()).sum());
+    assert_eq!(rows("ssd_cla_episodes"), episodes);
+    assert_eq!(rows("ssd_cla_placement"), episodes);
+    assert_eq!(rows("ssd_cla_reviews"), count(|c| c.cla_reviews.len()));
+    assert_eq!(rows("ssd_cla_health"), count(|c| c.health_checks.len()));
+    assert_eq!(rows("ssd_missing"), count(|c| c.missing.len()));
+    let visits = rows("ssd_cp_visits") + rows("ssd_cin_visits") + rows("ssd_cla_visits");
+    assert!(visits > 0 && visits <= count(|c| c.visits.len()));
+    // A legal status row for each run of episodes with the same status, at least one a period.
+    let periods = count(|c| c.care_periods.len());
+    assert!(rows("ssd_legal_status") >= periods && rows("ssd_legal_status") <= episodes);
     assert!(rows("ssd_contacts") > 1_000 && rows("ssd_assessment_factors") > 100);
+    assert!(rows("ssd_cp_plans") > 50 && rows("ssd_cla_episodes") > 50 && rows("ssd_missing") > 50);
     // The values read back as written.
     let people = extract.table("ssd_person").unwrap();
     let first = model.children.values().next().unwrap();
