@@ -5,10 +5,12 @@
 //!
 //! - [`catalogue`]: the dataset's tables and fields.
 //! - [`read`]: an extract read from its folder and checked, every fault by file, row and field.
+//! - [`import`]: an extract made into Hearth's records.
 //! - [`export`]: an extract written from Hearth's records.
 
 pub mod catalogue;
 pub mod export;
+pub mod import;
 pub mod read;
 pub mod values;
 

@@ -90,6 +90,11 @@ impl<'a> Row<'a> {
             .filter(|v| !values::is_empty(v))
     }
 
+    /// The file the row is in.
+    pub fn file(&self) -> &'a str {
+        &self.rows.file
+    }
+
     /// Whether the file has the field as a column at all: a source that does not carry a
     /// field is told apart from a row that leaves it blank.
     pub fn carries(&self, field: &str) -> bool {
