@@ -1,4 +1,5 @@
-//! `hearth import`: a council's existing returns into the log, so it keeps its history. The
+//! `hearth import`: a council's existing returns, or an extract of its case system in the
+//! Standard Safeguarding Dataset's tables, into the log, so it keeps its history. The
 //! whole import is checked first (every row read, every child's events tried against the
 //! model) and then written in one transaction: all of it, or nothing and every problem listed.
 
@@ -17,11 +18,20 @@ pub struct ImportArgs {
     pub db: crate::cli::Db,
     /// One or more years of SSDA903 returns: each a folder of the DfE's CSV files or an XML
     /// file. Each return's year is read from its dates; years are merged oldest first.
-    #[arg(long, num_args = 1.., required_unless_present = "cin", conflicts_with = "cin")]
+    #[arg(
+        long,
+        num_args = 1..,
+        required_unless_present_any = ["cin", "ssd"],
+        conflicts_with_all = ["cin", "ssd"]
+    )]
     pub ssda903: Vec<PathBuf>,
     /// A CIN census XML file.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "ssd")]
     pub cin: Option<PathBuf>,
+    /// A folder of the Standard Safeguarding Dataset's tables, one CSV file per table named as
+    /// the table (ssd_person.csv, ssd_contacts.csv...).
+    #[arg(long)]
+    pub ssd: Option<PathBuf>,
     /// The collection year of a single SSDA903 return, such as 2024/25, where its dates do not
     /// tell it (by default the year of its latest start date).
     #[arg(long)]
@@ -35,6 +45,9 @@ pub struct ImportArgs {
 const SHOWN: usize = 50;
 
 pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
+    if let Some(dir) = &args.ssd {
+        return import_ssd(&args, dir).await;
+    }
     let (histories, actor) = if let Some(file) = &args.cin {
         (read_cin(file)?, "import:cin")
     } else {
@@ -52,7 +65,7 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
     };
     let histories = match histories {
         Ok(h) => h,
-        Err(problems) => return refuse(&problems),
+        Err(problems) => return refuse(&problems, "the return"),
     };
     let store = Store::open(&args.db.db, OpenMode::CreateIfMissing).await?;
     let bar = crate::progress::bar(store.last_seq().await?.max(0) as u64, "replay");
@@ -79,7 +92,7 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
     };
     let events = match history::into_events(&loaded.model, histories, actor, chrono::Utc::now()) {
         Ok(e) => e,
-        Err(problems) => return refuse(&problems),
+        Err(problems) => return refuse(&problems, "the return"),
     };
     let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
     for e in &events {
@@ -107,7 +120,57 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn refuse(problems: &[Problem]) -> anyhow::Result<()> {
+/// An extract of the case system: read and checked whole, then written in one transaction.
+async fn import_ssd(args: &ImportArgs, dir: &Path) -> anyhow::Result<()> {
+    let extract = match ssd::Extract::read_dir(dir) {
+        Ok(e) => e,
+        Err(problems) => return refuse(&problems, "the extract"),
+    };
+    let mut out = std::io::stdout().lock();
+    for note in &extract.notes {
+        writeln!(out, "{note}")?;
+    }
+    let store = Store::open(&args.db.db, OpenMode::CreateIfMissing).await?;
+    let bar = crate::progress::bar(store.last_seq().await?.max(0) as u64, "replay");
+    let loaded = store::load_model(&store, None, |n| bar.set_position(n)).await?;
+    bar.finish_and_clear();
+    let imported =
+        match ssd::import::import(&loaded.model, &extract, "import:ssd", chrono::Utc::now()) {
+            Ok(i) => i,
+            Err(problems) => return refuse(&problems, "the extract"),
+        };
+    let events = &imported.events;
+    let whom = format!(
+        "{} people, {} workers in {} teams",
+        imported.children, imported.workers, imported.teams
+    );
+    if args.dry_run {
+        writeln!(
+            out,
+            "Checked: {whom} and {} events would be imported; nothing was written (--dry-run).",
+            events.len()
+        )?;
+    } else {
+        let bulk: Vec<store::BulkEvent> = events.iter().map(crate::seed::to_bulk).collect();
+        store
+            .append_bulk(&bulk)
+            .await
+            .context("writing the imported events; nothing was imported")?;
+        store.checkpoint().await?;
+        writeln!(out, "Imported {whom} as {} events.", events.len())?;
+    }
+    for (table, rows) in &extract.tables {
+        let left = if ssd::import::TAKEN.contains(table) {
+            ""
+        } else {
+            " (read and checked; Hearth does not yet take this table into records)"
+        };
+        writeln!(out, "  {table}: {} rows{left}", rows.len())?;
+    }
+    Ok(())
+}
+
+fn refuse(problems: &[impl std::fmt::Display], what: &str) -> anyhow::Result<()> {
     let mut err = std::io::stderr().lock();
     for p in problems.iter().take(SHOWN) {
         writeln!(err, "{p}")?;
@@ -116,7 +179,7 @@ fn refuse(problems: &[Problem]) -> anyhow::Result<()> {
         writeln!(err, "... and {} more", problems.len() - SHOWN)?;
     }
     bail!(
-        "{} problem{} in the return; nothing was imported",
+        "{} problem{} in {what}; nothing was imported",
         problems.len(),
         if problems.len() == 1 { "" } else { "s" }
     )

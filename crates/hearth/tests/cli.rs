@@ -922,7 +922,47 @@ fn the_standard_safeguarding_dataset_is_written_from_the_records() {
         assert!(out.join(format!("{table}.csv")).exists(), "{table}");
     }
     // Saying nothing to export is a message naming every choice.
-    let out = run(&["export", "--db", &db]);
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--ssd DIR"));
+    let nothing = run(&["export", "--db", &db]);
+    assert!(!nothing.status.success());
+    assert!(String::from_utf8_lossy(&nothing.stderr).contains("--ssd DIR"));
+
+    // Into an empty council: checked first with --dry-run, then taken whole.
+    let fresh = sqlite(dir.path(), "fresh.db");
+    let dry = ok(&[
+        "import",
+        "--db",
+        &fresh,
+        "--ssd",
+        out.to_str().unwrap(),
+        "--dry-run",
+    ]);
+    assert!(dry.starts_with("Checked: "), "{dry}");
+    let said = ok(&["import", "--db", &fresh, "--ssd", out.to_str().unwrap()]);
+    assert!(said.starts_with("Imported "), "{said}");
+    assert!(
+        said.contains("ssd_cp_plans:") && said.contains("does not yet take"),
+        "{said}"
+    );
+    let (was, now) = (stats_json(&db), stats_json(&fresh));
+    assert_eq!(was["records"]["children"], now["records"]["children"]);
+    // A broken extract is refused whole, each fault by file, row and field, and nothing is
+    // written.
+    let events = now["events"].clone();
+    let contacts = out.join("ssd_contacts.csv");
+    let mut text = std::fs::read_to_string(&contacts).unwrap();
+    text.push_str("X-1,NOBODY,2024-02-30,1A,,\n");
+    std::fs::write(&contacts, text).unwrap();
+    let refused = run(&["import", "--db", &fresh, "--ssd", out.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("cont_contact_date: `2024-02-30` is not a date"),
+        "{said}"
+    );
+    assert!(
+        said.contains("cont_person_id: `NOBODY` is in no row of ssd_person.csv"),
+        "{said}"
+    );
+    assert!(said.contains("nothing was imported"), "{said}");
+    assert_eq!(stats_json(&fresh)["events"], events);
 }

@@ -15,6 +15,22 @@ use domain::model::Model;
 use domain::{ChildId, Event, EventBody, RecordId, StreamId, TeamId, WorkerId};
 use std::collections::{BTreeMap, HashMap};
 
+/// The tables an import takes into records; any other table an extract holds is read and
+/// checked, but left alone.
+pub const TAKEN: &[&str] = &[
+    "ssd_person",
+    "ssd_family",
+    "ssd_disability",
+    "ssd_department",
+    "ssd_professionals",
+    "ssd_involvements",
+    "ssd_contacts",
+    "ssd_early_help_episodes",
+    "ssd_cin_episodes",
+    "ssd_cin_assessments",
+    "ssd_assessment_factors",
+];
+
 /// What an import will write: the events, in the order to append them.
 #[derive(Debug)]
 pub struct Imported {
@@ -630,7 +646,6 @@ pub fn import(
             .or(person.details.date_of_birth)
             .unwrap_or(first_day);
         let mut child = None;
-        let mut version = 0;
         let mut mine = Vec::with_capacity(person.steps.len() + 1);
         let first = Step {
             at: noon(registered),
@@ -644,11 +659,10 @@ pub fn import(
             row: person.row,
         };
         let mut failed = false;
-        for step in std::iter::once(first).chain(person.steps) {
-            version += 1;
+        for (i, step) in std::iter::once(first).chain(person.steps).enumerate() {
             let event = Event {
                 stream,
-                version,
+                version: i as u32 + 1,
                 recorded_at,
                 actor: actor.to_string(),
                 body: step.body,
