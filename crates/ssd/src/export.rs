@@ -151,6 +151,26 @@ fn contact_outcome(d: ContactDecision) -> &'static str {
     }
 }
 
+pub(crate) const S47_OUTCOMES: &[&str] = &[
+    "NFA_FLAG",
+    "LEGAL_ACTION_FLAG",
+    "PROV_OF_SERVICES_FLAG",
+    "PROV_OF_SB_CARE_FLAG",
+    "CP_CONFERENCE_FLAG",
+    "NFA_CONTINUE_SINGLE_FLAG",
+    "MONITOR_FLAG",
+    "OTHER_OUTCOMES_EXIST_FLAG",
+];
+
+/// The enquiry outcome flag for Hearth's outcome.
+fn s47_outcome(o: S47Outcome) -> &'static str {
+    match o {
+        S47Outcome::Conference => "CP_CONFERENCE_FLAG",
+        S47Outcome::ChildInNeed => "PROV_OF_SERVICES_FLAG",
+        S47Outcome::NoFurtherAction => "NFA_FLAG",
+    }
+}
+
 /// Every table Hearth writes, from the records as they stand.
 pub fn export(model: &Model) -> Tables {
     let mut out = Tables::default();
@@ -414,6 +434,12 @@ fn protection(c: &Child, out: &mut Tables) {
                     "s47e_s47_nfa",
                     e.completed
                         .map(|(_, o)| write_flag(o == S47Outcome::NoFurtherAction).to_string())
+                        .unwrap_or_default(),
+                ),
+                (
+                    "s47e_s47_outcome_json",
+                    e.completed
+                        .map(|(_, o)| flags(S47_OUTCOMES, &[s47_outcome(o)]))
                         .unwrap_or_default(),
                 ),
             ],

@@ -9,7 +9,10 @@
 
 use crate::read::{Extract, Problem, Row};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use domain::codes::{AssessmentKind, Employment, PrimaryNeed, Service, Sex, WorkerRole};
+use domain::codes::{
+    AbuseCategory, AssessmentKind, ConferenceKind, Employment, MissingKind, PreProceedingsOutcome,
+    PrimaryNeed, S47Outcome, Service, Sex, VisitKind, WorkerRole,
+};
 use domain::events::*;
 use domain::model::Model;
 use domain::{ChildId, Event, EventBody, RecordId, StreamId, TeamId, WorkerId};
@@ -29,6 +32,21 @@ pub const TAKEN: &[&str] = &[
     "ssd_cin_episodes",
     "ssd_cin_assessments",
     "ssd_assessment_factors",
+    "ssd_s47_enquiry",
+    "ssd_initial_cp_conference",
+    "ssd_cp_plans",
+    "ssd_cp_reviews",
+    "ssd_cp_visits",
+    "ssd_cin_plans",
+    "ssd_cin_visits",
+    "ssd_pre_proceedings",
+    "ssd_cla_episodes",
+    "ssd_cla_placement",
+    "ssd_legal_status",
+    "ssd_cla_reviews",
+    "ssd_cla_visits",
+    "ssd_cla_health",
+    "ssd_missing",
 ];
 
 /// What an import will write: the events, in the order to append them.
@@ -84,7 +102,24 @@ impl Person {
     }
 }
 
-fn noon(d: NaiveDate) -> NaiveDateTime {
+/// The order of events on the same day: what opens a record before what happens under it,
+/// and what ends it after.
+mod rank {
+    pub const REGISTERS: u8 = 0;
+    pub const OPENS: u8 = 1;
+    pub const REFERRAL: u8 = 2;
+    pub const STARTS: u8 = 3;
+    pub const ALLOCATES: u8 = 4;
+    pub const DECIDES: u8 = 5;
+    pub const CONFERENCE: u8 = 6;
+    pub const PLAN: u8 = 7;
+    pub const CHANGES: u8 = 8;
+    pub const DURING: u8 = 9;
+    pub const ENDS: u8 = 10;
+    pub const CLOSES: u8 = 11;
+}
+
+fn day_start(d: NaiveDate) -> NaiveDateTime {
     d.and_hms_opt(0, 0, 0).expect("midnight")
 }
 
@@ -358,7 +393,7 @@ pub fn import(
         let contact = p.record("ssd_contacts", key);
         p.push(
             at,
-            1,
+            rank::OPENS,
             ContactReceived {
                 contact,
                 at,
@@ -385,8 +420,8 @@ pub fn import(
         };
         let episode = p.record("ssd_early_help_episodes", key);
         p.push(
-            noon(start),
-            2,
+            day_start(start),
+            rank::OPENS,
             EarlyHelpStarted {
                 episode,
                 at: start,
@@ -396,8 +431,8 @@ pub fn import(
         );
         if let Some(end) = faults.take(row.date("earl_episode_end_date")).flatten() {
             p.push(
-                noon(end),
-                8,
+                day_start(end),
+                rank::ENDS,
                 EarlyHelpEnded {
                     episode,
                     at: end,
@@ -440,8 +475,8 @@ pub fn import(
         };
         let referral = p.record("ssd_cin_episodes", key);
         p.push(
-            noon(date),
-            3,
+            day_start(date),
+            rank::REFERRAL,
             ReferralReceived {
                 referral,
                 at: date,
@@ -457,8 +492,8 @@ pub fn import(
                 .flatten()
                 .unwrap_or(false);
             p.push(
-                noon(closed),
-                9,
+                day_start(closed),
+                rank::CLOSES,
                 CaseClosed {
                     referral,
                     referral_nfa: nfa,
@@ -518,8 +553,8 @@ pub fn import(
         let referral = p.record("ssd_cin_episodes", referral_key);
         let assessment = p.record("ssd_cin_assessments", key);
         p.push(
-            noon(start),
-            4,
+            day_start(start),
+            rank::STARTS,
             AssessmentStarted {
                 assessment,
                 referral,
@@ -530,8 +565,8 @@ pub fn import(
         );
         if let Some(done) = faults.take(row.date("cina_assessment_auth_date")).flatten() {
             p.push(
-                noon(done),
-                6,
+                day_start(done),
+                rank::DECIDES,
                 AssessmentAuthorised {
                     assessment,
                     internal_review: None,
@@ -573,8 +608,8 @@ pub fn import(
             .copied()
             .unwrap_or(worker_team);
         p.push(
-            noon(from),
-            5,
+            day_start(from),
+            rank::ALLOCATES,
             ChildAllocated {
                 worker,
                 team,
@@ -584,9 +619,11 @@ pub fn import(
             &row,
         );
         if let Some(to) = faults.take(row.date("invo_involvement_end_date")).flatten() {
-            p.push(noon(to), 7, AllocationEnded { at: to }, &row);
+            p.push(day_start(to), rank::ENDS, AllocationEnded { at: to }, &row);
         }
     });
+    protection(extract, &mut people, &mut faults);
+    looked_after(extract, &mut people, &mut faults);
     if !faults.0.is_empty() {
         return Err(faults.0);
     }
@@ -648,8 +685,8 @@ pub fn import(
         let mut child = None;
         let mut mine = Vec::with_capacity(person.steps.len() + 1);
         let first = Step {
-            at: noon(registered),
-            rank: 0,
+            at: day_start(registered),
+            rank: rank::REGISTERS,
             body: ChildRegistered {
                 details: person.details.clone(),
                 at: registered,
@@ -726,5 +763,635 @@ fn parse_factors(json: &str) -> Option<Vec<domain::codes::Code>> {
                 .collect(),
         ),
         _ => None,
+    }
+}
+
+/// A date a row must have, or a fault saying so.
+fn needed(row: &Row, field: &str, faults: &mut Faults) -> Option<NaiveDate> {
+    match row.date(field) {
+        Ok(Some(d)) => Some(d),
+        Ok(None) => {
+            faults.0.push(Problem::at(
+                row.file(),
+                row.number,
+                field,
+                "is blank, and it is needed",
+            ));
+            None
+        }
+        Err(p) => {
+            faults.0.push(p);
+            None
+        }
+    }
+}
+
+/// A code read against a code list, or a fault naming the list.
+fn coded<T>(
+    row: &Row,
+    field: &str,
+    faults: &mut Faults,
+    list: &str,
+    read: impl Fn(&str) -> Option<T>,
+) -> Option<T> {
+    let v = row.get(field)?;
+    let found = read(v);
+    if found.is_none() {
+        faults.0.push(Problem::at(
+            row.file(),
+            row.number,
+            field,
+            format!("`{v}` is not {list}"),
+        ));
+    }
+    found
+}
+
+fn abuse(code: &str) -> Option<AbuseCategory> {
+    AbuseCategory::from_code(&code.to_ascii_uppercase())
+}
+
+fn section47s_with_conference(extract: &Extract) -> HashMap<String, ()> {
+    extract
+        .table("ssd_initial_cp_conference")
+        .into_iter()
+        .flat_map(|rows| rows.iter())
+        .filter_map(|r| r.get("icpc_s47_enquiry_id").map(|e| (e.to_string(), ())))
+        .collect()
+}
+
+fn protection(extract: &Extract, people: &mut BTreeMap<String, Person>, faults: &mut Faults) {
+    let conferenced = section47s_with_conference(extract);
+    let rows_of = |t: &str| extract.table(t).into_iter().flat_map(|rows| rows.iter());
+    for row in rows_of("ssd_s47_enquiry") {
+        let Some(p) = row.get("s47e_person_id").and_then(|id| people.get_mut(id)) else {
+            continue;
+        };
+        let (Some(key), Some(start)) = (
+            faults.take(row.required("s47e_s47_enquiry_id")),
+            needed(&row, "s47e_s47_start_date", faults),
+        ) else {
+            continue;
+        };
+        let Some(referral) = faults.take(row.required("s47e_referral_id")) else {
+            continue;
+        };
+        let referral = p.record("ssd_cin_episodes", referral);
+        let enquiry = p.record("ssd_s47_enquiry", key);
+        p.push(
+            day_start(start),
+            rank::STARTS,
+            Section47Started {
+                enquiry,
+                referral,
+                strategy: None,
+                at: start,
+            },
+            &row,
+        );
+        if let Some(end) = faults.take(row.date("s47e_s47_end_date")).flatten() {
+            let nfa = faults.take(row.flag("s47e_s47_nfa")).flatten() == Some(true);
+            // The outcome's flags where the extract gives them; else what followed it.
+            let flagged = row
+                .get("s47e_s47_outcome_json")
+                .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+                .map(|v| {
+                    let set = |k: &str| {
+                        v.get(k)
+                            .and_then(|x| x.as_str())
+                            .is_some_and(|x| matches!(x, "Y" | "y" | "Yes" | "yes" | "1"))
+                    };
+                    (set("CP_CONFERENCE_FLAG"), set("NFA_FLAG"))
+                });
+            let outcome = if conferenced.contains_key(key) || flagged.is_some_and(|f| f.0) {
+                S47Outcome::Conference
+            } else if nfa || flagged.is_some_and(|f| f.1) {
+                S47Outcome::NoFurtherAction
+            } else {
+                S47Outcome::ChildInNeed
+            };
+            p.push(
+                day_start(end),
+                rank::DECIDES,
+                Section47Completed {
+                    enquiry,
+                    outcome,
+                    conference_target: None,
+                    conference_not_required: false,
+                    at: end,
+                },
+                &row,
+            );
+        }
+    }
+    for row in rows_of("ssd_initial_cp_conference") {
+        let Some(p) = row.get("icpc_person_id").and_then(|id| people.get_mut(id)) else {
+            continue;
+        };
+        let (Some(key), Some(date)) = (
+            faults.take(row.required("icpc_icpc_id")),
+            needed(&row, "icpc_icpc_date", faults),
+        ) else {
+            continue;
+        };
+        let transfer = faults.take(row.flag("icpc_icpc_transfer_in")).flatten() == Some(true);
+        let plan_needed = faults.take(row.flag("icpc_icpc_outcome_cp_flag")).flatten()
+            == Some(true)
+            || row.get("icpc_cp_plan_id").is_some();
+        let enquiry = row
+            .get("icpc_s47_enquiry_id")
+            .map(|e| p.record("ssd_s47_enquiry", e));
+        let conference = p.record("ssd_initial_cp_conference", key);
+        p.push(
+            day_start(date),
+            rank::CONFERENCE,
+            ConferenceHeld {
+                conference,
+                kind: if transfer {
+                    ConferenceKind::TransferIn
+                } else {
+                    ConferenceKind::Initial
+                },
+                enquiry,
+                plan_needed,
+                agencies_present: Vec::new(),
+                at: date,
+            },
+            &row,
+        );
+        // The enquiry's target for the conference, where the extract gives one.
+        if let (Some(target), Some(e)) = (
+            faults.take(row.date("icpc_icpc_target_date")).flatten(),
+            enquiry,
+        ) {
+            for step in p.steps.iter_mut() {
+                if let EventBody::Section47Completed(c) = &mut step.body
+                    && c.enquiry == e
+                {
+                    c.conference_target = Some(target);
+                }
+            }
+        }
+    }
+    // Reviews by plan, for the plan's reviews and its latest category.
+    let mut reviews: HashMap<&str, Vec<NaiveDate>> = HashMap::new();
+    for row in rows_of("ssd_cp_reviews") {
+        if let (Some(plan), Some(date)) = (
+            row.get("cppr_cp_plan_id"),
+            faults.take(row.date("cppr_cp_review_date")).flatten(),
+        ) {
+            reviews.entry(plan).or_default().push(date);
+        }
+    }
+    for row in rows_of("ssd_cp_plans") {
+        let Some(p) = row.get("cppl_person_id").and_then(|id| people.get_mut(id)) else {
+            continue;
+        };
+        let (Some(key), Some(start)) = (
+            faults.take(row.required("cppl_cp_plan_id")),
+            needed(&row, "cppl_cp_plan_start_date", faults),
+        ) else {
+            continue;
+        };
+        let Some(referral) = faults.take(row.required("cppl_referral_id")) else {
+            continue;
+        };
+        let list = "an abuse category (NEG, PHY, SAB, EMO or MUL)";
+        let Some(category) = coded(&row, "cppl_cp_plan_initial_category", faults, list, abuse)
+        else {
+            if row.get("cppl_cp_plan_initial_category").is_none() {
+                faults.0.push(Problem::at(
+                    row.file(),
+                    row.number,
+                    "cppl_cp_plan_initial_category",
+                    "is blank, and it is needed",
+                ));
+            }
+            continue;
+        };
+        let latest = coded(&row, "cppl_cp_plan_latest_category", faults, list, abuse);
+        let referral = p.record("ssd_cin_episodes", referral);
+        let conference = row
+            .get("cppl_icpc_id")
+            .map(|k| p.record("ssd_initial_cp_conference", k));
+        let plan = p.record("ssd_cp_plans", key);
+        p.push(
+            day_start(start),
+            rank::PLAN,
+            CpPlanStarted {
+                plan,
+                referral,
+                category,
+                previous_plans: None,
+                conference,
+                at: start,
+            },
+            &row,
+        );
+        let mut dates = reviews.remove(key).unwrap_or_default();
+        dates.sort();
+        let last = dates.len();
+        for (i, d) in dates.into_iter().enumerate() {
+            // The extract gives the latest category, not when it changed: at the last review.
+            let changed = latest.filter(|l| *l != category && i + 1 == last);
+            p.push(
+                day_start(d),
+                rank::DURING,
+                CpPlanReviewed {
+                    plan,
+                    at: d,
+                    category: changed,
+                },
+                &row,
+            );
+        }
+        if let Some(end) = faults.take(row.date("cppl_cp_plan_end_date")).flatten() {
+            p.push(
+                day_start(end),
+                rank::ENDS,
+                CpPlanEnded {
+                    plan,
+                    at: end,
+                    reason: String::new(),
+                },
+                &row,
+            );
+        }
+    }
+    for row in rows_of("ssd_cin_plans") {
+        let Some(p) = row.get("cinp_person_id").and_then(|id| people.get_mut(id)) else {
+            continue;
+        };
+        let (Some(key), Some(start), Some(referral)) = (
+            faults.take(row.required("cinp_cin_plan_id")),
+            needed(&row, "cinp_cin_plan_start_date", faults),
+            faults.take(row.required("cinp_referral_id")),
+        ) else {
+            continue;
+        };
+        let referral = p.record("ssd_cin_episodes", referral);
+        let plan = p.record("ssd_cin_plans", key);
+        p.push(
+            day_start(start),
+            rank::PLAN,
+            CinPlanStarted {
+                plan,
+                referral,
+                at: start,
+            },
+            &row,
+        );
+        if let Some(end) = faults.take(row.date("cinp_cin_plan_end_date")).flatten() {
+            p.push(
+                day_start(end),
+                rank::ENDS,
+                CinPlanEnded { plan, at: end },
+                &row,
+            );
+        }
+    }
+    for (table, prefix, kind) in [
+        ("ssd_cp_visits", "cppv_cp_visit", VisitKind::ChildProtection),
+        ("ssd_cin_visits", "cinv_cin_visit", VisitKind::ChildInNeed),
+        ("ssd_cla_visits", "clav_cla_visit", VisitKind::LookedAfter),
+    ] {
+        let person = format!("{}_person_id", &prefix[..4]);
+        for row in rows_of(table) {
+            let Some(p) = row.get(&person).and_then(|id| people.get_mut(id)) else {
+                continue;
+            };
+            let (Some(key), Some(date)) = (
+                faults.take(row.required(&format!("{prefix}_id"))),
+                needed(&row, &format!("{prefix}_date"), faults),
+            ) else {
+                continue;
+            };
+            let seen = faults.take(row.flag(&format!("{prefix}_seen"))).flatten();
+            let alone = faults
+                .take(row.flag(&format!("{prefix}_seen_alone")))
+                .flatten();
+            let visit = p.record(table, key);
+            p.push(
+                day_start(date),
+                rank::DURING,
+                VisitMade {
+                    visit,
+                    kind,
+                    at: date,
+                    seen: seen.unwrap_or(false),
+                    seen_alone: alone.unwrap_or(false),
+                },
+                &row,
+            );
+        }
+    }
+    for row in rows_of("ssd_pre_proceedings") {
+        let Some(p) = row.get("prep_person_id").and_then(|id| people.get_mut(id)) else {
+            continue;
+        };
+        let (Some(key), Some(start)) = (
+            faults.take(row.required("prep_table_id")),
+            needed(&row, "prep_pre_pro_decision_date", faults),
+        ) else {
+            continue;
+        };
+        let pre = p.record("ssd_pre_proceedings", key);
+        p.push(
+            day_start(start),
+            rank::PLAN,
+            PreProceedingsStarted {
+                pre_proceedings: pre,
+                at: start,
+            },
+            &row,
+        );
+        if let Some(end) = faults
+            .take(row.date("prep_agree_stepdown_issue_date"))
+            .flatten()
+        {
+            let outcome = row
+                .get("prep_pre_pro_outcome")
+                .and_then(|o| {
+                    PreProceedingsOutcome::ALL
+                        .iter()
+                        .find(|x| x.label().eq_ignore_ascii_case(o) || x.code() == o)
+                        .copied()
+                })
+                .unwrap_or(PreProceedingsOutcome::Other);
+            p.push(
+                day_start(end),
+                rank::ENDS,
+                PreProceedingsEnded {
+                    pre_proceedings: pre,
+                    outcome,
+                    at: end,
+                },
+                &row,
+            );
+        }
+    }
+}
+
+/// The outward part of a postcode: DY1 of DY1 4QZ.
+fn district(postcode: &str) -> Option<String> {
+    let p: String = postcode.split_whitespace().collect();
+    (p.len() > 3).then(|| p[..p.len() - 3].to_ascii_uppercase())
+}
+
+fn looked_after(extract: &Extract, people: &mut BTreeMap<String, Person>, faults: &mut Faults) {
+    let rows_of = |t: &str| extract.table(t).into_iter().flat_map(|rows| rows.iter());
+    let placements: HashMap<&str, Row> = rows_of("ssd_cla_placement")
+        .filter_map(|r| r.get("clap_cla_placement_id").map(|k| (k, r)))
+        .collect();
+    // Legal statuses by person, oldest first.
+    let mut legal: HashMap<&str, Vec<(NaiveDate, Option<NaiveDate>, &str)>> = HashMap::new();
+    for row in rows_of("ssd_legal_status") {
+        if let (Some(p), Some(s), Some(from)) = (
+            row.get("lega_person_id"),
+            row.get("lega_legal_status"),
+            faults
+                .take(row.date("lega_legal_status_start_date"))
+                .flatten(),
+        ) {
+            let to = faults
+                .take(row.date("lega_legal_status_end_date"))
+                .flatten();
+            legal.entry(p).or_default().push((from, to, s));
+        }
+    }
+    for v in legal.values_mut() {
+        v.sort();
+    }
+    // Episodes by period, in order; each period's person.
+    let mut periods: BTreeMap<(String, String), Vec<(NaiveDate, Row)>> = BTreeMap::new();
+    let mut person_of_period: HashMap<String, String> = HashMap::new();
+    for row in rows_of("ssd_cla_episodes") {
+        let (Some(person), Some(period), Some(start)) = (
+            row.get("clae_person_id"),
+            row.get("clae_cla_id").or(row.get("clae_cla_episode_id")),
+            needed(&row, "clae_cla_episode_start_date", faults),
+        ) else {
+            continue;
+        };
+        person_of_period.insert(period.to_string(), person.to_string());
+        periods
+            .entry((person.to_string(), period.to_string()))
+            .or_default()
+            .push((start, row));
+    }
+    for ((person, key), mut episodes) in periods {
+        let Some(p) = people.get_mut(&person) else {
+            continue;
+        };
+        episodes.sort_by_key(|(d, r)| (*d, r.number));
+        let period = p.record("ssd_cla_episodes", &key);
+        let status_on = |d: NaiveDate| -> Option<String> {
+            legal.get(person.as_str()).and_then(|v| {
+                v.iter()
+                    .rfind(|(from, to, _)| *from <= d && to.is_none_or(|t| t > d))
+                    .map(|(_, _, s)| s.to_string())
+            })
+        };
+        let mut last_status: Option<String> = None;
+        let mut last_place: Option<Placement> = None;
+        let mut last_need: Option<PrimaryNeed> = None;
+        let count = episodes.len();
+        for (i, (start, row)) in episodes.iter().enumerate() {
+            let placement_row = row
+                .get("clae_cla_placement_id")
+                .and_then(|k| placements.get(k));
+            let placement = placement_row.map(|r| {
+                let postcode = r.get("clap_cla_placement_postcode").map(String::from);
+                Placement {
+                    place: r.get("clap_cla_placement_type").unwrap_or("Z1").into(),
+                    provider: r.get("clap_cla_placement_provider").unwrap_or("PR0").into(),
+                    postcode_district: postcode.as_deref().and_then(district),
+                    urn: r.get("clap_cla_placement_urn").map(String::from),
+                    postcode,
+                    home_postcode: None,
+                }
+            });
+            let Some(placement) = placement else {
+                faults.0.push(Problem::at(
+                    row.file(),
+                    row.number,
+                    "clae_cla_placement_id",
+                    "names no row of ssd_cla_placement.csv: an episode of care needs its placement",
+                ));
+                break;
+            };
+            let need = coded(
+                row,
+                "clae_cla_primary_need_code",
+                faults,
+                "a need code (N1 to N8)",
+                |c| PrimaryNeed::from_code(&c.to_ascii_uppercase()),
+            )
+            .unwrap_or(PrimaryNeed::N0);
+            let Some(status) = status_on(*start) else {
+                faults.0.push(Problem::at(
+                    row.file(),
+                    row.number,
+                    "clae_cla_episode_start_date",
+                    format!("no row of ssd_legal_status.csv gives person {person}'s legal status on {start}"),
+                ));
+                break;
+            };
+            let reason = row.get("clae_cla_episode_start_reason").unwrap_or("S");
+            if i == 0 {
+                p.push(
+                    day_start(*start),
+                    rank::PLAN,
+                    CarePeriodStarted {
+                        period,
+                        legal_status: status.as_str().into(),
+                        placement: placement.clone(),
+                        need,
+                        first_reason: (reason != "S").then(|| reason.into()),
+                        at: *start,
+                    },
+                    row,
+                );
+            } else {
+                p.push(
+                    day_start(*start),
+                    rank::CHANGES,
+                    CareEpisodeChanged {
+                        period,
+                        reason: reason.into(),
+                        legal_status: (last_status.as_deref() != Some(status.as_str()))
+                            .then(|| status.as_str().into()),
+                        placement: (last_place.as_ref() != Some(&placement))
+                            .then(|| placement.clone()),
+                        reason_placement_changed: placement_row
+                            .and_then(|r| r.get("clap_cla_placement_change_reason"))
+                            .map(Into::into),
+                        need: (last_need != Some(need)).then_some(need),
+                        at: *start,
+                    },
+                    row,
+                );
+            }
+            last_status = Some(status);
+            last_place = Some(placement);
+            last_need = Some(need);
+            if i + 1 == count
+                && let Some(ceased) = faults
+                    .take(row.date("clae_cla_episode_ceased_date"))
+                    .flatten()
+            {
+                p.push(
+                    day_start(ceased),
+                    rank::ENDS,
+                    CarePeriodEnded {
+                        period,
+                        reason: row
+                            .get("clae_cla_episode_ceased_reason")
+                            .unwrap_or("E8")
+                            .into(),
+                        at: ceased,
+                    },
+                    row,
+                );
+            }
+        }
+    }
+    for row in rows_of("ssd_cla_reviews") {
+        let Some(cla) = row.get("clar_cla_id") else {
+            continue;
+        };
+        let Some(p) = person_of_period.get(cla).and_then(|id| people.get_mut(id)) else {
+            faults.0.push(Problem::at(
+                row.file(),
+                row.number,
+                "clar_cla_id",
+                format!("`{cla}` is in no row of ssd_cla_episodes.csv"),
+            ));
+            continue;
+        };
+        if faults.take(row.flag("clar_cla_review_cancelled")).flatten() == Some(true) {
+            continue;
+        }
+        let (Some(key), Some(date)) = (
+            faults.take(row.required("clar_cla_review_id")),
+            faults.take(row.date("clar_cla_review_date")).flatten(),
+        ) else {
+            continue;
+        };
+        let period = p.record("ssd_cla_episodes", cla);
+        let review = p.record("ssd_cla_reviews", key);
+        p.push(
+            day_start(date),
+            rank::DURING,
+            ClaReviewHeld {
+                review,
+                period,
+                participation: row.get("clar_cla_review_participation").map(Into::into),
+                at: date,
+            },
+            &row,
+        );
+    }
+    for row in rows_of("ssd_cla_health") {
+        let Some(p) = row.get("clah_person_id").and_then(|id| people.get_mut(id)) else {
+            continue;
+        };
+        let (Some(check), Some(date)) = (
+            row.get("clah_health_check_type"),
+            needed(&row, "clah_health_check_date", faults),
+        ) else {
+            continue;
+        };
+        p.push(
+            day_start(date),
+            rank::DURING,
+            HealthCheckDone {
+                check: check.to_string(),
+                at: date,
+            },
+            &row,
+        );
+    }
+    for row in rows_of("ssd_missing") {
+        let Some(p) = row.get("miss_person_id").and_then(|id| people.get_mut(id)) else {
+            continue;
+        };
+        let (Some(key), Some(start)) = (
+            faults.take(row.required("miss_table_id")),
+            faults
+                .take(row.date_time("miss_missing_episode_start_date"))
+                .flatten(),
+        ) else {
+            continue;
+        };
+        let kind = match row
+            .get("miss_missing_episode_type")
+            .map(str::to_ascii_lowercase)
+        {
+            Some(k) if k.starts_with("away") || k == "a" => MissingKind::Away,
+            _ => MissingKind::Missing,
+        };
+        let episode = p.record("ssd_missing", key);
+        p.push(
+            start,
+            rank::OPENS,
+            MissingEpisodeStarted {
+                episode,
+                kind,
+                at: start,
+            },
+            &row,
+        );
+        if let Some(end) = faults
+            .take(row.date_time("miss_missing_episode_end_date"))
+            .flatten()
+        {
+            p.push(
+                end,
+                rank::ENDS,
+                MissingEpisodeEnded { episode, at: end },
+                &row,
+            );
+        }
     }
 }

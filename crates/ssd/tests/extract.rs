@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use domain::Model;
 use domain::calendar::Calendar;
+use domain::codes::{ConferenceKind, VisitKind};
 use ssd::Extract;
 use ssd::export::{WRITTEN, export};
 use std::path::Path;
@@ -250,6 +251,68 @@ fn histories(model: &Model) -> std::collections::BTreeMap<String, Vec<String>> {
                     "allocated {} {:?} {} {:?}",
                     a.from, a.to, w.name, a.reason
                 ));
+            }
+            for e in &c.enquiries {
+                lines.push(format!("s47 {} {:?}", e.start, e.completed));
+            }
+            for k in c
+                .conferences
+                .iter()
+                .filter(|k| k.kind != ConferenceKind::Review)
+            {
+                lines.push(format!(
+                    "conference {} {:?} {}",
+                    k.date, k.kind, k.plan_needed
+                ));
+            }
+            for p in &c.cp_plans {
+                lines.push(format!(
+                    "cp plan {} {:?} {:?} {:?} {:?}",
+                    p.start, p.end, p.initial_category, p.category, p.reviews
+                ));
+            }
+            for p in &c.cin_plans {
+                lines.push(format!("cin plan {} {:?}", p.start, p.end));
+            }
+            for v in c.visits.iter().filter(|v| {
+                matches!(
+                    v.kind,
+                    VisitKind::ChildProtection | VisitKind::ChildInNeed | VisitKind::LookedAfter
+                )
+            }) {
+                lines.push(format!(
+                    "visit {:?} {} {} {}",
+                    v.kind, v.date, v.seen, v.seen_alone
+                ));
+            }
+            for p in &c.pre_proceedings {
+                lines.push(format!("pre-proceedings {} {:?}", p.start, p.end));
+            }
+            for p in &c.care_periods {
+                for e in &p.episodes {
+                    let pl = &e.placement;
+                    lines.push(format!(
+                        "episode {} {} {} {} {} {:?} {:?} {:?}",
+                        e.start,
+                        e.reason,
+                        e.legal_status,
+                        pl.place,
+                        pl.provider,
+                        pl.urn,
+                        pl.postcode,
+                        e.need
+                    ));
+                }
+                lines.push(format!("care {} {:?}", p.start, p.end));
+            }
+            for r in &c.cla_reviews {
+                lines.push(format!("cla review {} {:?}", r.date, r.participation));
+            }
+            for h in &c.health_checks {
+                lines.push(format!("health {h:?}"));
+            }
+            for m in &c.missing {
+                lines.push(format!("missing {:?} {} {:?}", m.kind, m.start, m.end));
             }
             let d = &c.details;
             lines.push(format!(
