@@ -1138,13 +1138,16 @@ fn district(postcode: &str) -> Option<String> {
     (p.len() > 3).then(|| p[..p.len() - 3].to_ascii_uppercase())
 }
 
+/// A person's legal statuses: from, to and the status.
+type LegalStatuses<'a> = Vec<(NaiveDate, Option<NaiveDate>, &'a str)>;
+
 fn looked_after(extract: &Extract, people: &mut BTreeMap<String, Person>, faults: &mut Faults) {
     let rows_of = |t: &str| extract.table(t).into_iter().flat_map(|rows| rows.iter());
     let placements: HashMap<&str, Row> = rows_of("ssd_cla_placement")
         .filter_map(|r| r.get("clap_cla_placement_id").map(|k| (k, r)))
         .collect();
     // Legal statuses by person, oldest first.
-    let mut legal: HashMap<&str, Vec<(NaiveDate, Option<NaiveDate>, &str)>> = HashMap::new();
+    let mut legal: HashMap<&str, LegalStatuses> = HashMap::new();
     for row in rows_of("ssd_legal_status") {
         if let (Some(p), Some(s), Some(from)) = (
             row.get("lega_person_id"),
