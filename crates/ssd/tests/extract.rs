@@ -8,8 +8,9 @@ use ssd::Extract;
 use ssd::export::{WRITTEN, export};
 use std::path::Path;
 
-/// One year of the synthetic council, folded.
-fn council() -> Model {
+/// One year of the synthetic council, folded, and the council's own settings (who it is, its
+/// population and its targets): what a council sets up in Hearth before it imports anything.
+fn council_and_settings() -> (Model, Model) {
     let opts = synth::Options {
         seed: 11,
         years: 1,
@@ -17,13 +18,26 @@ fn council() -> Model {
         scale: 1,
     };
     let mut model = Model::new();
+    let mut settings = Model::new();
     synth::generate(
         &opts,
         Calendar::england_and_wales(),
-        |e| model.apply(&e).expect("the council folds"),
+        |e| {
+            if matches!(
+                e.body.kind(),
+                "council_described" | "population_estimated" | "measure_target_set"
+            ) {
+                settings.apply(&e).expect("the settings fold");
+            }
+            model.apply(&e).expect("the council folds")
+        },
         |_, _| {},
     );
-    model
+    (model, settings)
+}
+
+fn council() -> Model {
+    council_and_settings().0
 }
 
 #[test]
@@ -372,4 +386,142 @@ fn an_extract_imported_into_an_empty_council_gives_back_the_records_it_carries()
         "{}",
         again[0]
     );
+}
+
+/// Every measure's figure for the council, month by month over the year, as text.
+fn figures(model: &Model, today: NaiveDate) -> std::collections::BTreeMap<String, String> {
+    let cal = Calendar::england_and_wales();
+    let ix = kpi::Index::new(model);
+    let src = kpi::report::Source {
+        model,
+        cal,
+        ix: &ix,
+        today,
+    };
+    let periods = kpi::Period::last_whole_month_before(today).trend(12);
+    let all: Vec<&'static kpi::Measure> = kpi::catalogue().iter().collect();
+    kpi::report::scorecard(&src, &all, &periods)
+        .into_iter()
+        .filter(|r| r.scope == kpi::Scope::Council)
+        .map(|r| {
+            (
+                format!("{} {}", r.id, r.period),
+                format!("{:?} {:?} {:?}", r.numerator, r.denominator, r.value),
+            )
+        })
+        .collect()
+}
+
+/// The measures whose figures an import does not yet give back, and why. Each is one the
+/// extract does not yet carry (or Hearth does not yet take); the test fails if the list is
+/// wrong either way, so it shrinks as the import grows.
+const NOT_YET_GIVEN_BACK: &[(&str, &str)] = &[
+    (
+        "ADO-01",
+        "permanence steps: ssd_permanence is not yet written or taken",
+    ),
+    ("ADO-03", "permanence steps"),
+    ("ADO-04", "permanence steps"),
+    ("PM-01", "permanence plans"),
+    ("PM-02", "permanence plans"),
+    (
+        "CL-01",
+        "care leavers: ssd_care_leavers is not yet written or taken",
+    ),
+    ("CL-01b", "care leavers"),
+    ("CL-02", "care leavers"),
+    ("CL-03", "care leavers"),
+    ("CL-04", "care leavers"),
+    ("CL-04b", "care leavers"),
+    ("CL-05", "care leavers"),
+    ("YP-01", "care leavers' activity"),
+    (
+        "CLA-07",
+        "personal education plans, which the dataset does not carry",
+    ),
+    ("CLA-14", "dental checks and health assessments by kind"),
+    ("CP-07", "core groups, which the dataset does not carry"),
+    (
+        "EX-01",
+        "exploitation screening, which the dataset does not carry",
+    ),
+    ("EX-02", "exploitation screening"),
+    ("EX-03", "exploitation hub referrals"),
+    (
+        "FD-01",
+        "when a contact was decided, which the dataset does not carry",
+    ),
+    ("FD-06", "the contact's decision"),
+    ("LEG-01a", "legal gateway panels"),
+    ("LEG-01b", "legal gateway panels"),
+    (
+        "LEG-04",
+        "care proceedings: the dataset's pre-proceedings fields are not yet taken",
+    ),
+    ("LEG-05", "care proceedings"),
+    ("LEG-06", "care proceedings"),
+    ("MIS-02a", "return interviews: offered and held times"),
+    ("MIS-02b", "return interviews"),
+    ("MIS-02c", "return interviews"),
+    ("QA-01", "case audits, which the dataset does not carry"),
+    ("QA-02a", "case audits"),
+    ("QA-02b", "case audits"),
+    ("QA-02c", "case audits"),
+    ("QA-03", "case audits"),
+    (
+        "QA-04a",
+        "case supervision, which the dataset does not carry",
+    ),
+    ("QA-04b", "case supervision"),
+    ("QA-04c", "case supervision"),
+    ("QA-04d", "case supervision"),
+    ("QA-07", "IRO disputes, which the dataset does not carry"),
+    ("QA-08", "complaints, which the dataset does not carry"),
+    (
+        "S47-03",
+        "strategy discussions, which the dataset does not carry",
+    ),
+    (
+        "TR-01",
+        "transfers between teams, which the dataset does not carry",
+    ),
+    (
+        "WF-02",
+        "staff history: the dataset gives staff as they are now",
+    ),
+    ("WF-03", "staff history"),
+    ("WF-03b", "staff history"),
+    ("WF-07", "training, which the dataset does not carry"),
+    (
+        "WF-08",
+        "clinical supervision, which the dataset does not carry",
+    ),
+];
+
+#[test]
+fn every_measure_the_extract_carries_is_the_same_after_an_import() {
+    let (original, settings) = council_and_settings();
+    let dir = tempfile::tempdir().unwrap();
+    export(&original).write_dir(dir.path()).unwrap();
+    let extract = Extract::read_dir(dir.path()).unwrap();
+    let at = chrono::DateTime::from_timestamp(1_750_000_000, 0).unwrap();
+    let imported = ssd::import::import(&settings, &extract, "import", at).unwrap();
+    let mut model = settings;
+    for e in &imported.events {
+        model.apply(e).unwrap();
+    }
+    let today = NaiveDate::from_ymd_opt(2025, 3, 31).unwrap();
+    let (a, b) = (figures(&original, today), figures(&model, today));
+    let mut differ: Vec<&str> = a
+        .iter()
+        .filter(|(k, v)| b.get(*k) != Some(v))
+        .map(|(k, _)| k.split(' ').next().unwrap())
+        .collect();
+    differ.dedup();
+    let mut expected: Vec<&str> = NOT_YET_GIVEN_BACK.iter().map(|(m, _)| *m).collect();
+    expected.sort();
+    differ.sort();
+    assert_eq!(differ, expected);
+    let same = kpi::catalogue().len() - differ.len();
+    assert!(same >= 54, "{same}");
 }
