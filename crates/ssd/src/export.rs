@@ -8,7 +8,10 @@
 use crate::catalogue::{self, Table};
 use crate::values::{write_date, write_date_time, write_flag};
 use chrono::NaiveDate;
-use domain::codes::{ConferenceKind, ContactDecision, Employment, S47Outcome, Sex, VisitKind};
+use domain::codes::{
+    ConferenceKind, ContactDecision, Employment, PermanencePlan, PermanenceStep, S47Outcome, Sex,
+    VisitKind,
+};
 use domain::model::{Child, Model};
 use domain::{RecordId, TeamId};
 use serde_json::json;
@@ -43,6 +46,9 @@ pub const WRITTEN: &[&str] = &[
     "ssd_cla_visits",
     "ssd_cla_health",
     "ssd_missing",
+    "ssd_care_leavers",
+    "ssd_permanence",
+    "ssd_cla_care_plan",
 ];
 
 /// An extract being written: each table's rows, values in the catalogue's column order.
@@ -52,14 +58,21 @@ pub struct Tables {
 }
 
 impl Tables {
-    /// Adds a row to a table from (field, value) pairs; fields not named are blank.
+    /// Adds a row to a table from (field, value) pairs; fields not named are blank. A field
+    /// with Hearth's prefix is one of its own columns for the table (see [`OWN_COLUMNS`]).
     fn add(&mut self, table: &'static Table, values: &[(&str, String)]) {
-        let mut row = vec![String::new(); table.fields.len()];
+        let own = own_columns(&table.name);
+        let mut row = vec![String::new(); table.fields.len() + own.len()];
         for (field, value) in values {
             let at = table
                 .fields
                 .iter()
                 .position(|f| f.name == *field)
+                .or_else(|| {
+                    own.iter()
+                        .position(|o| o == field)
+                        .map(|k| table.fields.len() + k)
+                })
                 .unwrap_or_else(|| panic!("{} has no field {field}", table.name));
             row[at] = value.clone();
         }
@@ -80,7 +93,14 @@ impl Tables {
         for name in WRITTEN {
             let table = catalogue::table(name).expect("a written table is in the catalogue");
             let mut w = csv::Writer::from_path(dir.join(table.file_name()))?;
-            w.write_record(table.fields.iter().map(|f| f.name.as_str()))?;
+            let own = own_columns(name);
+            w.write_record(
+                table
+                    .fields
+                    .iter()
+                    .map(|f| f.name.as_str())
+                    .chain(own.iter().copied()),
+            )?;
             for row in self.tables.get(name).into_iter().flatten() {
                 w.write_record(row)?;
             }
@@ -88,6 +108,29 @@ impl Tables {
         }
         Ok(())
     }
+}
+
+/// Hearth's own columns, after each table's: what its measures need that the dataset does not
+/// carry.
+pub const OWN_COLUMNS: &[(&str, &[&str])] = &[
+    (
+        "ssd_contacts",
+        &["hearth_rag", "hearth_decision", "hearth_decided_at"],
+    ),
+    (
+        "ssd_missing",
+        &["hearth_interview_offered_at", "hearth_interview_held_at"],
+    ),
+    ("ssd_permanence", &["hearth_step", "hearth_step_date"]),
+    ("ssd_cla_care_plan", &["hearth_plan"]),
+];
+
+/// The table's own columns, none for most.
+pub fn own_columns(table: &str) -> &'static [&'static str] {
+    OWN_COLUMNS
+        .iter()
+        .find(|(t, _)| *t == table)
+        .map_or(&[], |(_, c)| c)
 }
 
 fn t(name: &str) -> &'static Table {
@@ -184,6 +227,8 @@ pub fn export(model: &Model) -> Tables {
         children_in_need(child, &mut out);
         protection(child, &mut out);
         looked_after(child, &mut out);
+        permanence(child, &mut out);
+        leaving_care(child, &mut out);
     }
     out
 }
@@ -328,6 +373,22 @@ fn front_door(c: &Child, out: &mut Tables) {
                 ("cont_contact_date", write_date_time(k.received)),
                 ("cont_contact_source_code", k.source.0.clone()),
                 ("cont_contact_outcome_json", outcome),
+                (
+                    "hearth_rag",
+                    k.rag.map(|r| r.code().to_string()).unwrap_or_default(),
+                ),
+                (
+                    "hearth_decision",
+                    k.decision
+                        .map(|(d, _)| d.code().to_string())
+                        .unwrap_or_default(),
+                ),
+                (
+                    "hearth_decided_at",
+                    k.decision
+                        .map(|(_, at)| write_date_time(at))
+                        .unwrap_or_default(),
+                ),
             ],
         );
     }
@@ -753,6 +814,16 @@ fn looked_after(c: &Child, out: &mut Tables) {
                         .map(|(_, accepted)| write_flag(accepted).to_string())
                         .unwrap_or_default(),
                 ),
+                (
+                    "hearth_interview_offered_at",
+                    m.interview_offered
+                        .map(|(at, _)| write_date_time(at))
+                        .unwrap_or_default(),
+                ),
+                (
+                    "hearth_interview_held_at",
+                    m.interview_held.map(write_date_time).unwrap_or_default(),
+                ),
             ],
         );
     }
@@ -778,4 +849,140 @@ fn legal_status(
             ("lega_legal_status_end_date", opt_date(to)),
         ],
     );
+}
+
+/// The dataset's permanence-plan flag nearest each of Hearth's plans.
+pub(crate) fn plan_flag(p: PermanencePlan) -> &'static str {
+    match p {
+        PermanencePlan::Adoption => "ADOPTION",
+        PermanencePlan::SpecialGuardianship | PermanencePlan::ChildArrangements => "LTRELFR",
+        PermanencePlan::LongTermFostering => "LTFOST18",
+        PermanencePlan::Reunification => "RETURNEV",
+        PermanencePlan::SupportedLiving => "SUPPLIV",
+    }
+}
+
+pub(crate) const PLAN_FLAGS: &[&str] = &[
+    "REMAINSUP",
+    "RETURN1M",
+    "RETURN6M",
+    "RETURNEV",
+    "LTRELFR",
+    "LTFOST18",
+    "RESPLMT",
+    "SUPPLIV",
+    "ADOPTION",
+    "OTHERPLN",
+];
+
+/// The permanence table's date field for each step, where it has one; the rest are told by
+/// Hearth's own column alone.
+pub(crate) fn step_field(s: PermanenceStep) -> Option<&'static str> {
+    Some(match s {
+        PermanenceStep::AdoptionDecision => "perm_adm_decision_date",
+        PermanenceStep::PlacementOrder => "perm_placement_order_date",
+        PermanenceStep::Matched => "perm_matched_date",
+        PermanenceStep::PlacedForAdoption => "perm_placed_for_adoption_date",
+        PermanenceStep::AdoptionDecisionCeased => "perm_decision_reversed_date",
+        PermanenceStep::AdoptionOrder | PermanenceStep::SgoGranted => "perm_permanence_order_date",
+        _ => return None,
+    })
+}
+
+/// Permanence as rows: a row of `ssd_cla_care_plan` for each plan (running until the next),
+/// and a row of `ssd_permanence` for each step reached, so that none is lost.
+fn permanence(c: &Child, out: &mut Tables) {
+    let person = &c.details.la_child_id;
+    for (i, (plan, from)) in c.permanence_plans.iter().enumerate() {
+        let to = c.permanence_plans.get(i + 1).map(|(_, d)| *d);
+        out.add(
+            t("ssd_cla_care_plan"),
+            &[
+                ("lacp_table_id", format!("{person}-PP{}", i + 1)),
+                ("lacp_person_id", person.clone()),
+                ("lacp_cla_care_plan_start_date", write_date(*from)),
+                ("lacp_cla_care_plan_end_date", opt_date(to)),
+                (
+                    "lacp_cla_care_plan_json",
+                    flags(PLAN_FLAGS, &[plan_flag(*plan)]),
+                ),
+                ("hearth_plan", plan.code().to_string()),
+            ],
+        );
+    }
+    let mut ceased = c.adoption_decisions_ceased.iter();
+    for (i, (step, at)) in c.permanence_steps.iter().enumerate() {
+        let mut values = vec![
+            ("perm_table_id", format!("{person}-PS{}", i + 1)),
+            ("perm_person_id", person.clone()),
+            ("hearth_step", step.code().to_string()),
+            ("hearth_step_date", write_date(*at)),
+        ];
+        if let Some(field) = step_field(*step) {
+            values.push((field, write_date(*at)));
+        }
+        match step {
+            PermanenceStep::AdoptionOrder => {
+                values.push(("perm_permanence_order_type", "Adoption order".into()))
+            }
+            PermanenceStep::SgoGranted => values.push((
+                "perm_permanence_order_type",
+                "Special guardianship order".into(),
+            )),
+            PermanenceStep::AdoptionDecisionCeased => {
+                if let Some((_, Some(reason))) = ceased.next() {
+                    values.push(("perm_decision_reversed_reason", reason.0.clone()));
+                }
+            }
+            _ => {}
+        }
+        out.add(t("ssd_permanence"), &values);
+    }
+}
+
+/// A row of `ssd_care_leavers` for each contact with a care leaver, so that the history of
+/// contacts travels, not only the latest.
+fn leaving_care(c: &Child, out: &mut Tables) {
+    let person = &c.details.la_child_id;
+    for (i, k) in c.care_leaver_contacts.iter().enumerate() {
+        let in_touch = match (&k.not_in_touch_reason, k.in_touch) {
+            (Some(reason), _) => reason.0.clone(),
+            (None, true) => "YES".into(),
+            (None, false) => "NO".into(),
+        };
+        out.add(
+            t("ssd_care_leavers"),
+            &[
+                ("clea_table_id", format!("{person}-CL{}", i + 1)),
+                ("clea_person_id", person.clone()),
+                ("clea_care_leaver_in_touch", in_touch),
+                ("clea_care_leaver_latest_contact", write_date(k.at)),
+                (
+                    "clea_care_leaver_accommodation",
+                    k.accommodation
+                        .as_ref()
+                        .map(|a| a.0.clone())
+                        .unwrap_or_default(),
+                ),
+                (
+                    "clea_care_leaver_accom_suitable",
+                    k.accommodation_suitable
+                        .map(|s| if s { "1" } else { "2" }.to_string())
+                        .unwrap_or_default(),
+                ),
+                (
+                    "clea_care_leaver_activity",
+                    k.activity.map(|a| a.code().to_string()).unwrap_or_default(),
+                ),
+                (
+                    "clea_pathway_plan_review_date",
+                    if k.pathway_plan_reviewed {
+                        write_date(k.at)
+                    } else {
+                        String::new()
+                    },
+                ),
+            ],
+        );
+    }
 }

@@ -10,8 +10,9 @@
 use crate::read::{Extract, Problem, Row};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use domain::codes::{
-    AbuseCategory, AssessmentKind, ConferenceKind, Employment, MissingKind, PreProceedingsOutcome,
-    PrimaryNeed, S47Outcome, Service, Sex, VisitKind, WorkerRole,
+    AbuseCategory, AssessmentKind, CareLeaverActivity, ConferenceKind, ContactDecision, Employment,
+    MissingKind, PermanencePlan, PermanenceStep, PreProceedingsOutcome, PrimaryNeed, Rag,
+    S47Outcome, Service, Sex, VisitKind, WorkerRole,
 };
 use domain::events::*;
 use domain::model::Model;
@@ -47,6 +48,9 @@ pub const TAKEN: &[&str] = &[
     "ssd_cla_visits",
     "ssd_cla_health",
     "ssd_missing",
+    "ssd_care_leavers",
+    "ssd_permanence",
+    "ssd_cla_care_plan",
 ];
 
 /// What an import will write: the events, in the order to append them.
@@ -391,6 +395,13 @@ pub fn import(
             continue;
         };
         let contact = p.record("ssd_contacts", key);
+        let rag = coded(
+            &row,
+            "hearth_rag",
+            &mut faults,
+            "red, amber or green",
+            |c| Rag::from_code(&c.to_ascii_lowercase()),
+        );
         p.push(
             at,
             rank::OPENS,
@@ -399,11 +410,32 @@ pub fn import(
                 at,
                 source: row.get("cont_contact_source_code").unwrap_or("10").into(),
                 concerns: String::new(),
-                rag: None,
+                rag,
                 consent: None,
             },
             &row,
         );
+        // When and how it was decided, where the extract is Hearth's own.
+        let decision = coded(
+            &row,
+            "hearth_decision",
+            &mut faults,
+            "a decision on a contact",
+            ContactDecision::from_code,
+        );
+        let decided = faults.take(row.date_time("hearth_decided_at")).flatten();
+        if let (Some(decision), Some(decided)) = (decision, decided) {
+            p.push(
+                decided,
+                rank::DECIDES,
+                ContactDecided {
+                    contact,
+                    decision,
+                    at: decided,
+                },
+                &row,
+            );
+        }
     });
     each!("ssd_early_help_episodes", "earl_person_id", |row, p| {
         let Some(key) = faults.take(row.required("earl_episode_id")) else {
@@ -1138,6 +1170,30 @@ fn district(postcode: &str) -> Option<String> {
     (p.len() > 3).then(|| p[..p.len() - 3].to_ascii_uppercase())
 }
 
+/// A permanence plan from the dataset's flags: the first set, by the plan nearest it.
+fn plan_from_flags(json: &str) -> Option<PermanencePlan> {
+    let v: serde_json::Value = serde_json::from_str(json).ok()?;
+    let set = |k: &str| {
+        v.get(k)
+            .and_then(|x| x.as_str())
+            .is_some_and(|x| matches!(x, "Y" | "y" | "Yes" | "yes" | "1"))
+    };
+    [
+        ("ADOPTION", PermanencePlan::Adoption),
+        ("LTFOST18", PermanencePlan::LongTermFostering),
+        ("LTRELFR", PermanencePlan::SpecialGuardianship),
+        ("SUPPLIV", PermanencePlan::SupportedLiving),
+        ("RESPLMT", PermanencePlan::SupportedLiving),
+        ("RETURNEV", PermanencePlan::Reunification),
+        ("RETURN1M", PermanencePlan::Reunification),
+        ("RETURN6M", PermanencePlan::Reunification),
+        ("REMAINSUP", PermanencePlan::Reunification),
+    ]
+    .iter()
+    .find(|(k, _)| set(k))
+    .map(|(_, p)| *p)
+}
+
 /// A person's legal statuses: from, to and the status.
 type LegalStatuses<'a> = Vec<(NaiveDate, Option<NaiveDate>, &'a str)>;
 
@@ -1396,5 +1452,141 @@ fn looked_after(extract: &Extract, people: &mut BTreeMap<String, Person>, faults
                 &row,
             );
         }
+        // A return interview's times, where the extract is Hearth's own.
+        if let Some(offered) = faults
+            .take(row.date_time("hearth_interview_offered_at"))
+            .flatten()
+        {
+            let accepted = faults.take(row.flag("miss_missing_rhi_accepted")).flatten();
+            p.push(
+                offered,
+                rank::CLOSES,
+                ReturnInterviewOffered {
+                    episode,
+                    at: offered,
+                    accepted: accepted.unwrap_or(false),
+                },
+                &row,
+            );
+        }
+        if let Some(held) = faults
+            .take(row.date_time("hearth_interview_held_at"))
+            .flatten()
+        {
+            p.push(
+                held,
+                rank::CLOSES,
+                ReturnInterviewHeld { episode, at: held },
+                &row,
+            );
+        }
+    }
+    for row in rows_of("ssd_cla_care_plan") {
+        let Some(p) = row.get("lacp_person_id").and_then(|id| people.get_mut(id)) else {
+            continue;
+        };
+        let Some(from) = needed(&row, "lacp_cla_care_plan_start_date", faults) else {
+            continue;
+        };
+        let plan = row
+            .get("hearth_plan")
+            .and_then(PermanencePlan::from_code)
+            .or_else(|| plan_from_flags(row.get("lacp_cla_care_plan_json")?));
+        if let Some(plan) = plan {
+            p.push(
+                day_start(from),
+                rank::DURING,
+                PermanencePlanMade { plan, at: from },
+                &row,
+            );
+        }
+    }
+    for row in rows_of("ssd_permanence") {
+        let Some(p) = row.get("perm_person_id").and_then(|id| people.get_mut(id)) else {
+            continue;
+        };
+        // Hearth's own rows name their step; another system's row gives each step's date.
+        let steps: Vec<PermanenceStep> = match row.get("hearth_step") {
+            Some(code) => PermanenceStep::from_code(code).into_iter().collect(),
+            None => PermanenceStep::ALL
+                .iter()
+                .copied()
+                .filter(|s| crate::export::step_field(*s).is_some())
+                .filter(|s| match s {
+                    PermanenceStep::AdoptionOrder => row
+                        .get("perm_permanence_order_type")
+                        .is_some_and(|t| t.to_ascii_lowercase().contains("adoption")),
+                    PermanenceStep::SgoGranted => row
+                        .get("perm_permanence_order_type")
+                        .is_some_and(|t| t.to_ascii_lowercase().contains("guardianship")),
+                    _ => true,
+                })
+                .collect(),
+        };
+        for step in steps {
+            // Hearth's own date for its step, else the dataset's field for it.
+            let field = match row.get("hearth_step_date") {
+                Some(_) => "hearth_step_date",
+                None => match crate::export::step_field(step) {
+                    Some(f) => f,
+                    None => continue,
+                },
+            };
+            let Some(at) = faults.take(row.date(field)).flatten() else {
+                continue;
+            };
+            let reason = (step == PermanenceStep::AdoptionDecisionCeased)
+                .then(|| row.get("perm_decision_reversed_reason").map(Into::into))
+                .flatten();
+            p.push(
+                day_start(at),
+                rank::DURING,
+                PermanenceStepReached { step, reason, at },
+                &row,
+            );
+        }
+    }
+    for row in rows_of("ssd_care_leavers") {
+        let Some(p) = row.get("clea_person_id").and_then(|id| people.get_mut(id)) else {
+            continue;
+        };
+        let Some(at) = needed(&row, "clea_care_leaver_latest_contact", faults) else {
+            continue;
+        };
+        let touch = row
+            .get("clea_care_leaver_in_touch")
+            .map(str::to_ascii_uppercase);
+        let (in_touch, reason) = match touch.as_deref() {
+            Some("YES" | "Y") => (true, None),
+            Some("NO" | "N") | None => (false, None),
+            Some(other) => (false, Some(other.into())),
+        };
+        let activity = coded(
+            &row,
+            "clea_care_leaver_activity",
+            faults,
+            "an activity code (F1 to G6)",
+            |c| CareLeaverActivity::from_code(&c.to_ascii_uppercase()),
+        );
+        p.push(
+            day_start(at),
+            rank::DURING,
+            CareLeaverContact {
+                in_touch,
+                not_in_touch_reason: reason,
+                activity,
+                accommodation: row.get("clea_care_leaver_accommodation").map(Into::into),
+                accommodation_suitable: row.get("clea_care_leaver_accom_suitable").and_then(|v| {
+                    match v {
+                        "1" => Some(true),
+                        "2" => Some(false),
+                        _ => None,
+                    }
+                }),
+                pathway_plan_reviewed: row.get("clea_pathway_plan_review_date").is_some(),
+                at,
+            },
+            &row,
+        );
     }
 }

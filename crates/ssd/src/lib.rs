@@ -15,3 +15,9 @@ pub mod read;
 pub mod values;
 
 pub use read::{Extract, Problem};
+
+/// Hearth's exports add columns for what the dataset does not carry (when a contact was
+/// decided, a return interview's times...), each named with this prefix after the dataset's
+/// own. Other tools let them go; Hearth reads them back, and an extract from another system,
+/// without them, gives those measures as not available.
+pub const OWN_PREFIX: &str = "hearth_";

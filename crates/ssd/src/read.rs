@@ -62,6 +62,9 @@ pub struct Rows {
     pub file: String,
     /// For each of the table's fields (in the catalogue's order), its column in the file.
     columns: Vec<Option<usize>>,
+    /// Hearth's own columns (`hearth_...`), which its exports add for what the dataset does not
+    /// carry, by name.
+    own: Vec<(String, usize)>,
     /// Each row's spreadsheet row number and values.
     pub rows: Vec<(usize, Vec<String>)>,
 }
@@ -77,13 +80,10 @@ pub struct Row<'a> {
 impl<'a> Row<'a> {
     /// The field's value, or `None` where it is blank, NULL or not a column of the file.
     pub fn get(&self, field: &str) -> Option<&'a str> {
-        let at = self
-            .rows
-            .table
-            .fields
-            .iter()
-            .position(|f| f.name == field)?;
-        let column = self.rows.columns[at]?;
+        let column = match self.rows.table.fields.iter().position(|f| f.name == field) {
+            Some(at) => self.rows.columns[at]?,
+            None => self.rows.own.iter().find(|(n, _)| n == field)?.1,
+        };
         self.values
             .get(column)
             .map(|v| v.trim())
@@ -104,6 +104,7 @@ impl<'a> Row<'a> {
             .iter()
             .position(|f| f.name == field)
             .is_some_and(|at| self.rows.columns[at].is_some())
+            || self.rows.own.iter().any(|(n, _)| n == field)
     }
 
     fn problem(&self, field: &str, message: impl Into<String>) -> Problem {
@@ -326,6 +327,7 @@ fn read_table(
         .clone();
     let mut columns = vec![None; table.fields.len()];
     let mut extra = Vec::new();
+    let mut own = Vec::new();
     for (i, name) in header.iter().enumerate() {
         let name = name.trim();
         match table
@@ -339,6 +341,9 @@ fn read_table(
                     file,
                     format!("the column {name} is in the header twice"),
                 )]);
+            }
+            None if name.to_ascii_lowercase().starts_with(crate::OWN_PREFIX) => {
+                own.push((name.to_ascii_lowercase(), i))
             }
             None => extra.push(name.to_string()),
         }
@@ -379,6 +384,7 @@ fn read_table(
             table,
             file: file.to_string(),
             columns,
+            own,
             rows,
         })
     } else {

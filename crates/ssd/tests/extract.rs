@@ -63,7 +63,14 @@ fn an_extract_written_from_the_records_reads_back_whole() {
         let rows = extract.table(name).unwrap_or_else(|| panic!("{name}"));
         let header = std::fs::read_to_string(dir.path().join(format!("{name}.csv"))).unwrap();
         let header = header.lines().next().unwrap().to_string();
-        let defined: Vec<&str> = rows.table.fields.iter().map(|f| f.name.as_str()).collect();
+        // The dataset's columns in its order, then Hearth's own.
+        let defined: Vec<&str> = rows
+            .table
+            .fields
+            .iter()
+            .map(|f| f.name.as_str())
+            .chain(ssd::export::own_columns(name).iter().copied())
+            .collect();
         assert_eq!(header, defined.join(","), "{name}");
     }
     // A row for each record.
@@ -242,7 +249,10 @@ fn histories(model: &Model) -> std::collections::BTreeMap<String, Vec<String>> {
         .map(|c| {
             let mut lines = Vec::new();
             for k in &c.contacts {
-                lines.push(format!("contact {} {}", k.received, k.source));
+                lines.push(format!(
+                    "contact {} {} {:?} {:?}",
+                    k.received, k.source, k.rag, k.decision
+                ));
             }
             for e in &c.early_help {
                 lines.push(format!("early help {} {:?}", e.start, e.end));
@@ -325,8 +335,20 @@ fn histories(model: &Model) -> std::collections::BTreeMap<String, Vec<String>> {
             for h in &c.health_checks {
                 lines.push(format!("health {h:?}"));
             }
+            for p in &c.permanence_plans {
+                lines.push(format!("permanence plan {p:?}"));
+            }
+            for p in &c.permanence_steps {
+                lines.push(format!("permanence step {p:?}"));
+            }
+            for k in &c.care_leaver_contacts {
+                lines.push(format!("care leaver {k:?}"));
+            }
             for m in &c.missing {
-                lines.push(format!("missing {:?} {} {:?}", m.kind, m.start, m.end));
+                lines.push(format!(
+                    "missing {:?} {} {:?} {:?} {:?}",
+                    m.kind, m.start, m.end, m.interview_offered, m.interview_held
+                ));
             }
             let d = &c.details;
             lines.push(format!(
@@ -417,29 +439,9 @@ fn figures(model: &Model, today: NaiveDate) -> std::collections::BTreeMap<String
 /// wrong either way, so it shrinks as the import grows.
 const NOT_YET_GIVEN_BACK: &[(&str, &str)] = &[
     (
-        "ADO-01",
-        "permanence steps: ssd_permanence is not yet written or taken",
-    ),
-    ("ADO-03", "permanence steps"),
-    ("ADO-04", "permanence steps"),
-    ("PM-01", "permanence plans"),
-    ("PM-02", "permanence plans"),
-    (
-        "CL-01",
-        "care leavers: ssd_care_leavers is not yet written or taken",
-    ),
-    ("CL-01b", "care leavers"),
-    ("CL-02", "care leavers"),
-    ("CL-03", "care leavers"),
-    ("CL-04", "care leavers"),
-    ("CL-04b", "care leavers"),
-    ("CL-05", "care leavers"),
-    ("YP-01", "care leavers' activity"),
-    (
-        "CLA-07",
+        "CLA-14",
         "personal education plans, which the dataset does not carry",
     ),
-    ("CLA-14", "dental checks and health assessments by kind"),
     ("CP-07", "core groups, which the dataset does not carry"),
     (
         "EX-01",
@@ -448,21 +450,16 @@ const NOT_YET_GIVEN_BACK: &[(&str, &str)] = &[
     ("EX-02", "exploitation screening"),
     ("EX-03", "exploitation hub referrals"),
     (
-        "FD-01",
-        "when a contact was decided, which the dataset does not carry",
+        "LEG-01a",
+        "legal gateway panels: ssd_pre_proceedings' fields for them are not yet written",
     ),
-    ("FD-06", "the contact's decision"),
-    ("LEG-01a", "legal gateway panels"),
     ("LEG-01b", "legal gateway panels"),
     (
         "LEG-04",
-        "care proceedings: the dataset's pre-proceedings fields are not yet taken",
+        "care proceedings: ssd_pre_proceedings' fields for them are not yet written",
     ),
     ("LEG-05", "care proceedings"),
     ("LEG-06", "care proceedings"),
-    ("MIS-02a", "return interviews: offered and held times"),
-    ("MIS-02b", "return interviews"),
-    ("MIS-02c", "return interviews"),
     ("QA-01", "case audits, which the dataset does not carry"),
     ("QA-02a", "case audits"),
     ("QA-02b", "case audits"),
@@ -499,7 +496,7 @@ const NOT_YET_GIVEN_BACK: &[(&str, &str)] = &[
 ];
 
 #[test]
-fn every_measure_the_extract_carries_is_the_same_after_an_import() {
+fn every_measure_the_extract_carries_is_the_same_every_month_after_an_import() {
     let (original, settings) = council_and_settings();
     let dir = tempfile::tempdir().unwrap();
     export(&original).write_dir(dir.path()).unwrap();
@@ -523,5 +520,5 @@ fn every_measure_the_extract_carries_is_the_same_after_an_import() {
     differ.sort();
     assert_eq!(differ, expected);
     let same = kpi::catalogue().len() - differ.len();
-    assert!(same >= 54, "{same}");
+    assert!(same >= 73, "{same}");
 }
