@@ -522,3 +522,130 @@ fn every_measure_the_extract_carries_is_the_same_every_month_after_an_import() {
     let same = kpi::catalogue().len() - differ.len();
     assert!(same >= 73, "{same}");
 }
+
+/// A hand-made extract as another case system writes one: its own ids, no Hearth columns, a
+/// family's members sharing a family id, an unknown code, and a second extract that cannot be
+/// taken over the first yet.
+#[test]
+fn a_hand_made_extract_from_another_system_is_taken_or_refused_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "ssd_person.csv",
+        "pers_person_id,pers_forename,pers_surname,pers_sex,pers_ethnicity,pers_dob\n\
+         P1,Amy,Stone,F,WBRI,2012-04-01 00:00:00.000\n\
+         P2,Ben,Stone,M,WBRI,2014-09-30 00:00:00.000\n",
+    );
+    write(
+        dir.path(),
+        "ssd_family.csv",
+        "fami_table_id,fami_family_id,fami_person_id\nF1,77,P1\nF2,77,P2\n",
+    );
+    write(
+        dir.path(),
+        "ssd_department.csv",
+        "dept_team_id,dept_team_name,dept_team_parent_id,dept_team_parent_name\n\
+         T9,Assessment Team North,,Children's Services\n",
+    );
+    write(
+        dir.path(),
+        "ssd_professionals.csv",
+        "prof_professional_id,prof_professional_name,prof_professional_job_title,prof_professional_department,prof_social_worker_registration_no\n\
+         W1,Sam Patel,Senior Social Worker,Assessment Team North,SW123456\n",
+    );
+    write(
+        dir.path(),
+        "ssd_contacts.csv",
+        "cont_contact_id,cont_person_id,cont_contact_date,cont_contact_source_code\n\
+         C10,P1,2024-05-01 09:30:00.000,1A\n",
+    );
+    write(
+        dir.path(),
+        "ssd_cin_episodes.csv",
+        "cine_referral_id,cine_person_id,cine_referral_date,cine_cin_primary_need_code,cine_referral_source_code\n\
+         R10,P1,2024-05-02,N1,1A\n",
+    );
+    write(
+        dir.path(),
+        "ssd_cin_assessments.csv",
+        "cina_assessment_id,cina_person_id,cina_referral_id,cina_assessment_start_date,cina_assessment_auth_date\n\
+         A10,P1,R10,2024-05-03,2024-06-10\n",
+    );
+    write(
+        dir.path(),
+        "ssd_involvements.csv",
+        "invo_involvements_id,invo_professional_id,invo_professional_team,invo_involvement_start_date,invo_person_id\n\
+         I1,W1,T9,2024-05-02,P1\n",
+    );
+    let at = chrono::DateTime::from_timestamp(1_750_000_000, 0).unwrap();
+    let extract = Extract::read_dir(dir.path()).unwrap();
+    let imported = ssd::import::import(&Model::new(), &extract, "import", at).unwrap();
+    assert_eq!(
+        (imported.children, imported.workers, imported.teams),
+        (2, 1, 1)
+    );
+    let mut model = Model::new();
+    for e in &imported.events {
+        model.apply(e).unwrap();
+    }
+    let amy = model
+        .children
+        .values()
+        .find(|c| c.details.la_child_id == "P1")
+        .unwrap();
+    let ben = model
+        .children
+        .values()
+        .find(|c| c.details.la_child_id == "P2")
+        .unwrap();
+    assert_eq!(
+        amy.details.family, ben.details.family,
+        "siblings share a family"
+    );
+    assert_eq!(amy.referrals.len(), 1);
+    assert_eq!(
+        amy.assessments[0].authorised,
+        NaiveDate::from_ymd_opt(2024, 6, 10)
+    );
+    let worker = &model.workers[&amy.allocations[0].worker];
+    assert_eq!(worker.name, "Sam Patel");
+    assert_eq!(worker.registration.as_deref(), Some("SW123456"));
+    assert_eq!(
+        worker.current().role,
+        domain::codes::WorkerRole::SeniorPractitioner
+    );
+    assert_eq!(
+        model.teams[&amy.allocations[0].team].name,
+        "Assessment Team North"
+    );
+
+    // An unknown code is refused by file, row and field, and nothing is to be written.
+    write(
+        dir.path(),
+        "ssd_cin_episodes.csv",
+        "cine_referral_id,cine_person_id,cine_referral_date,cine_cin_primary_need_code\n\
+         R10,P1,2024-05-02,N11\n",
+    );
+    let extract = Extract::read_dir(dir.path()).unwrap();
+    let problems = ssd::import::import(&Model::new(), &extract, "import", at).unwrap_err();
+    assert_eq!(
+        problems[0].to_string(),
+        "ssd_cin_episodes.csv, row 2, cine_cin_primary_need_code: `N11` is not a primary need code (N0 to N9)"
+    );
+    // An assessment before its referral is refused by the model, by file and row.
+    write(
+        dir.path(),
+        "ssd_cin_episodes.csv",
+        "cine_referral_id,cine_person_id,cine_referral_date\nR10,P1,2024-05-20\n",
+    );
+    let extract = Extract::read_dir(dir.path()).unwrap();
+    let problems = ssd::import::import(&Model::new(), &extract, "import", at).unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0]
+            .to_string()
+            .starts_with("ssd_cin_assessments.csv, row 2, assessment_started: person P1:"),
+        "{}",
+        problems[0]
+    );
+}
