@@ -128,6 +128,29 @@ labelled_enum!(
 );
 
 labelled_enum!(
+    /// Something the measures need that a source of records may not carry: an extract of
+    /// another case system carries the child's journey, but not always these.
+    Fact {
+        ContactDecisions = "contact_decisions", "When and how each contact was decided";
+        StrategyDiscussions = "strategy_discussions", "Strategy discussions";
+        CoreGroups = "core_groups", "Core groups";
+        ReturnInterviews = "return_interviews", "When return interviews were offered and held";
+        CaseAudits = "case_audits", "Case audits";
+        CaseSupervision = "case_supervision", "Case supervision";
+        IroDisputes = "iro_disputes", "IRO disputes";
+        Complaints = "complaints", "Complaints";
+        Transfers = "transfers", "Transfers between teams";
+        Exploitation = "exploitation", "Exploitation screening and hub referrals";
+        Peps = "peps", "Personal education plans";
+        StaffHistory = "staff_history", "Staff's past teams, roles and hours";
+        Training = "training", "Staff training";
+        ClinicalSupervision = "clinical_supervision", "Clinical supervision";
+        LegalGateway = "legal_gateway", "Legal gateway panels";
+        CareProceedings = "care_proceedings", "Care proceedings";
+    }
+);
+
+labelled_enum!(
     /// The front door's priority rating of a contact.
     Rag {
         Red = "red", "Red";

@@ -79,6 +79,7 @@ events! {
     // The council
     CouncilDescribed = "council_described",
     PopulationEstimated = "population_estimated",
+    SourceDescribed = "source_described",
     MeasureTargetSet = "measure_target_set",
     // Organisation
     TeamEstablished = "team_established",
@@ -182,6 +183,17 @@ pub struct CouncilDescribed {
     pub name: String,
     /// The DfE's three-digit local authority code.
     pub la_code: String,
+    pub at: NaiveDate,
+}
+
+/// Where the council's records come from, when not from recording in Hearth, and what that
+/// source does not carry: measures that need it are not available, rather than zero. A later
+/// description replaces the last.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceDescribed {
+    pub source: String,
+    #[serde(default)]
+    pub not_carried: Vec<crate::codes::Fact>,
     pub at: NaiveDate,
 }
 

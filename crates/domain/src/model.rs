@@ -562,6 +562,10 @@ pub struct Council {
     pub population: BTreeMap<i32, u32>,
     /// The improvement plan's target for each measure that has one, by measure id.
     pub targets: BTreeMap<String, events::MeasureTargetSet>,
+    /// Where the records come from, when not from recording in Hearth.
+    pub source: Option<String>,
+    /// What that source does not carry.
+    pub not_carried: std::collections::BTreeSet<crate::codes::Fact>,
 }
 
 /// Every child, worker and team as the events so far describe them.
@@ -647,6 +651,10 @@ impl Model {
                 }
                 EventBody::PopulationEstimated(e) => {
                     self.council.population.insert(e.mid_year, e.aged_0_to_17);
+                }
+                EventBody::SourceDescribed(e) => {
+                    self.council.source = Some(e.source.clone());
+                    self.council.not_carried = e.not_carried.iter().copied().collect();
                 }
                 EventBody::MeasureTargetSet(e) => {
                     self.council.targets.insert(e.measure.clone(), e.clone());
@@ -2005,6 +2013,7 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
         B::ChildRegistered(_)
         | B::CouncilDescribed(_)
         | B::PopulationEstimated(_)
+        | B::SourceDescribed(_)
         | B::MeasureTargetSet(_)
         | B::TeamEstablished(_)
         | B::TeamClosed(_)

@@ -194,7 +194,10 @@ fn cells(r: &Row) -> Vec<String> {
         r.name.to_string(),
         r.period_label.to_string(),
         r.scope.to_string(),
-        show(r.value),
+        match r.no_value {
+            Some(why) if why == kpi::engine::NOT_AVAILABLE => why.to_string(),
+            _ => show(r.value),
+        },
         r.unit.to_string(),
         show(r.numerator),
         show(r.denominator),

@@ -939,12 +939,37 @@ fn the_standard_safeguarding_dataset_is_written_from_the_records() {
     assert!(dry.starts_with("Checked: "), "{dry}");
     let said = ok(&["import", "--db", &fresh, "--ssd", out.to_str().unwrap()]);
     assert!(said.starts_with("Imported "), "{said}");
+    // Every table Hearth writes, it takes.
     assert!(
-        said.contains("ssd_cp_plans:") && said.contains("does not yet take"),
+        said.contains("ssd_cp_plans:") && !said.contains("does not yet take"),
         "{said}"
     );
     let (was, now) = (stats_json(&db), stats_json(&fresh));
     assert_eq!(was["records"]["children"], now["records"]["children"]);
+    // What the extract does not carry is not available, never a zero; what it carries counts.
+    let kpi = ok(&[
+        "kpi",
+        "--db",
+        &fresh,
+        "--measure",
+        "QA-01",
+        "--measure",
+        "FD-01",
+        "--format",
+        "csv",
+    ]);
+    let lines: Vec<&str> = kpi.lines().collect();
+    assert!(
+        lines[1].starts_with("QA-01,") || lines[2].starts_with("QA-01,"),
+        "{kpi}"
+    );
+    let qa = lines.iter().find(|l| l.starts_with("QA-01,")).unwrap();
+    assert!(qa.contains("not available from this source"), "{qa}");
+    let fd = lines.iter().find(|l| l.starts_with("FD-01,")).unwrap();
+    assert!(
+        !fd.contains("not available"),
+        "Hearth's own export carries decisions: {fd}"
+    );
     // A broken extract is refused whole, each fault by file, row and field, and nothing is
     // written.
     let events = now["events"].clone();

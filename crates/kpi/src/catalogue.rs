@@ -59,6 +59,9 @@ pub struct Measure {
     pub priority: Option<String>,
     /// The service whose work it measures: records of unallocated children count there.
     pub home_service: Option<Service>,
+    /// What it needs that a source of records may not carry (when it is not there, the measure
+    /// is not available rather than zero).
+    pub needs: Vec<domain::codes::Fact>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -188,6 +191,13 @@ pub fn parse(text: &str) -> Result<Vec<Measure>, CatalogueError> {
                     .ok_or_else(|| bad(format!("service `{home}` is not known")))?,
             )
         };
+        let mut needs = Vec::new();
+        for code in f(13).split(';').map(str::trim).filter(|c| !c.is_empty()) {
+            needs.push(
+                domain::codes::Fact::from_code(code)
+                    .ok_or_else(|| bad(format!("fact `{code}` is not known")))?,
+            );
+        }
         let id = f(0);
         if out.iter().any(|m| m.id == id) {
             return Err(bad(format!("measure `{id}` appears twice")));
@@ -206,6 +216,7 @@ pub fn parse(text: &str) -> Result<Vec<Measure>, CatalogueError> {
             ofsted_area,
             priority,
             home_service,
+            needs,
         });
     }
     Ok(out)

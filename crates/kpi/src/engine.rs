@@ -522,6 +522,10 @@ pub fn population(model: &Model, period: Period) -> Option<u32> {
         .map(|(_, n)| *n)
 }
 
+/// Why a measure has no figure when the council's records come from a source that does not
+/// carry what it counts.
+pub const NOT_AVAILABLE: &str = "not available from this source";
+
 /// A figure from its sums. `whole_council` says whether the sums are the council's own: only
 /// those have a child population to give a rate per 10,000.
 pub fn figure(
@@ -531,6 +535,19 @@ pub fn figure(
     whole_council: bool,
     sums: &Sums,
 ) -> Figure {
+    // What the council's source of records does not carry is not available, never zero.
+    if measure
+        .needs
+        .iter()
+        .any(|f| model.council.not_carried.contains(f))
+    {
+        return Figure {
+            numerator: None,
+            denominator: None,
+            value: None,
+            no_value: Some(NOT_AVAILABLE),
+        };
+    }
     let ratio = |scale: f64| (sums.den > 0.0).then(|| round(scale * sums.num / sums.den));
     match measure.aggregate {
         Aggregate::Percent => Figure {

@@ -11,7 +11,7 @@ use crate::read::{Extract, Problem, Row};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use domain::codes::{
     AbuseCategory, AssessmentKind, CareLeaverActivity, ConferenceKind, ContactDecision, Employment,
-    MissingKind, PermanencePlan, PermanenceStep, PreProceedingsOutcome, PrimaryNeed, Rag,
+    Fact, MissingKind, PermanencePlan, PermanenceStep, PreProceedingsOutcome, PrimaryNeed, Rag,
     S47Outcome, Service, Sex, VisitKind, WorkerRole,
 };
 use domain::events::*;
@@ -672,7 +672,24 @@ pub fn import(
             });
         }
     }
-    let mut events = staff_events;
+    // What the extract does not carry, so that the measures needing it say so.
+    let description = Event {
+        stream: StreamId::Council,
+        version: model.version(StreamId::Council) + 1,
+        recorded_at,
+        actor: actor.to_string(),
+        body: SourceDescribed {
+            source: SOURCE.to_string(),
+            not_carried: not_carried(extract),
+            at: recorded_at.date_naive(),
+        }
+        .into(),
+    };
+    checked
+        .apply(&description)
+        .expect("a council can always describe its source");
+    let mut events = vec![description];
+    events.extend(staff_events);
     let held: HashMap<&str, ChildId> = model
         .children
         .values()
@@ -765,6 +782,40 @@ pub fn import(
     } else {
         Err(faults.0)
     }
+}
+
+/// What the council's records are said to come from after an import.
+pub const SOURCE: &str =
+    "an extract of the case system in the Standard Safeguarding Dataset's tables";
+
+/// What the measures need that this extract does not carry: what the dataset has no table
+/// for, and what only Hearth's own columns carry where the extract lacks them.
+pub fn not_carried(extract: &Extract) -> Vec<Fact> {
+    let mut out = vec![
+        Fact::StrategyDiscussions,
+        Fact::CoreGroups,
+        Fact::CaseAudits,
+        Fact::CaseSupervision,
+        Fact::IroDisputes,
+        Fact::Complaints,
+        Fact::Transfers,
+        Fact::Exploitation,
+        Fact::Peps,
+        Fact::StaffHistory,
+        Fact::Training,
+        Fact::ClinicalSupervision,
+        Fact::LegalGateway,
+        Fact::CareProceedings,
+    ];
+    let carries = |table: &str, field: &str| extract.table(table).is_some_and(|t| t.carries(field));
+    if !carries("ssd_contacts", "hearth_decided_at") {
+        out.push(Fact::ContactDecisions);
+    }
+    if !carries("ssd_missing", "hearth_interview_offered_at") {
+        out.push(Fact::ReturnInterviews);
+    }
+    out.sort();
+    out
 }
 
 /// The extract's first date, from the tables a history starts in.

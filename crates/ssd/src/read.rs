@@ -144,6 +144,16 @@ impl<'a> Row<'a> {
 }
 
 impl Rows {
+    /// Whether the file has the field (or one of Hearth's own columns) as a column.
+    pub fn carries(&self, field: &str) -> bool {
+        self.table
+            .fields
+            .iter()
+            .position(|f| f.name == field)
+            .is_some_and(|at| self.columns[at].is_some())
+            || self.own.iter().any(|(n, _)| n == field)
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = Row<'_>> {
         self.rows.iter().map(move |(number, values)| Row {
             rows: self,

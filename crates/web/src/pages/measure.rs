@@ -182,7 +182,7 @@ pub async fn page(
                         t.name.clone(),
                         figure(r.numerator, ""),
                         figure(r.denominator, ""),
-                        figure(r.value, unit),
+                        super::row_figure(Some(r), unit),
                     ))
                 })
                 .collect();
@@ -241,7 +241,7 @@ pub async fn page(
                 measure,
                 period_label: drilled.period_label.to_string(),
                 scope_label: scope_label(m, scope),
-                value: figure(drilled.value, unit),
+                value: super::row_figure(Some(&drilled), unit),
                 target: figure(drilled.target, unit),
                 trajectory: figure(drilled.trajectory, unit),
                 rag: rag_tag(drilled.rag),

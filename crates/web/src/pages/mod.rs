@@ -272,6 +272,16 @@ pub fn figure(value: Option<f64>, unit: &str) -> String {
     }
 }
 
+/// A measure's figure as shown, or why it has none where its source does not carry it.
+pub fn row_figure(row: Option<&kpi::report::Row>, unit: &str) -> String {
+    match row {
+        Some(r) if r.no_value == Some(kpi::engine::NOT_AVAILABLE) => {
+            "Not available from this source".to_string()
+        }
+        _ => figure(row.and_then(|r| r.value), unit),
+    }
+}
+
 /// A list as CSV, for the download link every list has.
 pub fn csv_download(filename: &str, header: &[&str], rows: Vec<Vec<String>>) -> Response {
     let mut w = csv::Writer::from_writer(Vec::new());

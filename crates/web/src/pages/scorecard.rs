@@ -114,7 +114,7 @@ pub fn lines(card: &Card, scope: Scope, period: Period, query: &str) -> Vec<(&'s
             let line = Line {
                 id: &m.id,
                 name: &m.name,
-                value: figure(row.and_then(|r| r.value), unit),
+                value: super::row_figure(row, unit),
                 target: figure(row.and_then(|r| r.target), unit),
                 trajectory: figure(row.and_then(|r| r.trajectory), unit),
                 rag: rag_tag(row.and_then(|r| r.rag)),

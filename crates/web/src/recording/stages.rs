@@ -1297,6 +1297,8 @@ mod tests {
             "council_described",
             "population_estimated",
             "measure_target_set",
+            // An import says what its source does not carry.
+            "source_described",
             // Registering is its own stage (REGISTER), with a new stream.
             "child_registered",
         ];
