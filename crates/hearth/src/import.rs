@@ -99,21 +99,7 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
         *by_kind.entry(e.body.kind()).or_default() += 1;
     }
     let mut out = std::io::stdout().lock();
-    if args.dry_run {
-        writeln!(
-            out,
-            "Checked: {whom} and {} events would be imported; nothing was written (--dry-run).",
-            events.len()
-        )?;
-    } else {
-        let bulk: Vec<store::BulkEvent> = events.iter().map(crate::seed::to_bulk).collect();
-        store
-            .append_bulk(&bulk)
-            .await
-            .context("writing the imported events; nothing was imported")?;
-        store.checkpoint().await?;
-        writeln!(out, "Imported {whom} as {} events.", events.len())?;
-    }
+    write_all(&store, &events, args.dry_run, &whom, &mut out).await?;
     for (kind, n) in by_kind {
         writeln!(out, "  {kind}: {n}")?;
     }
@@ -144,7 +130,27 @@ async fn import_ssd(args: &ImportArgs, dir: &Path) -> anyhow::Result<()> {
         "{} people, {} workers in {} teams",
         imported.children, imported.workers, imported.teams
     );
-    if args.dry_run {
+    write_all(&store, events, args.dry_run, &whom, &mut out).await?;
+    for (table, rows) in &extract.tables {
+        let left = if ssd::import::TAKEN.contains(table) {
+            ""
+        } else {
+            " (read and checked; Hearth does not yet take this table into records)"
+        };
+        writeln!(out, "  {table}: {} rows{left}", rows.len())?;
+    }
+    Ok(())
+}
+
+/// Writes the events in one transaction, or with `dry_run` says what would be written.
+async fn write_all(
+    store: &Store,
+    events: &[domain::Event],
+    dry_run: bool,
+    whom: &str,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    if dry_run {
         writeln!(
             out,
             "Checked: {whom} and {} events would be imported; nothing was written (--dry-run).",
@@ -158,14 +164,6 @@ async fn import_ssd(args: &ImportArgs, dir: &Path) -> anyhow::Result<()> {
             .context("writing the imported events; nothing was imported")?;
         store.checkpoint().await?;
         writeln!(out, "Imported {whom} as {} events.", events.len())?;
-    }
-    for (table, rows) in &extract.tables {
-        let left = if ssd::import::TAKEN.contains(table) {
-            ""
-        } else {
-            " (read and checked; Hearth does not yet take this table into records)"
-        };
-        writeln!(out, "  {table}: {} rows{left}", rows.len())?;
     }
     Ok(())
 }

@@ -19,39 +19,9 @@ use domain::model::Model;
 use domain::{ChildId, Event, EventBody, RecordId, StreamId, TeamId, WorkerId};
 use std::collections::{BTreeMap, HashMap};
 
-/// The tables an import takes into records; any other table an extract holds is read and
-/// checked, but left alone.
-pub const TAKEN: &[&str] = &[
-    "ssd_person",
-    "ssd_family",
-    "ssd_disability",
-    "ssd_department",
-    "ssd_professionals",
-    "ssd_involvements",
-    "ssd_contacts",
-    "ssd_early_help_episodes",
-    "ssd_cin_episodes",
-    "ssd_cin_assessments",
-    "ssd_assessment_factors",
-    "ssd_s47_enquiry",
-    "ssd_initial_cp_conference",
-    "ssd_cp_plans",
-    "ssd_cp_reviews",
-    "ssd_cp_visits",
-    "ssd_cin_plans",
-    "ssd_cin_visits",
-    "ssd_pre_proceedings",
-    "ssd_cla_episodes",
-    "ssd_cla_placement",
-    "ssd_legal_status",
-    "ssd_cla_reviews",
-    "ssd_cla_visits",
-    "ssd_cla_health",
-    "ssd_missing",
-    "ssd_care_leavers",
-    "ssd_permanence",
-    "ssd_cla_care_plan",
-];
+/// The tables an import takes into records: every table Hearth writes. Any other table an
+/// extract holds is read and checked, but left alone.
+pub const TAKEN: &[&str] = crate::export::WRITTEN;
 
 /// What an import will write: the events, in the order to append them.
 #[derive(Debug)]
