@@ -80,6 +80,7 @@ events! {
     CouncilDescribed = "council_described",
     PopulationEstimated = "population_estimated",
     SourceDescribed = "source_described",
+    SourceStaffRecorded = "source_staff_recorded",
     MeasureTargetSet = "measure_target_set",
     // Organisation
     TeamEstablished = "team_established",
@@ -162,6 +163,8 @@ events! {
     RecordEnteredInError = "record_entered_in_error",
     // Who may see the record
     RecordRestricted = "record_restricted",
+    // Where a record came from
+    SourceRowsRecorded = "source_rows_recorded",
     RestrictionLifted = "restriction_lifted",
     // The improvement plan
     PlanStarted = "plan_started",
@@ -194,6 +197,33 @@ pub struct SourceDescribed {
     pub source: String,
     #[serde(default)]
     pub not_carried: Vec<crate::codes::Fact>,
+    pub at: NaiveDate,
+}
+
+/// One row of a source's extract and what it became: for taking a later extract over this one.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SourceRow {
+    pub table: String,
+    pub key: String,
+    /// A fingerprint of the row's values, to tell a changed row from an unchanged one.
+    pub hash: u64,
+}
+
+/// The rows of an imported extract that made the child's record, as of this import. A later
+/// one replaces it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceRowsRecorded {
+    pub rows: Vec<SourceRow>,
+    pub at: NaiveDate,
+}
+
+/// The teams and staff an imported extract named, by its own keys.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceStaffRecorded {
+    #[serde(default)]
+    pub teams: Vec<(String, TeamId)>,
+    #[serde(default)]
+    pub workers: Vec<(String, WorkerId)>,
     pub at: NaiveDate,
 }
 

@@ -447,6 +447,8 @@ pub struct Child {
     pub withdrawn: Vec<Withdrawn>,
     /// Set while the record is open only to named people.
     pub restricted: Option<events::RecordRestricted>,
+    /// The rows of an imported extract that made this record, sorted, when it came from one.
+    pub source_rows: Vec<events::SourceRow>,
 }
 
 impl Child {
@@ -566,6 +568,9 @@ pub struct Council {
     pub source: Option<String>,
     /// What that source does not carry.
     pub not_carried: std::collections::BTreeSet<crate::codes::Fact>,
+    /// The source's own keys for the teams and staff it named.
+    pub source_teams: BTreeMap<String, TeamId>,
+    pub source_workers: BTreeMap<String, WorkerId>,
 }
 
 /// Every child, worker and team as the events so far describe them.
@@ -651,6 +656,12 @@ impl Model {
                 }
                 EventBody::PopulationEstimated(e) => {
                     self.council.population.insert(e.mid_year, e.aged_0_to_17);
+                }
+                EventBody::SourceStaffRecorded(e) => {
+                    self.council.source_teams.extend(e.teams.iter().cloned());
+                    self.council
+                        .source_workers
+                        .extend(e.workers.iter().cloned());
                 }
                 EventBody::SourceDescribed(e) => {
                     self.council.source = Some(e.source.clone());
@@ -2004,6 +2015,7 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
             });
         }
         B::RecordRestricted(e) => child.restricted = Some(e.clone()),
+        B::SourceRowsRecorded(e) => child.source_rows = e.rows.clone(),
         B::RestrictionLifted(_) => {
             if child.restricted.take().is_none() {
                 return Err(ApplyError::NotRestricted { stream });
@@ -2014,6 +2026,7 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
         | B::CouncilDescribed(_)
         | B::PopulationEstimated(_)
         | B::SourceDescribed(_)
+        | B::SourceStaffRecorded(_)
         | B::MeasureTargetSet(_)
         | B::TeamEstablished(_)
         | B::TeamClosed(_)

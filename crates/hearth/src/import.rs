@@ -126,18 +126,30 @@ async fn import_ssd(args: &ImportArgs, dir: &Path) -> anyhow::Result<()> {
             Err(problems) => return refuse(&problems, "the extract"),
         };
     let events = &imported.events;
-    let whom = format!(
-        "{} people, {} workers in {} teams",
-        imported.children, imported.workers, imported.teams
-    );
-    write_all(&store, events, args.dry_run, &whom, &mut out).await?;
+    if events.is_empty() {
+        writeln!(
+            out,
+            "Nothing has changed since the last extract: {} people, all as before. Nothing was written.",
+            imported.unchanged
+        )?;
+    } else {
+        let whom = format!(
+            "{} new people ({} as before), {} new workers in {} new teams",
+            imported.children, imported.unchanged, imported.workers, imported.teams
+        );
+        write_all(&store, events, args.dry_run, &whom, &mut out).await?;
+    }
     for (table, rows) in &extract.tables {
-        let left = if ssd::import::TAKEN.contains(table) {
-            ""
+        let line = if !ssd::import::TAKEN.contains(table) {
+            format!(
+                "{} rows (read and checked; Hearth does not yet take this table into records)",
+                rows.len()
+            )
         } else {
-            " (read and checked; Hearth does not yet take this table into records)"
+            let (new, same) = imported.by_table.get(*table).copied().unwrap_or_default();
+            format!("{} rows: {new} new, {same} as before", rows.len())
         };
-        writeln!(out, "  {table}: {} rows{left}", rows.len())?;
+        writeln!(out, "  {table}: {line}")?;
     }
     Ok(())
 }

@@ -970,6 +970,17 @@ fn the_standard_safeguarding_dataset_is_written_from_the_records() {
         !fd.contains("not available"),
         "Hearth's own export carries decisions: {fd}"
     );
+    // The same extract again, as tomorrow's unchanged: nothing is written.
+    let again = ok(&["import", "--db", &fresh, "--ssd", out.to_str().unwrap()]);
+    assert!(
+        again.starts_with("Nothing has changed since the last extract"),
+        "{again}"
+    );
+    assert!(
+        again.contains("ssd_contacts:") && again.contains(" 0 new, "),
+        "{again}"
+    );
+    assert_eq!(stats_json(&fresh)["events"], now["events"]);
     // A broken extract is refused whole, each fault by file, row and field, and nothing is
     // written.
     let events = now["events"].clone();

@@ -27,9 +27,15 @@ pub const TAKEN: &[&str] = crate::export::WRITTEN;
 #[derive(Debug)]
 pub struct Imported {
     pub events: Vec<Event>,
+    /// New teams and staff.
     pub teams: usize,
     pub workers: usize,
+    /// People new to Hearth.
     pub children: usize,
+    /// People Hearth holds from an earlier extract whose rows are all the same.
+    pub unchanged: usize,
+    /// Each table's rows: new, and the same as in the extract before.
+    pub by_table: BTreeMap<String, (usize, usize)>,
 }
 
 /// One event of a person's history, with when it happened and where it came from.
@@ -51,6 +57,8 @@ struct Person {
     /// Each of the person's records by (table, key), with its number in their record.
     records: HashMap<(&'static str, String), RecordId>,
     next: u32,
+    /// The extract's rows about the person, for telling a later extract's changes.
+    rows: Vec<SourceRow>,
 }
 
 impl Person {
@@ -167,6 +175,8 @@ pub fn import(
     };
     // Teams by the extract's id.
     let mut teams: HashMap<String, TeamId> = HashMap::new();
+    let mut new_teams: Vec<(String, TeamId)> = Vec::new();
+    let mut new_workers: Vec<(String, WorkerId)> = Vec::new();
     let mut team_names: HashMap<String, TeamId> = HashMap::new();
     let mut next_team = model.teams.keys().map(|t| t.0).max().unwrap_or(0);
     if let Some(rows) = extract.table("ssd_department") {
@@ -174,9 +184,16 @@ pub fn import(
             let Some(id) = faults.take(row.required("dept_team_id")) else {
                 continue;
             };
+            let name = row.get("dept_team_name").unwrap_or(id).to_string();
+            // A team an earlier extract named is the same team.
+            if let Some(&team) = model.council.source_teams.get(id) {
+                teams.insert(id.to_string(), team);
+                team_names.insert(name.to_ascii_lowercase(), team);
+                continue;
+            }
             next_team += 1;
             let team = TeamId(next_team);
-            let name = row.get("dept_team_name").unwrap_or(id).to_string();
+            new_teams.push((id.to_string(), team));
             let service = row
                 .get("dept_team_parent_id")
                 .and_then(Service::from_code)
@@ -206,6 +223,15 @@ pub fn import(
             let Some(id) = faults.take(row.required("prof_professional_id")) else {
                 continue;
             };
+            // Staff an earlier extract named are the same staff.
+            if let Some(&worker) = model.council.source_workers.get(id) {
+                let team = model
+                    .workers
+                    .get(&worker)
+                    .map_or(TeamId(0), |w| w.current().team);
+                workers.insert(id.to_string(), (worker, team));
+                continue;
+            }
             let team = row
                 .get("prof_professional_department")
                 .and_then(|d| teams.get(d).or(team_names.get(&d.to_ascii_lowercase())))
@@ -251,6 +277,7 @@ pub fn import(
             next_worker += 1;
             let worker = WorkerId(next_worker);
             workers.insert(id.to_string(), (worker, team));
+            new_workers.push((id.to_string(), worker));
             staff_events.push(event(
                 StreamId::Worker(worker),
                 1,
@@ -310,6 +337,7 @@ pub fn import(
                     steps: Vec::new(),
                     records: HashMap::new(),
                     next: 0,
+                    rows: Vec::new(),
                 },
             );
         }
@@ -626,6 +654,7 @@ pub fn import(
     });
     protection(extract, &mut people, &mut faults);
     looked_after(extract, &mut people, &mut faults);
+    source_rows(extract, &mut people);
     if !faults.0.is_empty() {
         return Err(faults.0);
     }
@@ -655,30 +684,103 @@ pub fn import(
         }
         .into(),
     };
-    checked
-        .apply(&description)
-        .expect("a council can always describe its source");
-    let mut events = vec![description];
+    let mut events = Vec::new();
+    let described = match &description.body {
+        EventBody::SourceDescribed(d) => {
+            model.council.source.as_deref() == Some(SOURCE)
+                && model
+                    .council
+                    .not_carried
+                    .iter()
+                    .copied()
+                    .eq(d.not_carried.iter().copied())
+        }
+        _ => false,
+    };
+    if !described {
+        checked
+            .apply(&description)
+            .expect("a council can always describe its source");
+        events.push(description);
+    }
     events.extend(staff_events);
-    let held: HashMap<&str, ChildId> = model
+    if !new_teams.is_empty() || !new_workers.is_empty() {
+        let keys = Event {
+            stream: StreamId::Council,
+            version: checked.version(StreamId::Council) + 1,
+            recorded_at,
+            actor: actor.to_string(),
+            body: SourceStaffRecorded {
+                teams: new_teams.clone(),
+                workers: new_workers.clone(),
+                at: recorded_at.date_naive(),
+            }
+            .into(),
+        };
+        checked.apply(&keys).expect("the staff's keys always apply");
+        events.push(keys);
+    }
+    let held: HashMap<&str, &domain::model::Child> = model
         .children
         .values()
-        .map(|c| (c.details.la_child_id.as_str(), c.id()))
+        .map(|c| (c.details.la_child_id.as_str(), c.as_ref()))
         .collect();
     let mut next_child = model.children.keys().map(|c| c.0).max().unwrap_or(0);
-    let children = people.len();
-    for (_, mut person) in people {
-        if let Some(id) = held.get(person.id.as_str()) {
-            faults.0.push(Problem::at(
-                &person.file,
-                person.row,
-                "pers_person_id",
-                format!(
-                    "`{}` is already in Hearth ({id}); taking a later extract over an earlier one is not yet possible",
-                    person.id
+    let mut children = 0;
+    let mut unchanged = 0;
+    let mut by_table: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    // People an earlier extract brought that this one leaves out.
+    for c in model.children.values() {
+        if !c.source_rows.is_empty() && !people.contains_key(&c.details.la_child_id) {
+            faults.0.push(Problem {
+                file: "ssd_person.csv".into(),
+                row: None,
+                field: Some("pers_person_id".into()),
+                message: format!(
+                    "`{}` ({}) came from an earlier extract and is not in this one; withdrawing a person's records is not yet possible",
+                    c.details.la_child_id,
+                    c.id()
                 ),
-            ));
+            });
+        }
+    }
+    for (_, mut person) in people {
+        person.rows.sort();
+        if let Some(c) = held.get(person.id.as_str()) {
+            if c.source_rows.is_empty() {
+                faults.0.push(Problem::at(
+                    &person.file,
+                    person.row,
+                    "pers_person_id",
+                    format!(
+                        "`{}` is already in Hearth ({}), recorded there rather than from an extract",
+                        person.id,
+                        c.id()
+                    ),
+                ));
+            } else if c.source_rows == person.rows {
+                unchanged += 1;
+                for r in &person.rows {
+                    by_table.entry(r.table.clone()).or_default().1 += 1;
+                }
+            } else {
+                let (added, changed, gone) = differences(&c.source_rows, &person.rows);
+                faults.0.push(Problem::at(
+                    &person.file,
+                    person.row,
+                    "pers_person_id",
+                    format!(
+                        "`{}` ({}) has changed since the last extract ({added} rows new, {changed} changed, {gone} gone); taking changes to a person already imported is not yet possible",
+                        person.id,
+                        c.id()
+                    ),
+                ));
+            }
             continue;
+        }
+        children += 1;
+        for r in &person.rows {
+            by_table.entry(r.table.clone()).or_default().0 += 1;
         }
         next_child += 1;
         let stream = StreamId::Child(ChildId(next_child));
@@ -739,18 +841,125 @@ pub fn import(
             mine.push(event);
         }
         if !failed {
+            // Which rows made the record, for the next extract.
+            mine.push(Event {
+                stream,
+                version: mine.len() as u32 + 1,
+                recorded_at,
+                actor: actor.to_string(),
+                body: SourceRowsRecorded {
+                    rows: person.rows,
+                    at: recorded_at.date_naive(),
+                }
+                .into(),
+            });
             events.extend(mine);
         }
     }
     if faults.0.is_empty() {
         Ok(Imported {
             events,
-            teams: teams.len() + usize::from(unteamed.is_some()),
-            workers: workers.len(),
+            teams: new_teams.len() + usize::from(unteamed.is_some()),
+            workers: new_workers.len(),
             children,
+            unchanged,
+            by_table,
         })
     } else {
         Err(faults.0)
+    }
+}
+
+/// Rows a later extract adds, changes and drops, by key.
+fn differences(before: &[SourceRow], after: &[SourceRow]) -> (usize, usize, usize) {
+    let old: HashMap<(&str, &str), u64> = before
+        .iter()
+        .map(|r| ((r.table.as_str(), r.key.as_str()), r.hash))
+        .collect();
+    let new: HashMap<(&str, &str), u64> = after
+        .iter()
+        .map(|r| ((r.table.as_str(), r.key.as_str()), r.hash))
+        .collect();
+    let added = new.keys().filter(|k| !old.contains_key(*k)).count();
+    let gone = old.keys().filter(|k| !new.contains_key(*k)).count();
+    let changed = new
+        .iter()
+        .filter(|(k, h)| old.get(*k).is_some_and(|o| o != *h))
+        .count();
+    (added, changed, gone)
+}
+
+/// Each table's field that names the person a row is about; two tables name them through
+/// another row (an assessment's factors, a looked-after review).
+const PERSON_FIELDS: &[(&str, &str)] = &[
+    ("ssd_person", "pers_person_id"),
+    ("ssd_family", "fami_person_id"),
+    ("ssd_disability", "disa_person_id"),
+    ("ssd_involvements", "invo_person_id"),
+    ("ssd_contacts", "cont_person_id"),
+    ("ssd_early_help_episodes", "earl_person_id"),
+    ("ssd_cin_episodes", "cine_person_id"),
+    ("ssd_cin_assessments", "cina_person_id"),
+    ("ssd_s47_enquiry", "s47e_person_id"),
+    ("ssd_initial_cp_conference", "icpc_person_id"),
+    ("ssd_cp_plans", "cppl_person_id"),
+    ("ssd_cp_reviews", "cppr_person_id"),
+    ("ssd_cp_visits", "cppv_person_id"),
+    ("ssd_cin_plans", "cinp_person_id"),
+    ("ssd_cin_visits", "cinv_person_id"),
+    ("ssd_pre_proceedings", "prep_person_id"),
+    ("ssd_cla_episodes", "clae_person_id"),
+    ("ssd_cla_placement", "clap_person_id"),
+    ("ssd_legal_status", "lega_person_id"),
+    ("ssd_cla_visits", "clav_person_id"),
+    ("ssd_cla_health", "clah_person_id"),
+    ("ssd_missing", "miss_person_id"),
+    ("ssd_care_leavers", "clea_person_id"),
+    ("ssd_permanence", "perm_person_id"),
+    ("ssd_cla_care_plan", "lacp_person_id"),
+];
+
+/// Gives each person the rows of every table taken that are about them.
+fn source_rows(extract: &Extract, people: &mut BTreeMap<String, Person>) {
+    let mut push = |table: &str, person: Option<&str>, row: &Row| {
+        if let (Some(p), Some(key)) = (person.and_then(|id| people.get_mut(id)), row.key()) {
+            p.rows.push(SourceRow {
+                table: table.to_string(),
+                key: key.to_string(),
+                hash: row.fingerprint(),
+            });
+        }
+    };
+    let mut person_of: HashMap<(&str, String), String> = HashMap::new();
+    for (table, field) in PERSON_FIELDS {
+        for row in extract.table(table).into_iter().flat_map(|r| r.iter()) {
+            let person = row.get(field);
+            if let (Some(p), Some(k)) = (person, row.key()) {
+                person_of.insert((table, k.to_string()), p.to_string());
+            }
+            if *table == "ssd_cla_episodes"
+                && let (Some(p), Some(cla)) = (person, row.get("clae_cla_id"))
+            {
+                person_of.insert(("cla", cla.to_string()), p.to_string());
+            }
+            push(table, person, &row);
+        }
+    }
+    for (table, via, through) in [
+        (
+            "ssd_assessment_factors",
+            "cinf_assessment_id",
+            "ssd_cin_assessments",
+        ),
+        ("ssd_cla_reviews", "clar_cla_id", "cla"),
+    ] {
+        for row in extract.table(table).into_iter().flat_map(|r| r.iter()) {
+            let person = row
+                .get(via)
+                .and_then(|k| person_of.get(&(through, k.to_string())))
+                .cloned();
+            push(table, person.as_deref(), &row);
+        }
     }
 }
 

@@ -90,6 +90,35 @@ impl<'a> Row<'a> {
             .filter(|v| !values::is_empty(v))
     }
 
+    /// A fingerprint of the row's values, field by field in the dataset's order and then
+    /// Hearth's own columns by name, whatever order the file gives them in. FNV-1a: stable
+    /// from one build to the next, as it must be to be kept in the log.
+    pub fn fingerprint(&self) -> u64 {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut eat = |text: &str| {
+            for b in text.bytes().chain(std::iter::once(0x1f)) {
+                hash ^= u64::from(b);
+                hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        };
+        for f in &self.rows.table.fields {
+            eat(self.get(&f.name).unwrap_or(""));
+        }
+        let mut own: Vec<&(String, usize)> = self.rows.own.iter().collect();
+        own.sort();
+        for (name, _) in own {
+            eat(name);
+            eat(self.get(name).unwrap_or(""));
+        }
+        hash
+    }
+
+    /// The row's key: its table's key field, or where the table has none its first field.
+    pub fn key(&self) -> Option<&'a str> {
+        let field = self.rows.table.key().or(self.rows.table.fields.first())?;
+        self.get(&field.name)
+    }
+
     /// The file the row is in.
     pub fn file(&self) -> &'a str {
         &self.rows.file

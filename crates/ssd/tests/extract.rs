@@ -401,12 +401,17 @@ fn an_extract_imported_into_an_empty_council_gives_back_the_records_it_carries()
         .collect();
     assert!(differ.is_empty(), "{}", differ.join("\n"));
 
-    // Importing the same extract again is refused, person by person, and names the first.
-    let again = ssd::import::import(&model, &extract, "import", at).unwrap_err();
-    assert!(
-        again[0].message.contains("is already in Hearth"),
-        "{}",
-        again[0]
+    // Importing the same extract again adds nothing: every person and row is as before.
+    let again = ssd::import::import(&model, &extract, "import", at).unwrap();
+    assert!(again.events.is_empty(), "{:?}", again.events.first());
+    assert_eq!(
+        (again.children, again.unchanged),
+        (0, original.children.len())
+    );
+    assert!(again.by_table.values().all(|(new, _)| *new == 0));
+    assert_eq!(
+        again.by_table["ssd_contacts"].1,
+        extract.table("ssd_contacts").unwrap().len()
     );
 }
 
@@ -597,6 +602,62 @@ fn a_hand_made_extract_from_another_system_is_taken_or_refused_whole() {
         model.teams[&amy.allocations[0].team].name,
         "Assessment Team North"
     );
+
+    // A second extract the next day: a new person is added and the rest are as before; staff
+    // and teams are the same staff and teams.
+    let mut tomorrow = std::fs::read_to_string(dir.path().join("ssd_person.csv")).unwrap();
+    tomorrow.push_str("P3,Cara,Stone,F,WBRI,2016-01-15\n");
+    write(dir.path(), "ssd_person.csv", &tomorrow);
+    let extract = Extract::read_dir(dir.path()).unwrap();
+    let next = ssd::import::import(&model, &extract, "import", at).unwrap();
+    assert_eq!(
+        (next.children, next.unchanged, next.workers, next.teams),
+        (1, 2, 0, 0)
+    );
+    assert_eq!(next.by_table["ssd_person"], (1, 2));
+    for e in &next.events {
+        model.apply(e).unwrap();
+    }
+    // A row changed since: refused, saying what changed, until changes can be taken.
+    write(
+        dir.path(),
+        "ssd_contacts.csv",
+        "cont_contact_id,cont_person_id,cont_contact_date,cont_contact_source_code\n\
+         C10,P1,2024-05-01 09:30:00.000,2B\n",
+    );
+    let extract = Extract::read_dir(dir.path()).unwrap();
+    let problems = ssd::import::import(&model, &extract, "import", at).unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0]
+            .message
+            .contains("has changed since the last extract (0 rows new, 1 changed, 0 gone)"),
+        "{}",
+        problems[0]
+    );
+    // A person left out of a later extract: refused, naming them.
+    write(
+        dir.path(),
+        "ssd_contacts.csv",
+        "cont_contact_id,cont_person_id,cont_contact_date,cont_contact_source_code\n\
+         C10,P1,2024-05-01 09:30:00.000,1A\n",
+    );
+    let people = std::fs::read_to_string(dir.path().join("ssd_person.csv")).unwrap();
+    let without: String = people
+        .lines()
+        .filter(|l| !l.starts_with("P3,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    write(dir.path(), "ssd_person.csv", &without);
+    let extract = Extract::read_dir(dir.path()).unwrap();
+    let problems = ssd::import::import(&model, &extract, "import", at).unwrap_err();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.message.starts_with("`P3`") && p.message.contains("is not in this one")),
+        "{problems:?}"
+    );
+    write(dir.path(), "ssd_person.csv", &people);
 
     // An unknown code is refused by file, row and field, and nothing is to be written.
     write(

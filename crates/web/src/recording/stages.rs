@@ -1299,6 +1299,9 @@ mod tests {
             "measure_target_set",
             // An import says what its source does not carry.
             "source_described",
+            "source_staff_recorded",
+            // An import records which rows of its extract made a child's record.
+            "source_rows_recorded",
             // Registering is its own stage (REGISTER), with a new stream.
             "child_registered",
         ];
