@@ -108,7 +108,16 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
 
 /// An extract of the case system: read and checked whole, then written in one transaction.
 async fn import_ssd(args: &ImportArgs, dir: &Path) -> anyhow::Result<()> {
-    let extract = match ssd::Extract::read_dir(dir) {
+    // The extract is read while the log is replayed: neither needs the other until they meet.
+    let reading = {
+        let dir = dir.to_path_buf();
+        tokio::task::spawn_blocking(move || ssd::Extract::read_dir(&dir))
+    };
+    let store = Store::open(&args.db.db, OpenMode::CreateIfMissing).await?;
+    let bar = crate::progress::bar(store.last_seq().await?.max(0) as u64, "replay");
+    let loaded = store::load_model(&store, None, |n| bar.set_position(n)).await?;
+    bar.finish_and_clear();
+    let extract = match reading.await.context("reading the extract")? {
         Ok(e) => e,
         Err(problems) => return refuse(&problems, "the extract"),
     };
@@ -116,10 +125,6 @@ async fn import_ssd(args: &ImportArgs, dir: &Path) -> anyhow::Result<()> {
     for note in &extract.notes {
         writeln!(out, "{note}")?;
     }
-    let store = Store::open(&args.db.db, OpenMode::CreateIfMissing).await?;
-    let bar = crate::progress::bar(store.last_seq().await?.max(0) as u64, "replay");
-    let loaded = store::load_model(&store, None, |n| bar.set_position(n)).await?;
-    bar.finish_and_clear();
     let imported =
         match ssd::import::import(&loaded.model, &extract, "import:ssd", chrono::Utc::now()) {
             Ok(i) => i,

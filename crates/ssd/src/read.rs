@@ -230,22 +230,57 @@ impl Extract {
         files.sort();
         let mut extract = Extract::default();
         let mut problems = Vec::new();
+        let mut tables = Vec::new();
         for (name, path) in files {
             let stem = &name[..name.len() - 4];
-            let Some(table) = catalogue::table(stem) else {
-                extract.notes.push(format!(
+            match catalogue::table(stem) {
+                Some(table) => tables.push((table, name, path)),
+                None => extract.notes.push(format!(
                     "{name}: not a table of the Standard Safeguarding Dataset, left alone"
-                ));
-                continue;
-            };
-            match std::fs::read(&path) {
-                Ok(bytes) => match read_table(table, &name, &bytes, &mut extract.notes) {
-                    Ok(rows) => {
-                        extract.tables.insert(table.name.as_str(), rows);
-                    }
-                    Err(mut p) => problems.append(&mut p),
-                },
-                Err(e) => problems.push(Problem::file(&name, format!("cannot be read: {e}"))),
+                )),
+            }
+        }
+        // The files are read on every core: a council's extract is tens of megabytes.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        type Read = (usize, Result<Rows, Vec<Problem>>, Vec<String>);
+        let mut read: Vec<Read> = std::thread::scope(|s| {
+            let workers: Vec<_> = (0..threads.min(tables.len()).max(1))
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut done = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some((table, name, path)) = tables.get(i) else {
+                                break;
+                            };
+                            let mut notes = Vec::new();
+                            let rows = match std::fs::read(path) {
+                                Ok(bytes) => read_table(table, name, &bytes, &mut notes),
+                                Err(e) => {
+                                    Err(vec![Problem::file(name, format!("cannot be read: {e}"))])
+                                }
+                            };
+                            done.push((i, rows, notes));
+                        }
+                        done
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().expect("reading a table does not panic"))
+                .collect()
+        });
+        // In the files' order, so that messages come out the same each time.
+        read.sort_by_key(|(i, _, _)| *i);
+        for (i, rows, mut notes) in read {
+            extract.notes.append(&mut notes);
+            match rows {
+                Ok(rows) => {
+                    extract.tables.insert(tables[i].0.name.as_str(), rows);
+                }
+                Err(mut p) => problems.append(&mut p),
             }
         }
         if extract.tables.is_empty() && problems.is_empty() {
