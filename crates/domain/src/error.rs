@@ -92,3 +92,48 @@ pub enum ApplyError {
     #[error("the improvement plan has not been started: start it before adding to it")]
     NoPlan,
 }
+
+/// Something in a file being brought into Hearth (a statutory return, an extract of another
+/// case system) that cannot become a record: where it is and what is wrong. Each reader says
+/// how it counts rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: String,
+    pub row: Option<usize>,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn at(file: &str, row: usize, field: &str, message: impl Into<String>) -> Problem {
+        Problem {
+            file: file.to_owned(),
+            row: Some(row),
+            field: Some(field.to_owned()),
+            message: message.into(),
+        }
+    }
+
+    /// A fault in the file as a whole.
+    pub fn in_file(file: &str, message: impl Into<String>) -> Problem {
+        Problem {
+            file: file.to_owned(),
+            row: None,
+            field: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(row) = self.row {
+            write!(f, ", row {row}")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ", {field}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}

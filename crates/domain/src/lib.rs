@@ -11,7 +11,7 @@ pub mod ids;
 pub mod model;
 pub mod plan;
 
-pub use error::ApplyError;
+pub use error::{ApplyError, Problem};
 pub use events::{Event, EventBody};
 pub use ids::{ChildId, FamilyId, RecordId, StreamId, TeamId, WorkerId};
 pub use model::Model;

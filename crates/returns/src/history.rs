@@ -10,7 +10,6 @@ use domain::model::Model;
 use domain::{ChildId, StreamId, TeamId, WorkerId};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 
 /// Stand-ins in an allocation until the import finds or adds the worker the return names.
 pub const UNNAMED_WORKER: WorkerId = WorkerId(0);
@@ -57,39 +56,9 @@ impl ChildHistory {
     }
 }
 
-/// Something in a return that cannot become a record: where it is and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub file: String,
-    /// The 0-based data row, as validation findings count rows.
-    pub row: Option<usize>,
-    pub field: Option<String>,
-    pub message: String,
-}
-
-impl Problem {
-    pub fn at(file: &str, row: usize, field: &str, message: impl Into<String>) -> Problem {
-        Problem {
-            file: file.to_owned(),
-            row: Some(row),
-            field: Some(field.to_owned()),
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(row) = self.row {
-            write!(f, ", row {row}")?;
-        }
-        if let Some(field) = &self.field {
-            write!(f, ", {field}")?;
-        }
-        write!(f, ": {}", self.message)
-    }
-}
+/// Something in a return that cannot become a record. Returns count rows from 0, as the
+/// validation findings do.
+pub use domain::Problem;
 
 /// The parts of a child's record a return can bring, so that a child already held from one
 /// return (the CIN census) can take another's (the SSDA903), but never the same part twice.

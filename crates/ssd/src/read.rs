@@ -9,51 +9,11 @@ use crate::catalogue::{self, Kind, Table};
 use crate::values;
 use chrono::{NaiveDate, NaiveDateTime};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt;
 use std::path::Path;
 
-/// Something in an extract that cannot be read: where it is and what is wrong. Rows are
-/// counted as a spreadsheet shows the file, the header being row 1.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub file: String,
-    pub row: Option<usize>,
-    pub field: Option<String>,
-    pub message: String,
-}
-
-impl Problem {
-    pub fn at(file: &str, row: usize, field: &str, message: impl Into<String>) -> Problem {
-        Problem {
-            file: file.to_string(),
-            row: Some(row),
-            field: Some(field.to_string()),
-            message: message.into(),
-        }
-    }
-
-    fn file(file: &str, message: impl Into<String>) -> Problem {
-        Problem {
-            file: file.to_string(),
-            row: None,
-            field: None,
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(row) = self.row {
-            write!(f, ", row {row}")?;
-        }
-        if let Some(field) = &self.field {
-            write!(f, ", {field}")?;
-        }
-        write!(f, ": {}", self.message)
-    }
-}
+/// Something in an extract that cannot be read. Rows are counted as a spreadsheet shows the
+/// file, the header being row 1.
+pub use domain::Problem;
 
 /// One table's rows as the extract holds them.
 #[derive(Debug, Clone)]
@@ -217,7 +177,7 @@ impl Extract {
     pub fn read_dir(dir: &Path) -> Result<Extract, Vec<Problem>> {
         let shown = dir.display().to_string();
         let entries = std::fs::read_dir(dir).map_err(|e| {
-            vec![Problem::file(
+            vec![Problem::in_file(
                 &shown,
                 format!("cannot read the folder: {e}"),
             )]
@@ -257,9 +217,10 @@ impl Extract {
                             let mut notes = Vec::new();
                             let rows = match std::fs::read(path) {
                                 Ok(bytes) => read_table(table, name, &bytes, &mut notes),
-                                Err(e) => {
-                                    Err(vec![Problem::file(name, format!("cannot be read: {e}"))])
-                                }
+                                Err(e) => Err(vec![Problem::in_file(
+                                    name,
+                                    format!("cannot be read: {e}"),
+                                )]),
                             };
                             done.push((i, rows, notes));
                         }
@@ -284,7 +245,7 @@ impl Extract {
             }
         }
         if extract.tables.is_empty() && problems.is_empty() {
-            problems.push(Problem::file(
+            problems.push(Problem::in_file(
                 &shown,
                 "holds no table of the Standard Safeguarding Dataset (files named as the tables, such as ssd_person.csv)",
             ));
@@ -397,7 +358,12 @@ fn read_table(
     let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let header = rdr
         .headers()
-        .map_err(|e| vec![Problem::file(file, format!("cannot be read as CSV: {e}"))])?
+        .map_err(|e| {
+            vec![Problem::in_file(
+                file,
+                format!("cannot be read as CSV: {e}"),
+            )]
+        })?
         .clone();
     let mut columns = vec![None; table.fields.len()];
     let mut extra = Vec::new();
@@ -411,7 +377,7 @@ fn read_table(
         {
             Some(at) if columns[at].is_none() => columns[at] = Some(i),
             Some(_) => {
-                return Err(vec![Problem::file(
+                return Err(vec![Problem::in_file(
                     file,
                     format!("the column {name} is in the header twice"),
                 )]);
@@ -431,7 +397,7 @@ fn read_table(
     if let Some(key) = table.key()
         && columns[table.fields.iter().position(|f| f.primary_key).unwrap_or(0)].is_none()
     {
-        return Err(vec![Problem::file(
+        return Err(vec![Problem::in_file(
             file,
             format!("has no {} column, the table's key", key.name),
         )]);
@@ -447,7 +413,7 @@ fn read_table(
                 }
                 rows.push((number, rec.iter().map(str::to_string).collect()));
             }
-            Err(e) => problems.push(Problem::file(
+            Err(e) => problems.push(Problem::in_file(
                 file,
                 format!("row {number} cannot be read as CSV: {e}"),
             )),

@@ -1036,7 +1036,14 @@ pub async fn action_page(
         Some("added") => Some("Action added"),
         _ => None,
     };
-    action_response(&state, &who, n, ("", HashMap::new(), Vec::new()), saved)
+    action_response(
+        &state,
+        &who,
+        n,
+        ("", HashMap::new(), Vec::new()),
+        saved,
+        StatusCode::OK,
+    )
 }
 
 fn action_response(
@@ -1045,6 +1052,7 @@ fn action_response(
     n: u32,
     (form, typed, errors): (&'static str, HashMap<String, String>, Vec<FieldError>),
     saved: Option<&'static str>,
+    status: StatusCode,
 ) -> Response {
     let today = state.today();
     let live = state.read();
@@ -1072,16 +1080,6 @@ fn action_response(
         .rev()
         .map(|r| (day(r.at), day(r.from), day(r.to), r.reason.clone()))
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else if errors
-        .iter()
-        .any(|e| e.message.starts_with("Someone else saved"))
-    {
-        StatusCode::CONFLICT
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     let page = render(&ActionPage {
         chrome: Chrome::new(Some(who), Some(&live), "/plan"),
         title: format!("Action {}", a.id.0),
@@ -1187,7 +1185,14 @@ pub async fn action_save(
         _ => return super::not_found("There is no such form for an action."),
     };
     let Some(body) = body else {
-        return action_response(&state, &who, n, (form, typed, errors), None);
+        return action_response(
+            &state,
+            &who,
+            n,
+            (form, typed, errors),
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     };
     match recording::save(
         &state,
@@ -1199,9 +1204,11 @@ pub async fn action_save(
     .await
     {
         Ok(_) => Redirect::to(&format!("/plan/actions/{n}?saved={form}")).into_response(),
-        Err(refused) => match refusal(&who, refused).1 {
-            Ok(errors) => action_response(&state, &who, n, (form, typed, errors), None),
-            Err(page) => page,
+        Err(refused) => match refusal(&who, refused) {
+            (status, Ok(errors)) => {
+                action_response(&state, &who, n, (form, typed, errors), None, status)
+            }
+            (_, Err(page)) => page,
         },
     }
 }
