@@ -165,6 +165,7 @@ events! {
     RecordRestricted = "record_restricted",
     // Where a record came from
     SourceRowsRecorded = "source_rows_recorded",
+    SourceRowsCorrected = "source_rows_corrected",
     RestrictionLifted = "restriction_lifted",
     // The improvement plan
     PlanStarted = "plan_started",
@@ -214,7 +215,60 @@ pub struct SourceRow {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceRowsRecorded {
     pub rows: Vec<SourceRow>,
+    /// The number each of the source's records has in the child's record, so that the same
+    /// row keeps the same record from one extract to the next.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<SourceRecord>,
     pub at: NaiveDate,
+}
+
+/// A record the source keys as `key` in `table`, and its number in the child's record.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SourceRecord {
+    pub table: String,
+    pub key: String,
+    pub record: RecordId,
+}
+
+/// A later extract changed or left out rows that made this child's record. Everything the
+/// import writes (its contacts, referrals, assessments, enquiries, conferences, plans, visits,
+/// pre-proceedings, care, reviews, missing episodes, allocations, health checks, care leavers'
+/// contacts and permanence) is set aside, and the events that follow rebuild it from the new
+/// extract. What staff recorded in Hearth stays. The earlier events stay on the log, so what
+/// was known before the correction can still be replayed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceRowsCorrected {
+    pub changes: Vec<SourceChange>,
+    pub at: NaiveDate,
+}
+
+/// One row of the source, and how the new extract differs on it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SourceChange {
+    pub table: String,
+    pub key: String,
+    pub change: RowChange,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowChange {
+    /// New in this extract.
+    Added,
+    /// In both extracts, with different values.
+    Changed,
+    /// In the earlier extract, not in this one.
+    Gone,
+}
+
+impl RowChange {
+    pub fn label(self) -> &'static str {
+        match self {
+            RowChange::Added => "new",
+            RowChange::Changed => "changed",
+            RowChange::Gone => "gone",
+        }
+    }
 }
 
 /// The teams and staff an imported extract named, by its own keys.

@@ -447,8 +447,12 @@ pub struct Child {
     pub withdrawn: Vec<Withdrawn>,
     /// Set while the record is open only to named people.
     pub restricted: Option<events::RecordRestricted>,
+    /// Whether the record came from an imported extract rather than from recording in Hearth.
+    pub from_source: bool,
     /// The rows of an imported extract that made this record, sorted, when it came from one.
     pub source_rows: Vec<events::SourceRow>,
+    /// The source's keys for the records it made, with their numbers here.
+    pub source_records: Vec<events::SourceRecord>,
 }
 
 impl Child {
@@ -2015,7 +2019,12 @@ fn apply_to_child(child: &mut Child, event: &Event) -> Result<(), ApplyError> {
             });
         }
         B::RecordRestricted(e) => child.restricted = Some(e.clone()),
-        B::SourceRowsRecorded(e) => child.source_rows = e.rows.clone(),
+        B::SourceRowsRecorded(e) => {
+            child.from_source = true;
+            child.source_rows = e.rows.clone();
+            child.source_records = e.records.clone();
+        }
+        B::SourceRowsCorrected(_) => set_aside_the_source(child),
         B::RestrictionLifted(_) => {
             if child.restricted.take().is_none() {
                 return Err(ApplyError::NotRestricted { stream });
@@ -2084,6 +2093,39 @@ fn check_open_dated(
 }
 
 /// Removes a record from the current picture; its id stays claimed so it is never reused.
+/// Clears what an import writes, for the events that follow to rebuild it from a corrected
+/// extract; the record ids go back to being free, so the same rows keep the same numbers.
+fn set_aside_the_source(child: &mut Child) {
+    use RecordKind as K;
+    const IMPORTED: &[RecordKind] = &[
+        K::Contact,
+        K::EarlyHelp,
+        K::Referral,
+        K::Assessment,
+        K::Section47,
+        K::Conference,
+        K::CpPlan,
+        K::CinPlan,
+        K::Visit,
+        K::PreProceedings,
+        K::CarePeriod,
+        K::ClaReview,
+        K::MissingEpisode,
+    ];
+    for (id, kind) in child.records.clone() {
+        if IMPORTED.contains(&kind) {
+            withdraw(child, id, kind);
+        }
+    }
+    child.records.retain(|(_, kind)| !IMPORTED.contains(kind));
+    child.allocations.clear();
+    child.health_checks.clear();
+    child.care_leaver_contacts.clear();
+    child.permanence_plans.clear();
+    child.permanence_steps.clear();
+    child.adoption_decisions_ceased.clear();
+}
+
 fn withdraw(child: &mut Child, id: RecordId, kind: RecordKind) {
     use RecordKind as K;
     match kind {

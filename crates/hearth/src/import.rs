@@ -132,29 +132,12 @@ async fn import_ssd(args: &ImportArgs, dir: &Path) -> anyhow::Result<()> {
         };
     let events = &imported.events;
     if events.is_empty() {
-        writeln!(
-            out,
-            "Nothing has changed since the last extract: {} people, all as before. Nothing was written.",
-            imported.unchanged
-        )?;
+        writeln!(out, "{} Nothing was written.", imported.whom())?;
     } else {
-        let whom = format!(
-            "{} new people ({} as before), {} new workers in {} new teams",
-            imported.children, imported.unchanged, imported.workers, imported.teams
-        );
-        write_all(&store, events, args.dry_run, &whom, &mut out).await?;
+        write_all(&store, events, args.dry_run, &imported.whom(), &mut out).await?;
     }
-    for (table, rows) in &extract.tables {
-        let line = if !ssd::import::TAKEN.contains(table) {
-            format!(
-                "{} rows (read and checked; Hearth does not yet take this table into records)",
-                rows.len()
-            )
-        } else {
-            let (new, same) = imported.by_table.get(*table).copied().unwrap_or_default();
-            format!("{} rows: {new} new, {same} as before", rows.len())
-        };
-        writeln!(out, "  {table}: {line}")?;
+    for line in imported.tables(&extract) {
+        writeln!(out, "  {line}")?;
     }
     Ok(())
 }

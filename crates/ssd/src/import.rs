@@ -3,9 +3,10 @@
 //! that carry it. Every event is checked against the case model as the record would stand, and
 //! every fault is given by file, row and field; then either all is to be written, or nothing.
 //!
-//! So far an import brings people, contacts, early help, referrals and their closure,
-//! assessments with their factors, and allocations. A person Hearth already holds is refused:
-//! taking a later extract over an earlier one is a separate step.
+//! A later extract is taken over an earlier one by the rows each record was made from: a record
+//! whose rows are all as before is left alone; one that only gains rows gains their events; one
+//! whose rows changed or went is withdrawn and rebuilt from the new rows; a person left out has
+//! their records withdrawn.
 
 use crate::read::{Extract, Problem, Row};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -15,9 +16,9 @@ use domain::codes::{
     S47Outcome, Service, Sex, VisitKind, WorkerRole,
 };
 use domain::events::*;
-use domain::model::Model;
+use domain::model::{Child, Model};
 use domain::{ChildId, Event, EventBody, RecordId, StreamId, TeamId, WorkerId};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The tables an import takes into records: every table Hearth writes. Any other table an
 /// extract holds is read and checked, but left alone.
@@ -32,62 +33,149 @@ pub struct Imported {
     pub workers: usize,
     /// People new to Hearth.
     pub children: usize,
+    /// People Hearth holds from an earlier extract whose rows this one adds to, changes or
+    /// drops some of.
+    pub changed: usize,
+    /// People an earlier extract brought that this one leaves out: their records withdrawn.
+    pub withdrawn: usize,
     /// People Hearth holds from an earlier extract whose rows are all the same.
     pub unchanged: usize,
-    /// Each table's rows: new, and the same as in the extract before.
-    pub by_table: BTreeMap<String, (usize, usize)>,
+    /// Each table's rows, by what this extract does with them.
+    pub by_table: BTreeMap<String, Tally>,
 }
 
-/// One event of a person's history, with when it happened and where it came from.
-struct Step {
+impl Imported {
+    /// Who the import brings, changes and leaves alone, in a line.
+    pub fn whom(&self) -> String {
+        if self.events.is_empty() {
+            return format!(
+                "Nothing has changed since the last extract: {} people, all as before.",
+                self.unchanged
+            );
+        }
+        format!(
+            "{} new people, {} changed, {} withdrawn and {} as before; {} new workers in {} new teams",
+            self.children, self.changed, self.withdrawn, self.unchanged, self.workers, self.teams
+        )
+    }
+
+    /// Each table of the extract, with its rows by what the import does with them.
+    pub fn tables(&self, extract: &Extract) -> Vec<String> {
+        let mut out = Vec::new();
+        for (table, rows) in &extract.tables {
+            let line = if !TAKEN.contains(table) {
+                format!(
+                    "{} rows (read and checked; Hearth does not yet take this table into records)",
+                    rows.len()
+                )
+            } else {
+                let t = self.by_table.get(*table).copied().unwrap_or_default();
+                let mut line = format!("{} rows: {} new", rows.len(), t.new);
+                if t.changed > 0 {
+                    line += &format!(", {} changed", t.changed);
+                }
+                if t.gone > 0 {
+                    line += &format!(", {} gone", t.gone);
+                }
+                line + &format!(", {} as before", t.same)
+            };
+            out.push(format!("{table}: {line}"));
+        }
+        // Tables an earlier extract had and this one has none of.
+        for (table, t) in &self.by_table {
+            if !extract.tables.contains_key(table.as_str()) && t.gone > 0 {
+                out.push(format!(
+                    "{table}: not in this extract, {} rows gone",
+                    t.gone
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// A table's rows in an extract against the one before.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub new: usize,
+    pub changed: usize,
+    pub gone: usize,
+    pub same: usize,
+}
+
+/// One event of a person's history, with when it happened and the row it came from.
+struct Step<'a> {
     at: NaiveDateTime,
     /// Orders events on the same day: what opens a record before what uses or ends it.
     rank: u8,
     body: EventBody,
-    file: String,
+    file: &'a str,
     row: usize,
+    table: &'static str,
+    key: Option<&'a str>,
 }
 
-struct Person {
+struct Person<'a> {
     id: String,
-    file: String,
+    file: &'a str,
     row: usize,
     details: ChildDetails,
-    steps: Vec<Step>,
+    steps: Vec<Step<'a>>,
     /// Each of the person's records by (table, key), with its number in their record.
     records: HashMap<(&'static str, String), RecordId>,
+    /// The records this extract's rows name: an earlier extract's others are gone.
+    named: HashSet<RecordId>,
     next: u32,
     /// The extract's rows about the person, for telling a later extract's changes.
     rows: Vec<SourceRow>,
 }
 
-impl Person {
+impl<'a> Person<'a> {
     fn record(&mut self, table: &'static str, key: &str) -> RecordId {
         let next = &mut self.next;
-        *self
+        let id = *self
             .records
             .entry((table, key.to_string()))
             .or_insert_with(|| {
                 *next += 1;
                 RecordId(*next)
-            })
+            });
+        self.named.insert(id);
+        id
     }
 
-    fn push(&mut self, at: NaiveDateTime, rank: u8, body: impl Into<EventBody>, row: &Row) {
+    fn push(&mut self, at: NaiveDateTime, rank: u8, body: impl Into<EventBody>, row: &Row<'a>) {
         self.steps.push(Step {
             at,
             rank,
             body: body.into(),
-            file: row.file().to_string(),
+            file: row.file(),
             row: row.number,
+            table: row.table(),
+            key: row.key(),
         });
+    }
+
+    /// The source's keys for the person's records, to keep with the record.
+    fn source_records(&self) -> Vec<SourceRecord> {
+        let mut out: Vec<SourceRecord> = self
+            .records
+            .iter()
+            .filter(|(_, record)| self.named.contains(record))
+            .map(|((table, key), record)| SourceRecord {
+                table: table.to_string(),
+                key: key.clone(),
+                record: *record,
+            })
+            .collect();
+        out.sort();
+        out
     }
 }
 
 /// The order of events on the same day: what opens a record before what happens under it,
 /// and what ends it after.
 mod rank {
-    pub const REGISTERS: u8 = 0;
     pub const OPENS: u8 = 1;
     pub const REFERRAL: u8 = 2;
     pub const STARTS: u8 = 3;
@@ -331,11 +419,12 @@ pub fn import(
                 id.to_string(),
                 Person {
                     id: id.to_string(),
-                    file: row.file().to_string(),
+                    file: row.file(),
                     row: row.number,
                     details,
                     steps: Vec::new(),
                     records: HashMap::new(),
+                    named: HashSet::new(),
                     next: 0,
                     rows: Vec::new(),
                 },
@@ -364,6 +453,68 @@ pub fn import(
             }
         }
     }
+
+    // People an earlier extract brought: those whose rows are all as before need nothing
+    // built, and those this extract leaves out have their records withdrawn.
+    source_rows(extract, &mut people);
+    let held: HashMap<&str, &Child> = model
+        .children
+        .values()
+        .map(|c| (c.details.la_child_id.as_str(), c.as_ref()))
+        .collect();
+    let mut by_table: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut unchanged = 0;
+    let dropped: Vec<&Child> = model
+        .children
+        .values()
+        .filter(|c| {
+            c.from_source
+                && !c.source_rows.is_empty()
+                && !people.contains_key(&c.details.la_child_id)
+        })
+        .map(|c| c.as_ref())
+        .collect();
+    people.retain(|id, p| {
+        p.rows.sort();
+        let Some(c) = held.get(id.as_str()) else {
+            return true;
+        };
+        if !c.from_source {
+            faults.0.push(Problem::at(
+                p.file,
+                p.row,
+                "pers_person_id",
+                format!(
+                    "`{id}` is already in Hearth ({}), recorded there rather than from an extract",
+                    c.id()
+                ),
+            ));
+            return false;
+        }
+        if c.source_rows == p.rows {
+            unchanged += 1;
+            for r in &p.rows {
+                by_table.entry(r.table.clone()).or_default().same += 1;
+            }
+            return false;
+        }
+        // The same rows keep the same record numbers; new ones come after every number
+        // the record has used.
+        for r in &c.source_records {
+            if let Some(t) = crate::catalogue::table(&r.table) {
+                p.records.insert((t.name.as_str(), r.key.clone()), r.record);
+            }
+        }
+        p.next = c
+            .records
+            .iter()
+            .map(|(r, _)| r.0)
+            .chain(c.source_records.iter().map(|r| r.record.0))
+            .chain(c.withdrawn.iter().map(|w| w.record.0))
+            .max()
+            .unwrap_or(0);
+        true
+    });
 
     macro_rules! each {
         ($table:literal, $person:literal, |$row:ident, $p:ident| $body:block) => {
@@ -654,7 +805,6 @@ pub fn import(
     });
     protection(extract, &mut people, &mut faults);
     looked_after(extract, &mut people, &mut faults);
-    source_rows(extract, &mut people);
     if !faults.0.is_empty() {
         return Err(faults.0);
     }
@@ -720,70 +870,62 @@ pub fn import(
         checked.apply(&keys).expect("the staff's keys always apply");
         events.push(keys);
     }
-    let held: HashMap<&str, &domain::model::Child> = model
-        .children
-        .values()
-        .map(|c| (c.details.la_child_id.as_str(), c.as_ref()))
-        .collect();
     let mut next_child = model.children.keys().map(|c| c.0).max().unwrap_or(0);
     let mut children = 0;
-    let mut unchanged = 0;
-    let mut by_table: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    // People an earlier extract brought that this one leaves out.
-    for c in model.children.values() {
-        if !c.source_rows.is_empty() && !people.contains_key(&c.details.la_child_id) {
+    let mut changed = 0;
+    let on = recorded_at.date_naive();
+    let stamp = |stream, body: EventBody| Event {
+        stream,
+        version: 0,
+        recorded_at,
+        actor: actor.to_string(),
+        body,
+    };
+    // Each child's events, numbered from the version after the child's last.
+    let push = |events: &mut Vec<Event>, mine: Vec<Event>, after: u32| {
+        events.extend(mine.into_iter().enumerate().map(|(i, mut e)| {
+            e.version = after + i as u32 + 1;
+            e
+        }));
+    };
+    for c in &dropped {
+        let stream = StreamId::Child(c.id());
+        let changes: Vec<SourceChange> = c
+            .source_rows
+            .iter()
+            .map(|r| SourceChange {
+                table: r.table.clone(),
+                key: r.key.clone(),
+                change: RowChange::Gone,
+            })
+            .collect();
+        tally(&mut by_table, &changes);
+        let mut mine = withdrawals(c, &HashSet::new(), on, stream, &stamp);
+        mine.push(stamp(
+            stream,
+            SourceRowsCorrected { changes, at: on }.into(),
+        ));
+        mine.push(stamp(
+            stream,
+            SourceRowsRecorded {
+                rows: Vec::new(),
+                records: Vec::new(),
+                at: on,
+            }
+            .into(),
+        ));
+        if let Err(e) = check_all(&checked, Some((*c).clone()), &mine) {
             faults.0.push(Problem {
                 file: "ssd_person.csv".into(),
                 row: None,
                 field: Some("pers_person_id".into()),
-                message: format!(
-                    "`{}` ({}) came from an earlier extract and is not in this one; withdrawing a person's records is not yet possible",
-                    c.details.la_child_id,
-                    c.id()
-                ),
+                message: format!("`{}` ({}): {e}", c.details.la_child_id, c.id()),
             });
-        }
-    }
-    for (_, mut person) in people {
-        person.rows.sort();
-        if let Some(c) = held.get(person.id.as_str()) {
-            if c.source_rows.is_empty() {
-                faults.0.push(Problem::at(
-                    &person.file,
-                    person.row,
-                    "pers_person_id",
-                    format!(
-                        "`{}` is already in Hearth ({}), recorded there rather than from an extract",
-                        person.id,
-                        c.id()
-                    ),
-                ));
-            } else if c.source_rows == person.rows {
-                unchanged += 1;
-                for r in &person.rows {
-                    by_table.entry(r.table.clone()).or_default().1 += 1;
-                }
-            } else {
-                let (added, changed, gone) = differences(&c.source_rows, &person.rows);
-                faults.0.push(Problem::at(
-                    &person.file,
-                    person.row,
-                    "pers_person_id",
-                    format!(
-                        "`{}` ({}) has changed since the last extract ({added} rows new, {changed} changed, {gone} gone); taking changes to a person already imported is not yet possible",
-                        person.id,
-                        c.id()
-                    ),
-                ));
-            }
             continue;
         }
-        children += 1;
-        for r in &person.rows {
-            by_table.entry(r.table.clone()).or_default().0 += 1;
-        }
-        next_child += 1;
-        let stream = StreamId::Child(ChildId(next_child));
+        push(&mut events, mine, model.version(stream));
+    }
+    'people: for (_, mut person) in people {
         // An allocation that ends the day another begins is replaced by it, not ended.
         let starts: Vec<(NaiveDateTime, usize)> = person
             .steps
@@ -795,7 +937,7 @@ pub fn import(
             !matches!(s.body, EventBody::AllocationEnded(_))
                 || !starts.iter().any(|(at, row)| *at == s.at && *row != s.row)
         });
-        // Each record's number in the order it was first named, kept; events in date order.
+        // Events in date order; each record keeps the number it was first given.
         person.steps.sort_by_key(|s| (s.at, s.rank));
         let registered = person
             .steps
@@ -803,58 +945,138 @@ pub fn import(
             .map(|s| s.at.date())
             .or(person.details.date_of_birth)
             .unwrap_or(first_day);
-        let mut child = None;
-        let mut mine = Vec::with_capacity(person.steps.len() + 1);
-        let first = Step {
-            at: day_start(registered),
-            rank: rank::REGISTERS,
-            body: ChildRegistered {
-                details: person.details.clone(),
-                at: registered,
-            }
-            .into(),
-            file: person.file.clone(),
-            row: person.row,
+        let held = held.get(person.id.as_str()).copied();
+        let stream = StreamId::Child(held.map_or_else(
+            || {
+                next_child += 1;
+                ChildId(next_child)
+            },
+            |c| c.id(),
+        ));
+        // The record as this extract alone makes it, every event checked.
+        let mut fresh = Child {
+            id: Some(match stream {
+                StreamId::Child(id) => id,
+                _ => unreachable!("a child's stream"),
+            }),
+            details: person.details.clone(),
+            registered: Some(registered),
+            ..Child::default()
         };
-        let mut failed = false;
-        for (i, step) in std::iter::once(first).chain(person.steps).enumerate() {
-            let event = Event {
-                stream,
-                version: i as u32 + 1,
-                recorded_at,
-                actor: actor.to_string(),
-                body: step.body,
-            };
-            match checked.check_on(child.take(), &event) {
-                Ok(c) => child = Some(c),
+        for step in &person.steps {
+            let event = stamp(stream, step.body.clone());
+            match checked.check_on(Some(fresh), &event) {
+                Ok(c) => fresh = c,
                 Err(e) => {
                     faults.0.push(Problem::at(
-                        &step.file,
+                        step.file,
                         step.row,
                         event.body.kind(),
                         format!("person {}: {e}", person.id),
                     ));
-                    failed = true;
-                    break;
+                    continue 'people;
                 }
             }
-            mine.push(event);
         }
-        if !failed {
-            // Which rows made the record, for the next extract.
-            mine.push(Event {
+        let recorded = stamp(
+            stream,
+            SourceRowsRecorded {
+                rows: person.rows.clone(),
+                records: person.source_records(),
+                at: on,
+            }
+            .into(),
+        );
+        let Some(c) = held else {
+            children += 1;
+            for r in &person.rows {
+                by_table.entry(r.table.clone()).or_default().new += 1;
+            }
+            let mut mine = Vec::with_capacity(person.steps.len() + 2);
+            mine.push(stamp(
                 stream,
-                version: mine.len() as u32 + 1,
-                recorded_at,
-                actor: actor.to_string(),
-                body: SourceRowsRecorded {
-                    rows: person.rows,
-                    at: recorded_at.date_naive(),
+                ChildRegistered {
+                    details: person.details,
+                    at: registered,
                 }
                 .into(),
-            });
-            events.extend(mine);
+            ));
+            mine.extend(person.steps.into_iter().map(|s| stamp(stream, s.body)));
+            mine.push(recorded);
+            push(&mut events, mine, 0);
+            continue;
+        };
+        changed += 1;
+        let changes = differences(&c.source_rows, &person.rows);
+        tally(&mut by_table, &changes);
+        for r in &person.rows {
+            if c.source_rows.binary_search(r).is_ok() {
+                by_table.entry(r.table.clone()).or_default().same += 1;
+            }
         }
+        let details = (person.details != c.details).then(|| {
+            stamp(
+                stream,
+                ChildDetailsCorrected {
+                    details: person.details.clone(),
+                    at: on,
+                }
+                .into(),
+            )
+        });
+        // Where the extract only adds rows (and corrects who the child is), their events
+        // follow what is there, if that gives the record this extract alone makes.
+        let added: Option<Vec<Event>> = changes
+            .iter()
+            .all(|ch| ch.change == RowChange::Added || DETAILS.contains(&ch.table.as_str()))
+            .then(|| {
+                let new: HashSet<(&str, &str)> = changes
+                    .iter()
+                    .filter(|ch| ch.change == RowChange::Added)
+                    .map(|ch| (ch.table.as_str(), ch.key.as_str()))
+                    .collect();
+                details
+                    .iter()
+                    .cloned()
+                    .chain(
+                        person
+                            .steps
+                            .iter()
+                            .filter(|s| s.key.is_some_and(|k| new.contains(&(s.table, k))))
+                            .map(|s| stamp(stream, s.body.clone())),
+                    )
+                    .collect()
+            })
+            .filter(|tail: &Vec<Event>| {
+                check_all(&checked, Some(c.clone()), tail)
+                    .is_ok_and(|after| as_imported(&after) == as_imported(&fresh))
+            });
+        let mut mine = match added {
+            Some(tail) => tail,
+            None => {
+                // Otherwise what the earlier extract made is set aside and rebuilt: rows
+                // gone are withdrawn first, so the record says so.
+                let mut mine = withdrawals(c, &person.named, on, stream, &stamp);
+                mine.push(stamp(
+                    stream,
+                    SourceRowsCorrected { changes, at: on }.into(),
+                ));
+                mine.extend(details);
+                mine.extend(person.steps.iter().map(|s| stamp(stream, s.body.clone())));
+                mine
+            }
+        };
+        mine.push(recorded);
+        if let Err(e) = check_all(&checked, Some(c.clone()), &mine) {
+            faults.0.push(Problem::at(
+                person.file,
+                person.row,
+                "pers_person_id",
+                format!("person {} ({}): {e}", person.id, c.id()),
+            ));
+            continue;
+        }
+        push(&mut events, mine, model.version(stream));
     }
     if faults.0.is_empty() {
         Ok(Imported {
@@ -862,6 +1084,8 @@ pub fn import(
             teams: new_teams.len() + usize::from(unteamed.is_some()),
             workers: new_workers.len(),
             children,
+            changed,
+            withdrawn: dropped.len(),
             unchanged,
             by_table,
         })
@@ -870,8 +1094,11 @@ pub fn import(
     }
 }
 
-/// Rows a later extract adds, changes and drops, by key.
-fn differences(before: &[SourceRow], after: &[SourceRow]) -> (usize, usize, usize) {
+/// The tables that say who a person is, whose changes are corrections to their details.
+const DETAILS: &[&str] = &["ssd_person", "ssd_family", "ssd_disability"];
+
+/// Each row a later extract adds, changes or leaves out, by key.
+fn differences(before: &[SourceRow], after: &[SourceRow]) -> Vec<SourceChange> {
     let old: HashMap<(&str, &str), u64> = before
         .iter()
         .map(|r| ((r.table.as_str(), r.key.as_str()), r.hash))
@@ -880,13 +1107,97 @@ fn differences(before: &[SourceRow], after: &[SourceRow]) -> (usize, usize, usiz
         .iter()
         .map(|r| ((r.table.as_str(), r.key.as_str()), r.hash))
         .collect();
-    let added = new.keys().filter(|k| !old.contains_key(*k)).count();
-    let gone = old.keys().filter(|k| !new.contains_key(*k)).count();
-    let changed = new
+    let change = |r: &SourceRow, change| SourceChange {
+        table: r.table.clone(),
+        key: r.key.clone(),
+        change,
+    };
+    let mut out: Vec<SourceChange> = after
         .iter()
-        .filter(|(k, h)| old.get(*k).is_some_and(|o| o != *h))
-        .count();
-    (added, changed, gone)
+        .filter_map(|r| match old.get(&(r.table.as_str(), r.key.as_str())) {
+            None => Some(change(r, RowChange::Added)),
+            Some(h) if *h != r.hash => Some(change(r, RowChange::Changed)),
+            Some(_) => None,
+        })
+        .chain(
+            before
+                .iter()
+                .filter(|r| !new.contains_key(&(r.table.as_str(), r.key.as_str())))
+                .map(|r| change(r, RowChange::Gone)),
+        )
+        .collect();
+    out.sort();
+    out
+}
+
+/// Counts each table's rows by what happened to them; rows not named were as before.
+fn tally(by_table: &mut BTreeMap<String, Tally>, changes: &[SourceChange]) {
+    for ch in changes {
+        let t = by_table.entry(ch.table.clone()).or_default();
+        match ch.change {
+            RowChange::Added => t.new += 1,
+            RowChange::Changed => t.changed += 1,
+            RowChange::Gone => t.gone += 1,
+        }
+    }
+}
+
+/// Withdraws each record an earlier extract made that this one does not.
+fn withdrawals(
+    c: &Child,
+    named: &HashSet<RecordId>,
+    on: NaiveDate,
+    stream: StreamId,
+    stamp: &impl Fn(StreamId, EventBody) -> Event,
+) -> Vec<Event> {
+    c.source_records
+        .iter()
+        .filter(|r| {
+            c.record_kind(r.record).is_some()
+                && !c.withdrawn.iter().any(|w| w.record == r.record)
+                && !named.contains(&r.record)
+        })
+        .map(|r| {
+            stamp(
+                stream,
+                RecordEnteredInError {
+                    record: r.record,
+                    reason: format!("{} {} is not in the extract of {on}", r.table, r.key),
+                    at: on,
+                }
+                .into(),
+            )
+        })
+        .collect()
+}
+
+/// Checks events in turn on a child, giving the child as it would then be.
+fn check_all(
+    model: &Model,
+    mut child: Option<Child>,
+    events: &[Event],
+) -> Result<Child, domain::ApplyError> {
+    for e in events {
+        child = Some(model.check_on(child, e)?);
+    }
+    child.ok_or(domain::ApplyError::UnknownChild(ChildId(0)))
+}
+
+/// What an import makes of a child, without what only Hearth holds (notes, withdrawals,
+/// restrictions, record numbers and the source's own keys), to compare two ways of making it.
+fn as_imported(c: &Child) -> Child {
+    Child {
+        id: None,
+        registered: None,
+        records: Vec::new(),
+        notes: Vec::new(),
+        withdrawn: Vec::new(),
+        restricted: None,
+        from_source: false,
+        source_rows: Vec::new(),
+        source_records: Vec::new(),
+        ..c.clone()
+    }
 }
 
 /// Each table's field that names the person a row is about; two tables name them through
@@ -920,7 +1231,7 @@ const PERSON_FIELDS: &[(&str, &str)] = &[
 ];
 
 /// Gives each person the rows of every table taken that are about them.
-fn source_rows(extract: &Extract, people: &mut BTreeMap<String, Person>) {
+fn source_rows(extract: &Extract, people: &mut BTreeMap<String, Person<'_>>) {
     let mut push = |table: &str, person: Option<&str>, row: &Row| {
         if let (Some(p), Some(key)) = (person.and_then(|id| people.get_mut(id)), row.key()) {
             p.rows.push(SourceRow {
@@ -1082,7 +1393,11 @@ fn section47s_with_conference(extract: &Extract) -> HashMap<String, ()> {
         .collect()
 }
 
-fn protection(extract: &Extract, people: &mut BTreeMap<String, Person>, faults: &mut Faults) {
+fn protection<'a>(
+    extract: &'a Extract,
+    people: &mut BTreeMap<String, Person<'a>>,
+    faults: &mut Faults,
+) {
     let conferenced = section47s_with_conference(extract);
     let rows_of = |t: &str| extract.table(t).into_iter().flat_map(|rows| rows.iter());
     for row in rows_of("ssd_s47_enquiry") {
@@ -1427,7 +1742,11 @@ fn plan_from_flags(json: &str) -> Option<PermanencePlan> {
 /// A person's legal statuses: from, to and the status.
 type LegalStatuses<'a> = Vec<(NaiveDate, Option<NaiveDate>, &'a str)>;
 
-fn looked_after(extract: &Extract, people: &mut BTreeMap<String, Person>, faults: &mut Faults) {
+fn looked_after<'a>(
+    extract: &'a Extract,
+    people: &mut BTreeMap<String, Person<'a>>,
+    faults: &mut Faults,
+) {
     let rows_of = |t: &str| extract.table(t).into_iter().flat_map(|rows| rows.iter());
     let placements: HashMap<&str, Row> = rows_of("ssd_cla_placement")
         .filter_map(|r| r.get("clap_cla_placement_id").map(|k| (k, r)))
@@ -1589,13 +1908,17 @@ fn looked_after(extract: &Extract, people: &mut BTreeMap<String, Person>, faults
         let Some(cla) = row.get("clar_cla_id") else {
             continue;
         };
-        let Some(p) = person_of_period.get(cla).and_then(|id| people.get_mut(id)) else {
+        let Some(person) = person_of_period.get(cla) else {
             faults.0.push(Problem::at(
                 row.file(),
                 row.number,
                 "clar_cla_id",
                 format!("`{cla}` is in no row of ssd_cla_episodes.csv"),
             ));
+            continue;
+        };
+        let Some(p) = people.get_mut(person) else {
+            // Someone whose rows are all as before.
             continue;
         };
         if faults.take(row.flag("clar_cla_review_cancelled")).flatten() == Some(true) {

@@ -79,6 +79,11 @@ impl<'a> Row<'a> {
         self.get(&field.name)
     }
 
+    /// The table the row is in.
+    pub fn table(&self) -> &'static str {
+        &self.rows.table.name
+    }
+
     /// The file the row is in.
     pub fn file(&self) -> &'a str {
         &self.rows.file

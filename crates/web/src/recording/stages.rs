@@ -1302,6 +1302,7 @@ mod tests {
             "source_staff_recorded",
             // An import records which rows of its extract made a child's record.
             "source_rows_recorded",
+            "source_rows_corrected",
             // Registering is its own stage (REGISTER), with a new stream.
             "child_registered",
         ];
