@@ -25,6 +25,24 @@ pub struct Db {
     pub bank_holidays: Option<PathBuf>,
 }
 
+/// Taking the case system's extracts as they land.
+#[derive(Debug, Clone, clap::Args)]
+pub struct WatchArgs {
+    /// A folder the case system's nightly extract lands in, in the Standard Safeguarding
+    /// Dataset's tables (one CSV per table, as for `hearth import --ssd`): each new extract is
+    /// imported once its files stop changing, and every run is listed at /imports.
+    #[arg(long, value_name = "DIR")]
+    pub ssd_watch: Option<PathBuf>,
+    /// How often to look in the folder, in seconds.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 60,
+        requires = "ssd_watch"
+    )]
+    pub ssd_watch_every: u64,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Fill a new database with a synthetic council (the same seed always gives the same council).
@@ -37,6 +55,8 @@ pub enum Command {
         addr: String,
         #[command(flatten)]
         oidc: OidcArgs,
+        #[command(flatten)]
+        watch: WatchArgs,
     },
     /// Seed hearth-demo.db if it is absent, then serve it.
     Demo {
@@ -327,7 +347,12 @@ pub enum Format {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Seed(args) => crate::seed::run(args).await,
-        Command::Serve { db, addr, oidc } => crate::serve::serve(&db, &addr, &oidc).await,
+        Command::Serve {
+            db,
+            addr,
+            oidc,
+            watch,
+        } => crate::serve::serve(&db, &addr, &oidc, &watch).await,
         Command::Demo { addr, file } => crate::serve::demo(&file, &addr).await,
         Command::Stats { db, format } => crate::stats::run(&db, format).await,
         Command::User(c) => crate::users::run(c).await,

@@ -157,7 +157,7 @@ async fn write_all(
             events.len()
         )?;
     } else {
-        let bulk: Vec<store::BulkEvent> = events.iter().map(crate::seed::to_bulk).collect();
+        let bulk: Vec<store::BulkEvent> = events.iter().map(store::BulkEvent::from).collect();
         store
             .append_bulk(&bulk)
             .await

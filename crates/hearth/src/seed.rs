@@ -83,7 +83,7 @@ pub async fn seed(
                     ));
                     return;
                 }
-                batch.push(to_bulk(&event));
+                batch.push(BulkEvent::from(&event));
                 if batch.len() >= BATCH {
                     let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
                     if tx.blocking_send(full).is_err() {
@@ -118,15 +118,4 @@ pub async fn seed(
     let summary = generator.await.context("the generator stopped")??;
     debug_assert_eq!(written, summary.events);
     Ok(summary)
-}
-
-pub fn to_bulk(event: &Event) -> BulkEvent {
-    BulkEvent {
-        stream: event.stream.to_string(),
-        version: i64::from(event.version),
-        kind: event.body.kind().to_string(),
-        body: event.body.to_json(),
-        actor: event.actor.clone(),
-        recorded_at: event.recorded_at,
-    }
 }

@@ -1,14 +1,29 @@
 //! `hearth serve` and `hearth demo`.
 
-use crate::cli::{Db, OidcArgs};
+use crate::cli::{Db, OidcArgs, WatchArgs};
 use anyhow::Context;
 use std::path::Path;
 use store::{OpenMode, Store};
 
-pub async fn serve(db: &Db, addr: &str, oidc: &OidcArgs) -> anyhow::Result<()> {
+pub async fn serve(db: &Db, addr: &str, oidc: &OidcArgs, watch: &WatchArgs) -> anyhow::Result<()> {
     let cal = crate::cli::calendar(db)?;
+    if let Some(dir) = &watch.ssd_watch
+        && !dir.is_dir()
+    {
+        anyhow::bail!(
+            "--ssd-watch {}: there is no such folder; make it, or name the folder the case system's extract lands in",
+            dir.display()
+        );
+    }
+    if watch.ssd_watch_every == 0 {
+        anyhow::bail!("--ssd-watch-every must be at least 1 second");
+    }
     let store = Store::open(&db.db, OpenMode::MustExist).await?;
-    run(store, addr, cal, false, Some(oidc)).await
+    let watching = watch
+        .ssd_watch
+        .clone()
+        .map(|dir| (dir, std::time::Duration::from_secs(watch.ssd_watch_every)));
+    run(store, addr, cal, false, Some(oidc), watching).await
 }
 
 /// Seeds the demo council the first time, then serves it.
@@ -60,7 +75,7 @@ pub async fn demo(file: &Path, addr: &str) -> anyhow::Result<()> {
         "The demo council's measures: hearth kpi --db {url}   (its worklists: hearth worklist --db {url} --team 3)"
     );
     let cal = domain::calendar::Calendar::england_and_wales();
-    run(store, addr, cal, true, None).await
+    run(store, addr, cal, true, None, None).await
 }
 
 /// The password of every demonstration account.
@@ -190,6 +205,7 @@ async fn run(
     cal: &'static domain::calendar::Calendar,
     demo: bool,
     oidc: Option<&OidcArgs>,
+    watching: Option<(std::path::PathBuf, std::time::Duration)>,
 ) -> anyhow::Result<()> {
     let bar = crate::progress::bar(store.last_seq().await?.max(0) as u64, "replay");
     let loaded = store::load_model(&store, None, |n| bar.set_position(n)).await?;
@@ -210,6 +226,15 @@ async fn run(
         state.oidc = Some(std::sync::Arc::new(web::oidc::Oidc::new(config)?));
     }
     web::spawn_follower(state.clone());
+    if let Some((dir, every)) = &watching {
+        println!(
+            "Taking each extract that lands in {} (looking every {} s; runs at /imports)",
+            dir.display(),
+            every.as_secs()
+        );
+        web::watch::spawn_ssd_watch(state.clone(), dir.clone(), *every);
+    }
+    state.watching = watching;
     println!("Hearth is running at http://{local}/ (Ctrl-C to stop)");
     if !sign_ins.is_empty() {
         println!("Sign in as any of these, each with the password {DEMO_PASSWORD}:");

@@ -269,6 +269,8 @@ async fn every_role_is_allowed_exactly_what_the_table_says() {
         ("/restricted".into(), vec![Power::ReadAccessLog]),
         ("/access-log".into(), vec![Power::ReadAccessLog]),
         ("/staff".into(), vec![Power::ManageStaff]),
+        ("/imports".into(), vec![Power::SeeImports]),
+        ("/imports?format=csv".into(), vec![Power::SeeImports]),
     ];
     for (whose, s) in web::recording::stages::STAFF_STAGES {
         let path = match (whose, s.opens) {
@@ -1486,4 +1488,135 @@ async fn the_plan_is_changed_by_its_owners_and_lead_and_read_by_the_board() {
     assert_eq!(a.status, 303, "{}", a.body);
     let a = api.page(&board, "/scrutiny-report").await;
     assert!(a.body.contains("No new money this year."));
+}
+
+/// Waits (up to 30 s) until the administrators' page lists `runs` runs, and gives the page.
+async fn runs_listed(api: &Api, token: &str, runs: usize) -> String {
+    for _ in 0..120 {
+        let page = api.page(token, "/imports").await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        if page.body.matches("class=\"govuk-tag ").count() >= runs {
+            return page.body;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    panic!("the watched folder's run {runs} is not listed");
+}
+
+/// `hearth serve --ssd-watch DIR` takes each extract that lands in the folder once its files
+/// stop changing, and not again while they stay the same; the next extract is taken over it;
+/// a broken one is refused whole. Every run is listed for administrators, with a download,
+/// and nobody else may see it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_extract_landing_in_the_watched_folder_is_taken_once_and_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let watched = dir.path().join("extract");
+    std::fs::create_dir(&watched).unwrap();
+    let write = |name: &str, text: &str| std::fs::write(watched.join(name), text).unwrap();
+    write(
+        "ssd_person.csv",
+        "pers_person_id,pers_forename,pers_surname,pers_sex,pers_ethnicity,pers_dob\n\
+         LL1,Amy,Stone,F,WBRI,2012-04-01 00:00:00.000\n\
+         LL2,Ben,Stone,M,WBRI,2014-09-30 00:00:00.000\n",
+    );
+    write(
+        "ssd_contacts.csv",
+        "cont_contact_id,cont_person_id,cont_contact_date,cont_contact_source_code\n\
+         C1,LL1,2026-05-01 09:30:00.000,1A\n",
+    );
+    let (_server, base) = common::serve_with(
+        dir.path(),
+        &[
+            "--ssd-watch",
+            watched.to_str().unwrap(),
+            "--ssd-watch-every",
+            "1",
+        ],
+        &[],
+    );
+    add_user(dir.path(), "test.admin", "administrator", &[]);
+    add_user(dir.path(), "test.worker", "practitioner", &[]);
+    let api = Api {
+        http: Client::builder(TokioExecutor::new()).build(HttpConnector::new()),
+        base,
+    };
+    let admin = api.sign_in("test.admin").await;
+    let worker = api.sign_in("test.worker").await;
+    assert_eq!(api.page(&worker, "/imports").await.status, 403);
+
+    // The first extract: both people are new.
+    let page = runs_listed(&api, &admin, 1).await;
+    assert!(page.contains(">imported<"), "{page}");
+    assert!(page.contains("2 new people, 0 changed"), "{page}");
+    assert!(
+        page.contains("ssd_contacts: 1 rows: 1 new, 0 as before"),
+        "{page}"
+    );
+    assert!(page.contains(watched.to_str().unwrap()), "{page}");
+    // Left as it is, it is not taken again.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let page = api.page(&admin, "/imports").await.body;
+    assert_eq!(page.matches("class=\"govuk-tag ").count(), 1, "{page}");
+
+    // The next night's: Ben has a contact, and Amy's was corrected.
+    write(
+        "ssd_contacts.csv",
+        "cont_contact_id,cont_person_id,cont_contact_date,cont_contact_source_code\n\
+         C1,LL1,2026-05-01 09:30:00.000,2B\n\
+         C2,LL2,2026-06-01 10:00:00.000,5A\n",
+    );
+    let page = runs_listed(&api, &admin, 2).await;
+    assert!(page.contains("0 new people, 2 changed"), "{page}");
+    assert!(
+        page.contains("ssd_contacts: 2 rows: 1 new, 1 changed, 0 as before"),
+        "{page}"
+    );
+
+    // A broken one is refused whole, saying where; nothing is written.
+    write(
+        "ssd_contacts.csv",
+        "cont_contact_id,cont_person_id,cont_contact_date,cont_contact_source_code\n\
+         C1,LL1,2026-05-01 09:30:00.000,2B\n\
+         C2,LL9,2026-06-01 10:00:00.000,5A\n",
+    );
+    let page = runs_listed(&api, &admin, 3).await;
+    assert!(page.contains(">refused<"), "{page}");
+    assert!(
+        page.contains(
+            "ssd_contacts.csv, row 3, cont_person_id: `LL9` is in no row of ssd_person.csv"
+        ),
+        "{page}"
+    );
+    let csv = api.page(&admin, "/imports?format=csv").await;
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.body
+            .starts_with("started,finished,folder,outcome,events written"),
+        "{}",
+        csv.body
+    );
+    let found: Vec<&str> = csv
+        .body
+        .lines()
+        .filter_map(|l| {
+            ["refused", "imported", "unchanged", "failed"]
+                .into_iter()
+                .find(|o| l.contains(&format!(",{o},")))
+        })
+        .collect();
+    assert_eq!(found, ["refused", "imported", "imported"], "{}", csv.body);
+    // The two imports wrote events; the refusal wrote none.
+    let written: Vec<i64> = csv
+        .body
+        .lines()
+        .filter_map(|l| {
+            let fields: Vec<&str> = l.split(',').collect();
+            fields.get(4).and_then(|n| n.parse().ok())
+        })
+        .collect();
+    assert_eq!(written.len(), 3, "{}", csv.body);
+    assert!(
+        written[0] == 0 && written[1] > 0 && written[2] > 0,
+        "{written:?}"
+    );
 }

@@ -126,8 +126,9 @@ struct Person<'a> {
     /// The records this extract's rows name: an earlier extract's others are gone.
     named: HashSet<RecordId>,
     next: u32,
-    /// The extract's rows about the person, for telling a later extract's changes.
-    rows: Vec<SourceRow>,
+    /// The extract's rows about the person (table, key and fingerprint), for telling a later
+    /// extract's changes.
+    rows: Vec<(&'static str, &'a str, u64)>,
 }
 
 impl<'a> Person<'a> {
@@ -154,6 +155,29 @@ impl<'a> Person<'a> {
             table: row.table(),
             key: row.key(),
         });
+    }
+
+    /// The person's rows, to keep with the record.
+    fn source_rows(&self) -> Vec<SourceRow> {
+        self.rows
+            .iter()
+            .map(|(table, key, hash)| SourceRow {
+                table: table.to_string(),
+                key: key.to_string(),
+                hash: *hash,
+            })
+            .collect()
+    }
+
+    /// Whether the rows are those an earlier extract made the record from (both sorted).
+    fn rows_are(&self, earlier: &[SourceRow]) -> bool {
+        earlier.len() == self.rows.len()
+            && earlier
+                .iter()
+                .zip(&self.rows)
+                .all(|(a, (table, key, hash))| {
+                    a.table == *table && a.key == *key && a.hash == *hash
+                })
     }
 
     /// The source's keys for the person's records, to keep with the record.
@@ -464,6 +488,8 @@ pub fn import(
         .collect();
     let mut by_table: BTreeMap<String, Tally> = BTreeMap::new();
     let mut unchanged = 0;
+    // Each table's rows of people all as before, counted without naming the table each time.
+    let mut same: HashMap<&'static str, usize> = HashMap::new();
     let dropped: Vec<&Child> = model
         .children
         .values()
@@ -491,10 +517,10 @@ pub fn import(
             ));
             return false;
         }
-        if c.source_rows == p.rows {
+        if p.rows_are(&c.source_rows) {
             unchanged += 1;
-            for r in &p.rows {
-                by_table.entry(r.table.clone()).or_default().same += 1;
+            for (table, _, _) in &p.rows {
+                *same.entry(table).or_default() += 1;
             }
             return false;
         }
@@ -981,7 +1007,7 @@ pub fn import(
         let recorded = stamp(
             stream,
             SourceRowsRecorded {
-                rows: person.rows.clone(),
+                rows: person.source_rows(),
                 records: person.source_records(),
                 at: on,
             }
@@ -989,8 +1015,8 @@ pub fn import(
         );
         let Some(c) = held else {
             children += 1;
-            for r in &person.rows {
-                by_table.entry(r.table.clone()).or_default().new += 1;
+            for (table, _, _) in &person.rows {
+                by_table.entry(table.to_string()).or_default().new += 1;
             }
             let mut mine = Vec::with_capacity(person.steps.len() + 2);
             mine.push(stamp(
@@ -1007,9 +1033,10 @@ pub fn import(
             continue;
         };
         changed += 1;
-        let changes = differences(&c.source_rows, &person.rows);
+        let rows = person.source_rows();
+        let changes = differences(&c.source_rows, &rows);
         tally(&mut by_table, &changes);
-        for r in &person.rows {
+        for r in &rows {
             if c.source_rows.binary_search(r).is_ok() {
                 by_table.entry(r.table.clone()).or_default().same += 1;
             }
@@ -1077,6 +1104,9 @@ pub fn import(
             continue;
         }
         push(&mut events, mine, model.version(stream));
+    }
+    for (table, n) in same {
+        by_table.entry(table.to_string()).or_default().same += n;
     }
     if faults.0.is_empty() {
         Ok(Imported {
@@ -1231,27 +1261,26 @@ const PERSON_FIELDS: &[(&str, &str)] = &[
 ];
 
 /// Gives each person the rows of every table taken that are about them.
-fn source_rows(extract: &Extract, people: &mut BTreeMap<String, Person<'_>>) {
-    let mut push = |table: &str, person: Option<&str>, row: &Row| {
+fn source_rows<'a>(extract: &'a Extract, people: &mut BTreeMap<String, Person<'a>>) {
+    let mut push = |table: &'static str, person: Option<&str>, row: &Row<'a>| {
         if let (Some(p), Some(key)) = (person.and_then(|id| people.get_mut(id)), row.key()) {
-            p.rows.push(SourceRow {
-                table: table.to_string(),
-                key: key.to_string(),
-                hash: row.fingerprint(),
-            });
+            p.rows.push((table, key, row.fingerprint()));
         }
     };
-    let mut person_of: HashMap<(&str, String), String> = HashMap::new();
+    // The people of assessments and periods of care, for the rows that name them only.
+    let mut person_of: HashMap<(&str, &str), &str> = HashMap::new();
     for (table, field) in PERSON_FIELDS {
         for row in extract.table(table).into_iter().flat_map(|r| r.iter()) {
             let person = row.get(field);
-            if let (Some(p), Some(k)) = (person, row.key()) {
-                person_of.insert((table, k.to_string()), p.to_string());
+            if *table == "ssd_cin_assessments"
+                && let (Some(p), Some(k)) = (person, row.key())
+            {
+                person_of.insert((table, k), p);
             }
             if *table == "ssd_cla_episodes"
                 && let (Some(p), Some(cla)) = (person, row.get("clae_cla_id"))
             {
-                person_of.insert(("cla", cla.to_string()), p.to_string());
+                person_of.insert(("cla", cla), p);
             }
             push(table, person, &row);
         }
@@ -1267,9 +1296,9 @@ fn source_rows(extract: &Extract, people: &mut BTreeMap<String, Person<'_>>) {
         for row in extract.table(table).into_iter().flat_map(|r| r.iter()) {
             let person = row
                 .get(via)
-                .and_then(|k| person_of.get(&(through, k.to_string())))
-                .cloned();
-            push(table, person.as_deref(), &row);
+                .and_then(|k| person_of.get(&(through, k)))
+                .copied();
+            push(table, person, &row);
         }
     }
 }

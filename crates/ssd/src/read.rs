@@ -44,10 +44,7 @@ impl<'a> Row<'a> {
             Some(at) => self.rows.columns[at]?,
             None => self.rows.own.iter().find(|(n, _)| n == field)?.1,
         };
-        self.values
-            .get(column)
-            .map(|v| v.trim())
-            .filter(|v| !values::is_empty(v))
+        self.at(Some(column))
     }
 
     /// A fingerprint of the row's values, field by field in the dataset's order and then
@@ -61,22 +58,35 @@ impl<'a> Row<'a> {
                 hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
             }
         };
-        for f in &self.rows.table.fields {
-            eat(self.get(&f.name).unwrap_or(""));
+        for column in &self.rows.columns {
+            eat(self.at(*column).unwrap_or(""));
         }
-        let mut own: Vec<&(String, usize)> = self.rows.own.iter().collect();
-        own.sort();
-        for (name, _) in own {
+        // Kept sorted by name as read.
+        for (name, column) in &self.rows.own {
             eat(name);
-            eat(self.get(name).unwrap_or(""));
+            eat(self.at(Some(*column)).unwrap_or(""));
         }
         hash
     }
 
+    /// The value in a column of the file, or `None` where it is blank or NULL.
+    fn at(&self, column: Option<usize>) -> Option<&'a str> {
+        self.values
+            .get(column?)
+            .map(|v| v.trim())
+            .filter(|v| !values::is_empty(v))
+    }
+
     /// The row's key: its table's key field, or where the table has none its first field.
     pub fn key(&self) -> Option<&'a str> {
-        let field = self.rows.table.key().or(self.rows.table.fields.first())?;
-        self.get(&field.name)
+        let at = self
+            .rows
+            .table
+            .fields
+            .iter()
+            .position(|f| f.primary_key)
+            .unwrap_or(0);
+        self.at(*self.rows.columns.get(at)?)
     }
 
     /// The table the row is in.
@@ -424,6 +434,8 @@ fn read_table(
             )),
         }
     }
+    // By name, so that a fingerprint takes them in the same order whatever the file's.
+    own.sort();
     if problems.is_empty() {
         Ok(Rows {
             table,

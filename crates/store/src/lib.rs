@@ -12,6 +12,7 @@ mod error;
 mod log;
 mod readers;
 mod replay;
+mod runs;
 mod scan;
 mod schema;
 
@@ -21,6 +22,7 @@ pub use connect::OpenMode;
 pub use error::StoreError;
 pub use log::{Appended, BulkEvent, ExpectedVersion, NewEvent, StoredEvent};
 pub use replay::{LoadError, Loaded, apply_stored, decode, load_model};
+pub use runs::ImportRun;
 pub use schema::SCHEMA_VERSION;
 
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};

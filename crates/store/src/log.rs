@@ -51,6 +51,19 @@ pub struct BulkEvent {
     pub recorded_at: DateTime<Utc>,
 }
 
+impl From<&domain::Event> for BulkEvent {
+    fn from(event: &domain::Event) -> Self {
+        BulkEvent {
+            stream: event.stream.to_string(),
+            version: i64::from(event.version),
+            kind: event.body.kind().to_string(),
+            body: event.body.to_json(),
+            actor: event.actor.clone(),
+            recorded_at: event.recorded_at,
+        }
+    }
+}
+
 /// An event as the log holds it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredEvent {

@@ -28,10 +28,15 @@ const MIGRATIONS: &[Migration] = &[
         description: "events found by who recorded them",
         sql: include_str!("../migrations/0003_events_by_actor.sql"),
     },
+    Migration {
+        version: 4,
+        description: "runs of an import from a watched folder",
+        sql: include_str!("../migrations/0004_import_runs.sql"),
+    },
 ];
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 const CREATE_SCHEMA_TABLE: &str = "CREATE TABLE IF NOT EXISTS hearth_schema (\
      version BIGINT PRIMARY KEY, description TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)";

@@ -742,3 +742,39 @@ async fn accounts(db: &TestDb) {
     assert!(store.session_user("hash-6", hour).await.unwrap().is_none());
     assert!(!store.set_password("nobody", "x").await.unwrap());
 }
+
+contract!(an_import_run_is_kept_and_listed_newest_first, import_runs);
+async fn import_runs(db: &TestDb) {
+    let store = db.open().await;
+    assert_eq!(store.last_import_run("/data/ssd").await.unwrap(), None);
+    for (i, (source, outcome)) in [
+        ("/data/ssd", "imported"),
+        ("/data/other", "refused"),
+        ("/data/ssd", "unchanged"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        store
+            .record_import_run(&store::ImportRun {
+                id: 0,
+                started_at: at(i as i64 * 100),
+                finished_at: at(i as i64 * 100 + 3),
+                source: source.into(),
+                fingerprint: format!("print {i}"),
+                outcome: outcome.into(),
+                summary: format!("run {i}\nssd_person: 3 rows"),
+                events: 10 - i as i64,
+            })
+            .await
+            .unwrap();
+    }
+    let runs = store.import_runs(10).await.unwrap();
+    let outcomes: Vec<&str> = runs.iter().map(|r| r.outcome.as_str()).collect();
+    assert_eq!(outcomes, ["unchanged", "refused", "imported"]);
+    assert_eq!(runs[0].finished_at, at(203));
+    assert_eq!(runs[2].summary, "run 0\nssd_person: 3 rows");
+    let last = store.last_import_run("/data/ssd").await.unwrap().unwrap();
+    assert_eq!((last.fingerprint.as_str(), last.events), ("print 2", 8));
+    assert_eq!(store.import_runs(1).await.unwrap().len(), 1);
+}

@@ -29,6 +29,7 @@ pub mod pages;
 pub mod pdf;
 pub mod permissions;
 pub mod recording;
+pub mod watch;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -52,6 +53,8 @@ pub struct AppState {
     pub opened: Arc<permissions::Opened>,
     /// The council's sign-in service, when Hearth signs in through one.
     pub oidc: Option<Arc<oidc::Oidc>>,
+    /// The folder this server takes the case system's extracts from, and how often it looks.
+    pub watching: Option<(std::path::PathBuf, Duration)>,
 }
 
 impl AppState {
@@ -68,6 +71,7 @@ impl AppState {
             catching: Arc::default(),
             opened: Arc::default(),
             oidc: None,
+            watching: None,
         }
     }
 
@@ -265,6 +269,7 @@ pub fn router(state: AppState) -> Router {
         .route("/children/{id}/record", get(pages::record::list))
         .route("/restricted", get(pages::child::restricted_report))
         .route("/access-log", get(pages::access_log::page))
+        .route("/imports", get(pages::imports::page))
         .route("/staff", get(pages::staff::page))
         .route(
             "/staff/record/{kind}",

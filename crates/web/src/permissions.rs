@@ -41,10 +41,12 @@ pub enum Power {
     ReadAccessLog,
     /// Record the council's staff and teams: who joins, moves, trains and leaves.
     ManageStaff,
+    /// See each import of the case system's extract: when it ran and what it changed.
+    SeeImports,
 }
 
 impl Power {
-    pub const ALL: [Power; 10] = [
+    pub const ALL: [Power; 11] = [
         Power::ReadChildren,
         Power::ReadMeasures,
         Power::RecordFrontDoor,
@@ -55,6 +57,7 @@ impl Power {
         Power::SubmitContact,
         Power::ReadAccessLog,
         Power::ManageStaff,
+        Power::SeeImports,
     ];
 
     pub fn label(self) -> &'static str {
@@ -69,6 +72,7 @@ impl Power {
             Power::SubmitContact => "Submit a contact as a partner",
             Power::ReadAccessLog => "Read the access log",
             Power::ManageStaff => "Record staff and teams",
+            Power::SeeImports => "See imports from the case system",
         }
     }
 }
@@ -102,9 +106,9 @@ impl Role {
                 ReadChildren | ReadMeasures | Decide | QualityAssure | ReadAccessLog | ManageStaff
             ),
             Role::Iro => matches!(power, ReadChildren | ReadMeasures | ChairReviews),
-            Role::PerformanceOfficer => matches!(power, ReadChildren | ReadMeasures),
+            Role::PerformanceOfficer => matches!(power, ReadChildren | ReadMeasures | SeeImports),
             Role::PartnerAgency => matches!(power, SubmitContact),
-            Role::Administrator => matches!(power, ReadAccessLog | ManageStaff),
+            Role::Administrator => matches!(power, ReadAccessLog | ManageStaff | SeeImports),
             Role::BoardMember => matches!(power, ReadMeasures),
         }
     }
@@ -162,7 +166,8 @@ grants!(
     QualityAssure,
     SubmitContact,
     ReadAccessLog,
-    ManageStaff
+    ManageStaff,
+    SeeImports
 );
 
 /// Someone signed in whose role has the power `P`. Anyone not signed in is sent to sign in;

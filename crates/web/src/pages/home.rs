@@ -131,6 +131,9 @@ pub async fn page(State(state): State<AppState>, who: SignedIn) -> Response {
             if role.may(Power::ReadAccessLog) {
                 links.push(("/access-log".into(), "The access log".into()));
             }
+            if role.may(Power::SeeImports) {
+                links.push(("/imports".into(), "Imports from the case system".into()));
+            }
             if role.may(Power::SubmitContact) {
                 links.push(("/contacts/new".into(), "Tell us about a child".into()));
                 links.push(("/contacts".into(), "The contacts you have sent".into()));

@@ -7,6 +7,7 @@ pub mod child;
 pub mod data_quality;
 pub mod front_door;
 pub mod home;
+pub mod imports;
 pub mod measure;
 pub mod missing;
 pub mod plan;
