@@ -26,13 +26,18 @@ pub struct Rows {
     /// carry, by name.
     own: Vec<(String, usize)>,
     /// Each row's spreadsheet row number and values.
-    pub rows: Vec<(usize, Vec<String>)>,
+    rows: Vec<(usize, Vec<String>)>,
+    /// Each row's fingerprint, worked out as the file is read (on the reading thread, while
+    /// the log is replayed beside it) rather than when rows are compared.
+    fingerprints: Vec<u64>,
 }
 
 /// A row of a table, for reading its fields.
 #[derive(Debug, Clone, Copy)]
 pub struct Row<'a> {
     rows: &'a Rows,
+    /// Its place among the table's rows.
+    index: usize,
     pub number: usize,
     values: &'a [String],
 }
@@ -51,6 +56,13 @@ impl<'a> Row<'a> {
     /// Hearth's own columns by name, whatever order the file gives them in. FNV-1a: stable
     /// from one build to the next, as it must be to be kept in the log.
     pub fn fingerprint(&self) -> u64 {
+        match self.rows.fingerprints.get(self.index) {
+            Some(hash) => *hash,
+            None => self.work_out_fingerprint(),
+        }
+    }
+
+    fn work_out_fingerprint(&self) -> u64 {
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
         let mut eat = |text: &str| {
             for b in text.bytes().chain(std::iter::once(0x1f)) {
@@ -159,11 +171,15 @@ impl Rows {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = Row<'_>> {
-        self.rows.iter().map(move |(number, values)| Row {
-            rows: self,
-            number: *number,
-            values,
-        })
+        self.rows
+            .iter()
+            .enumerate()
+            .map(move |(index, (number, values))| Row {
+                rows: self,
+                index,
+                number: *number,
+                values,
+            })
     }
 
     pub fn len(&self) -> usize {
@@ -437,13 +453,16 @@ fn read_table(
     // By name, so that a fingerprint takes them in the same order whatever the file's.
     own.sort();
     if problems.is_empty() {
-        Ok(Rows {
+        let mut read = Rows {
             table,
             file: file.to_string(),
             columns,
             own,
             rows,
-        })
+            fingerprints: Vec::new(),
+        };
+        read.fingerprints = read.iter().map(|r| r.work_out_fingerprint()).collect();
+        Ok(read)
     } else {
         Err(problems)
     }
