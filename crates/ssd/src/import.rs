@@ -40,6 +40,10 @@ pub struct Imported {
     pub withdrawn: usize,
     /// People Hearth holds from an earlier extract whose rows are all the same.
     pub unchanged: usize,
+    /// Staff an earlier extract named whose team, role, contract, hours or registration this
+    /// one changes, and those it leaves out (who have left).
+    pub staff_changed: usize,
+    pub staff_left: usize,
     /// Each table's rows, by what this extract does with them.
     pub by_table: BTreeMap<String, Tally>,
 }
@@ -53,9 +57,16 @@ impl Imported {
                 self.unchanged
             );
         }
+        let mut staff = format!("{} new workers in {} new teams", self.workers, self.teams);
+        if self.staff_changed > 0 {
+            staff += &format!(", {} workers changed", self.staff_changed);
+        }
+        if self.staff_left > 0 {
+            staff += &format!(", {} left", self.staff_left);
+        }
         format!(
-            "{} new people, {} changed, {} withdrawn and {} as before; {} new workers in {} new teams",
-            self.children, self.changed, self.withdrawn, self.unchanged, self.workers, self.teams
+            "{} new people, {} changed, {} withdrawn and {} as before; {staff}",
+            self.children, self.changed, self.withdrawn, self.unchanged
         )
     }
 
@@ -285,6 +296,8 @@ pub fn import(
         actor: actor.to_string(),
         body,
     };
+    let on = recorded_at.date_naive();
+    let mut by_table: BTreeMap<String, Tally> = BTreeMap::new();
     // Teams by the extract's id.
     let mut teams: HashMap<String, TeamId> = HashMap::new();
     let mut new_teams: Vec<(String, TeamId)> = Vec::new();
@@ -301,8 +314,10 @@ pub fn import(
             if let Some(&team) = model.council.source_teams.get(id) {
                 teams.insert(id.to_string(), team);
                 team_names.insert(name.to_ascii_lowercase(), team);
+                by_table.entry(row.table().into()).or_default().same += 1;
                 continue;
             }
+            by_table.entry(row.table().into()).or_default().new += 1;
             next_team += 1;
             let team = TeamId(next_team);
             new_teams.push((id.to_string(), team));
@@ -330,47 +345,22 @@ pub fn import(
     let mut unteamed: Option<TeamId> = None;
     let mut workers: HashMap<String, (WorkerId, TeamId)> = HashMap::new();
     let mut next_worker = model.workers.keys().map(|w| w.0).max().unwrap_or(0);
+    let mut known: HashSet<WorkerId> = HashSet::new();
+    let mut staff_changed = 0;
+    let mut staff_left = 0;
     if let Some(rows) = extract.table("ssd_professionals") {
         for row in rows.iter() {
             let Some(id) = faults.take(row.required("prof_professional_id")) else {
                 continue;
             };
-            // Staff an earlier extract named are the same staff.
-            if let Some(&worker) = model.council.source_workers.get(id) {
-                let team = model
-                    .workers
-                    .get(&worker)
-                    .map_or(TeamId(0), |w| w.current().team);
-                workers.insert(id.to_string(), (worker, team));
-                continue;
-            }
-            let team = row
+            let department = row
                 .get("prof_professional_department")
                 .and_then(|d| teams.get(d).or(team_names.get(&d.to_ascii_lowercase())))
-                .copied()
-                .unwrap_or_else(|| {
-                    *unteamed.get_or_insert_with(|| {
-                        next_team += 1;
-                        let team = TeamId(next_team);
-                        staff_events.push(event(
-                            StreamId::Team(team),
-                            1,
-                            TeamEstablished {
-                                team,
-                                name: "Staff named in the extract without a team".into(),
-                                service: Service::Assessment,
-                                area: None,
-                                at: first_day,
-                            }
-                            .into(),
-                        ));
-                        team
-                    })
-                });
+                .copied();
             let fte = match row.get("prof_full_time_equivalency") {
-                None => 1.0,
+                None => None,
                 Some(v) => match v.parse::<f32>() {
-                    Ok(f) if (0.1..=1.0).contains(&f) => f,
+                    Ok(f) if (0.1..=1.0).contains(&f) => Some(f),
                     _ => {
                         faults.0.push(Problem::at(
                             row.file(),
@@ -378,14 +368,82 @@ pub fn import(
                             "prof_full_time_equivalency",
                             format!("`{v}` is not a full-time equivalent from 0.1 to 1"),
                         ));
-                        1.0
+                        None
                     }
                 },
             };
-            let agency = faults
+            let employment = faults
                 .take(row.flag("prof_agency_worker_flag"))
                 .flatten()
-                .unwrap_or(false);
+                .map(|agency| {
+                    if agency {
+                        Employment::Agency
+                    } else {
+                        Employment::Permanent
+                    }
+                });
+            let title = row.get("prof_professional_job_title");
+            let registration = row
+                .get("prof_social_worker_registration_no")
+                .map(String::from);
+            // Staff an earlier extract named are the same staff; what the extract now says
+            // of their team, role, contract, hours or registration is a change from today.
+            if let Some((worker, w)) = model
+                .council
+                .source_workers
+                .get(id)
+                .and_then(|w| Some((*w, model.workers.get(w)?)))
+            {
+                known.insert(worker);
+                let now = w.current();
+                let team = department.unwrap_or(now.team);
+                workers.insert(id.to_string(), (worker, team));
+                let role = title.map(|t| role(Some(t)));
+                let change = WorkerChanged {
+                    worker,
+                    team: (team != now.team).then_some(team),
+                    role: role.filter(|r| *r != now.role),
+                    employment: employment.filter(|e| *e != now.employment),
+                    fte: fte.filter(|f| (f - now.fte).abs() > 0.001),
+                    registration: registration.filter(|r| w.registration.as_ref() != Some(r)),
+                    at: on,
+                };
+                let tally = by_table.entry(row.table().into()).or_default();
+                if change.team.is_some()
+                    || change.role.is_some()
+                    || change.employment.is_some()
+                    || change.fte.is_some()
+                    || change.registration.is_some()
+                {
+                    tally.changed += 1;
+                    staff_changed += 1;
+                    let stream = StreamId::Worker(worker);
+                    staff_events.push(event(stream, model.version(stream) + 1, change.into()));
+                } else {
+                    tally.same += 1;
+                }
+                continue;
+            }
+            by_table.entry(row.table().into()).or_default().new += 1;
+            let team = department.unwrap_or_else(|| {
+                *unteamed.get_or_insert_with(|| {
+                    next_team += 1;
+                    let team = TeamId(next_team);
+                    staff_events.push(event(
+                        StreamId::Team(team),
+                        1,
+                        TeamEstablished {
+                            team,
+                            name: "Staff named in the extract without a team".into(),
+                            service: Service::Assessment,
+                            area: None,
+                            at: first_day,
+                        }
+                        .into(),
+                    ));
+                    team
+                })
+            });
             next_worker += 1;
             let worker = WorkerId(next_worker);
             workers.insert(id.to_string(), (worker, team));
@@ -396,18 +454,40 @@ pub fn import(
                 WorkerJoined {
                     worker,
                     name: row.get("prof_professional_name").unwrap_or(id).to_string(),
-                    role: role(row.get("prof_professional_job_title")),
+                    role: role(title),
                     team,
-                    employment: if agency {
-                        Employment::Agency
-                    } else {
-                        Employment::Permanent
-                    },
-                    fte,
-                    registration: row
-                        .get("prof_social_worker_registration_no")
-                        .map(String::from),
+                    employment: employment.unwrap_or(Employment::Permanent),
+                    fte: fte.unwrap_or(1.0),
+                    registration,
                     at: first_day,
+                }
+                .into(),
+            ));
+        }
+    }
+
+    // Staff an earlier extract named that this one leaves out have left, from today; an
+    // extract without the table says nothing of them.
+    if let Some(rows) = extract.table("ssd_professionals") {
+        for (key, worker) in &model.council.source_workers {
+            let Some(w) = model.workers.get(worker) else {
+                continue;
+            };
+            if known.contains(worker) || w.left.is_some() {
+                continue;
+            }
+            by_table.entry(rows.table.name.clone()).or_default().gone += 1;
+            staff_left += 1;
+            let stream = StreamId::Worker(*worker);
+            staff_events.push(event(
+                stream,
+                model.version(stream) + 1,
+                WorkerLeft {
+                    worker: *worker,
+                    at: on,
+                    reason: Some(format!(
+                        "{key} is not in ssd_professionals in the extract of {on}"
+                    )),
                 }
                 .into(),
             ));
@@ -486,7 +566,6 @@ pub fn import(
         .values()
         .map(|c| (c.details.la_child_id.as_str(), c.as_ref()))
         .collect();
-    let mut by_table: BTreeMap<String, Tally> = BTreeMap::new();
     let mut unchanged = 0;
     // Each table's rows of people all as before, counted without naming the table each time.
     let mut same: HashMap<&'static str, usize> = HashMap::new();
@@ -899,7 +978,6 @@ pub fn import(
     let mut next_child = model.children.keys().map(|c| c.0).max().unwrap_or(0);
     let mut children = 0;
     let mut changed = 0;
-    let on = recorded_at.date_naive();
     let stamp = |stream, body: EventBody| Event {
         stream,
         version: 0,
@@ -1116,6 +1194,8 @@ pub fn import(
             children,
             changed,
             withdrawn: dropped.len(),
+            staff_changed,
+            staff_left,
             unchanged,
             by_table,
         })

@@ -715,7 +715,14 @@ fn tomorrows_extract_adds_corrects_and_withdraws() {
     let amy_assessment = child(&model, "P1").assessments[0].id;
 
     // The next day: Cara is new; Ben has a new contact; Amy's contact's source was corrected
-    // and her assessment deleted in the case system.
+    // and her assessment deleted in the case system. Sam is now a team manager, and Jo joins.
+    write(
+        dir.path(),
+        "ssd_professionals.csv",
+        "prof_professional_id,prof_professional_name,prof_professional_job_title,prof_professional_department,prof_social_worker_registration_no\n\
+         W1,Sam Patel,Team Manager,Assessment Team North,SW123456\n\
+         W2,Jo Reed,Social Worker,Assessment Team North,SW654321\n",
+    );
     let mut people = std::fs::read_to_string(dir.path().join("ssd_person.csv")).unwrap();
     people.push_str("P3,Cara,Stone,F,WBRI,2016-01-15\n");
     write(dir.path(), "ssd_person.csv", &people);
@@ -740,7 +747,7 @@ fn tomorrows_extract_adds_corrects_and_withdraws() {
     );
     assert_eq!(
         next.whom(),
-        "1 new people, 2 changed, 0 withdrawn and 0 as before; 0 new workers in 0 new teams"
+        "1 new people, 2 changed, 0 withdrawn and 0 as before; 1 new workers in 0 new teams, 1 workers changed"
     );
     let lines = next.tables(&extract);
     for expected in [
@@ -748,6 +755,8 @@ fn tomorrows_extract_adds_corrects_and_withdraws() {
         "ssd_contacts: 3 rows: 2 new, 1 changed, 0 as before",
         "ssd_cin_assessments: 0 rows: 0 new, 1 gone, 0 as before",
         "ssd_cin_episodes: 1 rows: 0 new, 1 as before",
+        "ssd_professionals: 2 rows: 1 new, 1 changed, 0 as before",
+        "ssd_department: 1 rows: 0 new, 1 as before",
     ] {
         assert!(
             lines.iter().any(|l| l == expected),
@@ -804,6 +813,12 @@ fn tomorrows_extract_adds_corrects_and_withdraws() {
     );
     assert_eq!(amy.allocations.len(), 1);
     assert_eq!(child(&model, "P2").contacts.len(), 1);
+    let sam = &model.workers[&amy.allocations[0].worker];
+    assert_eq!(
+        (sam.terms.len(), sam.current().role),
+        (2, domain::codes::WorkerRole::TeamManager),
+        "Sam's new role is a change from the extract's day"
+    );
 
     // What the changes made is what a fresh import of the same extract makes.
     let mut fresh = Model::new();
@@ -826,7 +841,13 @@ fn tomorrows_extract_adds_corrects_and_withdraws() {
     assert_eq!(again.unchanged, 3);
 
     // Cara is left out of the next extract: her contact is withdrawn, and she stays, with
-    // nothing from the source.
+    // nothing from the source. Jo is left out too: she has left.
+    write(
+        dir.path(),
+        "ssd_professionals.csv",
+        "prof_professional_id,prof_professional_name,prof_professional_job_title,prof_professional_department,prof_social_worker_registration_no\n\
+         W1,Sam Patel,Team Manager,Assessment Team North,SW123456\n",
+    );
     let without: String = people
         .lines()
         .filter(|l| !l.starts_with("P3,"))
@@ -860,15 +881,27 @@ fn tomorrows_extract_adds_corrects_and_withdraws() {
         ]
     );
     let lines = later.tables(&extract);
-    assert!(
-        lines.contains(&"ssd_contacts: 2 rows: 0 new, 1 gone, 2 as before".to_string()),
-        "{lines:#?}"
-    );
+    for expected in [
+        "ssd_contacts: 2 rows: 0 new, 1 gone, 2 as before",
+        "ssd_professionals: 1 rows: 0 new, 1 gone, 1 as before",
+    ] {
+        assert!(
+            lines.iter().any(|l| l == expected),
+            "{expected} in {lines:#?}"
+        );
+    }
+    assert_eq!(later.staff_left, 1);
     for e in &later.events {
         model.apply(e).unwrap();
     }
     let cara = child(&model, "P3");
     assert!(cara.contacts.is_empty());
+    let jo = model
+        .workers
+        .values()
+        .find(|w| w.name == "Jo Reed")
+        .unwrap();
+    assert_eq!(jo.left, Some(at.date_naive()));
     assert_eq!(cara.withdrawn.len(), 1);
     assert!(
         ssd::import::import(&model, &extract, "import", at)
