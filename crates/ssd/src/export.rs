@@ -18,11 +18,18 @@ use serde_json::json;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// The immigration status of an unaccompanied asylum-seeking child.
+pub const UASC: &str = "UASC";
+
 /// The tables Hearth writes, in the order they are written.
 pub const WRITTEN: &[&str] = &[
     "ssd_person",
     "ssd_family",
     "ssd_disability",
+    "ssd_send",
+    "ssd_immigration_status",
+    "ssd_address",
+    "ssd_mother",
     "ssd_department",
     "ssd_professionals",
     "ssd_involvements",
@@ -321,6 +328,43 @@ fn person(c: &Child, out: &mut Tables) {
                 ("disa_table_id", format!("{}-D{}", d.la_child_id, i + 1)),
                 ("disa_person_id", d.la_child_id.clone()),
                 ("disa_disability_code", code.0.clone()),
+            ],
+        );
+    }
+    // The unique pupil number is the dataset's, with special needs; it says whether a child is
+    // unknown to schools with the person.
+    if let Some(upn) = &d.upn {
+        out.add(
+            t("ssd_send"),
+            &[
+                ("send_table_id", d.la_child_id.clone()),
+                ("send_person_id", d.la_child_id.clone()),
+                ("send_upn", upn.clone()),
+            ],
+        );
+    }
+    // A mother's first child, by its birth date; the baby is no one Hearth holds.
+    if let Some(born) = d.first_child_born {
+        out.add(
+            t("ssd_mother"),
+            &[
+                ("moth_table_id", format!("{}-M1", d.la_child_id)),
+                ("moth_person_id", d.la_child_id.clone()),
+                ("moth_childs_dob", opt_date(Some(born))),
+            ],
+        );
+    }
+    if d.uasc {
+        out.add(
+            t("ssd_immigration_status"),
+            &[
+                (
+                    "immi_immigration_status_id",
+                    format!("{}-UASC", d.la_child_id),
+                ),
+                ("immi_person_id", d.la_child_id.clone()),
+                ("immi_immigration_status", UASC.to_string()),
+                ("immi_immigration_status_end_date", opt_date(d.uasc_ceased)),
             ],
         );
     }
@@ -676,8 +720,38 @@ fn protection(c: &Child, out: &mut Tables) {
     }
 }
 
+/// The type of address Hearth writes: the child's home before care, which the SSDA903 asks of
+/// each episode.
+pub const HOME: &str = "Home";
+
 fn looked_after(c: &Child, out: &mut Tables) {
     let person = &c.details.la_child_id;
+    // Each home postcode the child's episodes give, from the episode that first gives it to
+    // the one that gives another.
+    let mut homes: Vec<(NaiveDate, String)> = Vec::new();
+    for e in c.care_periods.iter().flat_map(|p| &p.episodes) {
+        if let Some(home) = &e.placement.home_postcode
+            && homes.last().is_none_or(|(_, h)| h != home)
+        {
+            homes.push((e.start, home.clone()));
+        }
+    }
+    for (i, (from, home)) in homes.iter().enumerate() {
+        out.add(
+            t("ssd_address"),
+            &[
+                ("addr_table_id", format!("{person}-H{}", i + 1)),
+                ("addr_person_id", person.clone()),
+                ("addr_address_type", HOME.to_string()),
+                ("addr_address_start_date", opt_date(Some(*from))),
+                (
+                    "addr_address_end_date",
+                    opt_date(homes.get(i + 1).map(|(d, _)| *d)),
+                ),
+                ("addr_address_postcode", home.clone()),
+            ],
+        );
+    }
     for p in &c.care_periods {
         let period = record_id(c, p.id);
         let referral = c

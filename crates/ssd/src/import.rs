@@ -621,6 +621,47 @@ pub fn import(
         true
     });
 
+    if let Some(rows) = extract.table("ssd_send") {
+        for row in rows.iter() {
+            if let (Some(p), Some(upn)) = (
+                row.get("send_person_id").and_then(|p| people.get_mut(p)),
+                row.get("send_upn"),
+            ) {
+                p.details.upn = Some(upn.to_string());
+            }
+        }
+    }
+    if let Some(rows) = extract.table("ssd_mother") {
+        for row in rows.iter() {
+            let born = faults.take(row.date("moth_childs_dob")).flatten();
+            if let (Some(p), Some(born)) = (
+                row.get("moth_person_id").and_then(|p| people.get_mut(p)),
+                born,
+            ) {
+                // The SSDA903 asks for the first child's.
+                let first = p.details.first_child_born.get_or_insert(born);
+                *first = (*first).min(born);
+                p.details.mother.get_or_insert(true);
+            }
+        }
+    }
+    if let Some(rows) = extract.table("ssd_immigration_status") {
+        for row in rows.iter() {
+            let Some(p) = row.get("immi_person_id").and_then(|p| people.get_mut(p)) else {
+                continue;
+            };
+            // Other statuses (settled, refugee) are not a child's details here.
+            let status = row.get("immi_immigration_status").unwrap_or_default();
+            if status.eq_ignore_ascii_case(crate::export::UASC)
+                || status.to_ascii_lowercase().contains("unaccompanied")
+            {
+                p.details.uasc = true;
+                p.details.uasc_ceased = faults
+                    .take(row.date("immi_immigration_status_end_date"))
+                    .flatten();
+            }
+        }
+    }
     macro_rules! each {
         ($table:literal, $person:literal, |$row:ident, $p:ident| $body:block) => {
             if let Some(rows) = extract.table($table) {
@@ -1205,7 +1246,14 @@ pub fn import(
 }
 
 /// The tables that say who a person is, whose changes are corrections to their details.
-const DETAILS: &[&str] = &["ssd_person", "ssd_family", "ssd_disability"];
+const DETAILS: &[&str] = &[
+    "ssd_person",
+    "ssd_family",
+    "ssd_disability",
+    "ssd_send",
+    "ssd_immigration_status",
+    "ssd_mother",
+];
 
 /// Each row a later extract adds, changes or leaves out, by key.
 fn differences(before: &[SourceRow], after: &[SourceRow]) -> Vec<SourceChange> {
@@ -1316,6 +1364,10 @@ const PERSON_FIELDS: &[(&str, &str)] = &[
     ("ssd_person", "pers_person_id"),
     ("ssd_family", "fami_person_id"),
     ("ssd_disability", "disa_person_id"),
+    ("ssd_send", "send_person_id"),
+    ("ssd_immigration_status", "immi_person_id"),
+    ("ssd_address", "addr_person_id"),
+    ("ssd_mother", "moth_person_id"),
     ("ssd_involvements", "invo_person_id"),
     ("ssd_contacts", "cont_person_id"),
     ("ssd_early_help_episodes", "earl_person_id"),
@@ -1849,6 +1901,7 @@ fn plan_from_flags(json: &str) -> Option<PermanencePlan> {
 }
 
 /// A person's legal statuses: from, to and the status.
+/// Values held from a date until another, oldest first: legal statuses, home postcodes.
 type LegalStatuses<'a> = Vec<(NaiveDate, Option<NaiveDate>, &'a str)>;
 
 fn looked_after<'a>(
@@ -1877,6 +1930,30 @@ fn looked_after<'a>(
         }
     }
     for v in legal.values_mut() {
+        v.sort();
+    }
+    // Home addresses by person, oldest first: an episode's home postcode is the one that
+    // holds on the day it starts. Addresses of other types (a placement's) are not the home.
+    let mut homes: HashMap<&str, LegalStatuses> = HashMap::new();
+    for row in rows_of("ssd_address") {
+        let home = row.get("addr_address_type").is_none_or(|t| {
+            t.to_ascii_lowercase()
+                .contains(&crate::export::HOME.to_ascii_lowercase())
+        });
+        if let (true, Some(p), Some(postcode)) = (
+            home,
+            row.get("addr_person_id"),
+            row.get("addr_address_postcode"),
+        ) {
+            let from = faults
+                .take(row.date("addr_address_start_date"))
+                .flatten()
+                .unwrap_or(NaiveDate::MIN);
+            let to = faults.take(row.date("addr_address_end_date")).flatten();
+            homes.entry(p).or_default().push((from, to, postcode));
+        }
+    }
+    for v in homes.values_mut() {
         v.sort();
     }
     // Episodes by period, in order; each period's person.
@@ -1925,7 +2002,11 @@ fn looked_after<'a>(
                     postcode_district: postcode.as_deref().and_then(district),
                     urn: r.get("clap_cla_placement_urn").map(String::from),
                     postcode,
-                    home_postcode: None,
+                    home_postcode: homes.get(person.as_str()).and_then(|v| {
+                        v.iter()
+                            .rfind(|(from, to, _)| *from <= *start && to.is_none_or(|t| t > *start))
+                            .map(|(_, _, h)| h.to_string())
+                    }),
                 }
             });
             let Some(placement) = placement else {
