@@ -1571,6 +1571,34 @@ async fn each_extract_landing_in_the_watched_folder_is_taken_once_and_listed() {
         page.contains("ssd_contacts: 2 rows: 1 new, 1 changed, 0 as before"),
         "{page}"
     );
+    // Amy's record says where it comes from, and what the correction was. The two imported
+    // are the last children numbered.
+    let stats = common::hearth()
+        .args(["stats", "--format", "json", "--db"])
+        .arg(format!(
+            "sqlite://{}",
+            dir.path().join("served.db").display()
+        ))
+        .output()
+        .unwrap();
+    let stats: Value = serde_json::from_slice(&stats.stdout).unwrap();
+    let amy = stats["records"]["children"].as_u64().unwrap() - 1;
+    let director = api.sign_in(common::USER).await;
+    let record = api.page(&director, &format!("/children/{amy}")).await;
+    assert_eq!(record.status, 200);
+    assert!(record.body.contains("Amy Stone"), "{}", record.body);
+    assert!(
+        record
+            .body
+            .contains("imported from its extract: correct it there"),
+        "{}",
+        record.body
+    );
+    assert!(
+        record.body.contains("ssd_contacts C1 changed"),
+        "{}",
+        record.body
+    );
 
     // A broken one is refused whole, saying where; nothing is written.
     write(

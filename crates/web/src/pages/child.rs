@@ -72,6 +72,19 @@ fn detail(body: &serde_json::Value) -> String {
         .filter(|(k, _)| !matches!(k.as_str(), "at" | "id" | "record" | "child"))
         .filter_map(|(k, v)| {
             let text = match v {
+                // A later extract's changes: each row and what became of it.
+                serde_json::Value::Array(rows) if k == "changes" => rows
+                    .iter()
+                    .filter_map(|r| {
+                        Some(format!(
+                            "{} {} {}",
+                            r.get("table")?.as_str()?,
+                            r.get("key")?.as_str()?,
+                            r.get("change")?.as_str()?
+                        ))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 serde_json::Value::String(s) if !s.is_empty() => s.clone(),
                 serde_json::Value::Number(n) => n.to_string(),
                 serde_json::Value::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
@@ -213,6 +226,12 @@ pub async fn page(
                     },
                 ),
             ];
+            if c.from_source {
+                facts.push((
+                    "Recorded in",
+                    "The council's case system, imported from its extract: correct it there, and the next extract brings the correction".into(),
+                ));
+            }
             let in_care = kpi::measures::in_care_on(c, today);
             facts.push((
                 "Legal status",
