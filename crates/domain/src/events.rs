@@ -233,7 +233,7 @@ pub struct SourceRecord {
 /// A later extract changed or left out rows that made this child's record. Everything the
 /// import writes (its contacts, referrals, assessments, enquiries, conferences, plans, visits,
 /// pre-proceedings, care, reviews, missing episodes, allocations, health checks, care leavers'
-/// contacts and permanence) is set aside, and the events that follow rebuild it from the new
+/// contacts, permanence, each year's outcomes and adopters) is set aside, and the events that follow rebuild it from the new
 /// extract. What staff recorded in Hearth stays. The earlier events stay on the log, so what
 /// was known before the correction can still be replayed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -2124,6 +2124,8 @@ fn set_aside_the_source(child: &mut Child) {
     child.permanence_plans.clear();
     child.permanence_steps.clear();
     child.adoption_decisions_ceased.clear();
+    child.care_outcomes.clear();
+    child.adopters.clear();
 }
 
 fn withdraw(child: &mut Child, id: RecordId, kind: RecordKind) {

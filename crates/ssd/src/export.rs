@@ -56,6 +56,7 @@ pub const WRITTEN: &[&str] = &[
     "ssd_care_leavers",
     "ssd_permanence",
     "ssd_cla_care_plan",
+    "ssd_sdq_scores",
 ];
 
 /// An extract being written: each table's rows, values in the catalogue's column order.
@@ -130,6 +131,21 @@ pub const OWN_COLUMNS: &[(&str, &[&str])] = &[
     ),
     ("ssd_permanence", &["hearth_step", "hearth_step_date"]),
     ("ssd_cla_care_plan", &["hearth_plan"]),
+    ("ssd_sdq_scores", OUTCOME_COLUMNS),
+];
+
+/// A year's outcomes of a child looked after (the SSDA903's OC2) beside its SDQ: the 31 March
+/// they are for, then each outcome as a flag.
+pub const OUTCOME_COLUMNS: &[&str] = &[
+    "hearth_outcomes_for",
+    "hearth_convicted",
+    "hearth_health_check",
+    "hearth_immunisations",
+    "hearth_teeth_check",
+    "hearth_health_assessment",
+    "hearth_substance_misuse",
+    "hearth_intervention_received",
+    "hearth_intervention_offered",
 ];
 
 /// The table's own columns, none for most.
@@ -236,6 +252,7 @@ pub fn export(model: &Model) -> Tables {
         looked_after(child, &mut out);
         permanence(child, &mut out);
         leaving_care(child, &mut out);
+        outcomes(child, &mut out);
     }
     out
 }
@@ -997,7 +1014,19 @@ fn permanence(c: &Child, out: &mut Tables) {
         }
         match step {
             PermanenceStep::AdoptionOrder => {
-                values.push(("perm_permanence_order_type", "Adoption order".into()))
+                values.push(("perm_permanence_order_type", "Adoption order".into()));
+                // Who adopted, on the order's row (the SSDA903's AD1).
+                if let Some(a) = c.adopters.iter().rfind(|a| a.at == *at) {
+                    values.extend([
+                        (
+                            "perm_adopted_by_carer_flag",
+                            write_flag(a.foster_carers).to_string(),
+                        ),
+                        ("perm_number_of_adopters", a.number.to_string()),
+                        ("perm_adopter_sex", a.sex.0.clone()),
+                        ("perm_adopter_legal_status", a.legal_status.0.clone()),
+                    ]);
+                }
             }
             PermanenceStep::SgoGranted => values.push((
                 "perm_permanence_order_type",
@@ -1011,6 +1040,44 @@ fn permanence(c: &Child, out: &mut Tables) {
             _ => {}
         }
         out.add(t("ssd_permanence"), &values);
+    }
+}
+
+/// A row of `ssd_sdq_scores` for each year's outcomes: the SDQ in the dataset's columns, the
+/// rest of the year's outcomes in Hearth's.
+fn outcomes(c: &Child, out: &mut Tables) {
+    let person = &c.details.la_child_id;
+    let flag = |b: Option<bool>| b.map(|b| write_flag(b).to_string()).unwrap_or_default();
+    for o in &c.care_outcomes {
+        let values = [
+            ("csdq_table_id", format!("{person}-OC{}", o.at.format("%Y"))),
+            ("csdq_person_id", person.clone()),
+            ("csdq_sdq_completed_date", write_date(o.at)),
+            (
+                "csdq_sdq_score",
+                o.sdq_score.map(|s| s.to_string()).unwrap_or_default(),
+            ),
+            (
+                "csdq_sdq_reason",
+                o.sdq_reason
+                    .as_ref()
+                    .map(|c| c.0.clone())
+                    .unwrap_or_default(),
+            ),
+            ("hearth_outcomes_for", write_date(o.at)),
+            ("hearth_convicted", flag(o.convicted)),
+            ("hearth_health_check", flag(o.health_check)),
+            ("hearth_immunisations", flag(o.immunisations)),
+            ("hearth_teeth_check", flag(o.teeth_check)),
+            ("hearth_health_assessment", flag(o.health_assessment)),
+            ("hearth_substance_misuse", flag(o.substance_misuse)),
+            (
+                "hearth_intervention_received",
+                flag(o.intervention_received),
+            ),
+            ("hearth_intervention_offered", flag(o.intervention_offered)),
+        ];
+        out.add(t("ssd_sdq_scores"), &values);
     }
 }
 

@@ -9,7 +9,7 @@
 //! their records withdrawn.
 
 use crate::read::{Extract, Problem, Row};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use domain::codes::{
     AbuseCategory, AssessmentKind, CareLeaverActivity, ConferenceKind, ContactDecision, Employment,
     Fact, MissingKind, PermanencePlan, PermanenceStep, PreProceedingsOutcome, PrimaryNeed, Rag,
@@ -1390,6 +1390,7 @@ const PERSON_FIELDS: &[(&str, &str)] = &[
     ("ssd_care_leavers", "clea_person_id"),
     ("ssd_permanence", "perm_person_id"),
     ("ssd_cla_care_plan", "lacp_person_id"),
+    ("ssd_sdq_scores", "csdq_person_id"),
 ];
 
 /// Gives each person the rows of every table taken that are about them.
@@ -2288,6 +2289,105 @@ fn looked_after<'a>(
                 &row,
             );
         }
+        // Who adopted, where the row says, on the order's date.
+        if let Some(sex) = row.get("perm_adopter_sex") {
+            let at = match row.get("hearth_step_date") {
+                Some(_) => faults.take(row.date("hearth_step_date")).flatten(),
+                None => faults
+                    .take(row.date("perm_permanence_order_date"))
+                    .flatten(),
+            };
+            let number = match row.get("perm_number_of_adopters") {
+                Some(n) => match n.parse::<u8>() {
+                    Ok(n @ 1..=2) => Some(n),
+                    _ => {
+                        faults.0.push(Problem::at(
+                            row.file(),
+                            row.number,
+                            "perm_number_of_adopters",
+                            format!("`{n}` is not a number of adopters (1 or 2)"),
+                        ));
+                        None
+                    }
+                },
+                // One adopter's sex is one letter and a number (M1, F1); a couple's two letters.
+                None => Some(if sex.ends_with('1') { 1 } else { 2 }),
+            };
+            if let (Some(at), Some(number)) = (at, number) {
+                let foster_carers = faults
+                    .take(row.flag("perm_adopted_by_carer_flag"))
+                    .flatten()
+                    .unwrap_or(false);
+                p.push(
+                    day_start(at),
+                    rank::DURING,
+                    AdoptersRecorded {
+                        foster_carers,
+                        number,
+                        sex: sex.into(),
+                        legal_status: row.get("perm_adopter_legal_status").unwrap_or("L0").into(),
+                        at,
+                    },
+                    &row,
+                );
+            }
+        }
+    }
+    // A year's outcomes: Hearth's rows give the whole of OC2; another system's SDQ is the
+    // score for the 31 March on or after it was completed, the latest in the year.
+    let mut sdq: Vec<Row> = rows_of("ssd_sdq_scores").collect();
+    sdq.sort_by_key(|r| r.number);
+    for row in sdq {
+        let Some(p) = row.get("csdq_person_id").and_then(|id| people.get_mut(id)) else {
+            continue;
+        };
+        let flag = |field: &str, faults: &mut Faults| faults.take(row.flag(field)).flatten();
+        let at = match row.get("hearth_outcomes_for") {
+            Some(_) => faults.take(row.date("hearth_outcomes_for")).flatten(),
+            None => faults
+                .take(row.date("csdq_sdq_completed_date"))
+                .flatten()
+                .map(|d| {
+                    let march = NaiveDate::from_ymd_opt(d.year(), 3, 31).expect("a date");
+                    if d <= march {
+                        march
+                    } else {
+                        NaiveDate::from_ymd_opt(d.year() + 1, 3, 31).expect("a date")
+                    }
+                }),
+        };
+        let Some(at) = at else {
+            continue;
+        };
+        let sdq_score = match row.get("csdq_sdq_score") {
+            None => None,
+            Some(v) => match v.parse::<u8>() {
+                Ok(n) if n <= 40 => Some(n),
+                _ => {
+                    faults.0.push(Problem::at(
+                        row.file(),
+                        row.number,
+                        "csdq_sdq_score",
+                        format!("`{v}` is not an SDQ score (0 to 40)"),
+                    ));
+                    None
+                }
+            },
+        };
+        let outcomes = CareOutcomesRecorded {
+            sdq_score,
+            sdq_reason: row.get("csdq_sdq_reason").map(Into::into),
+            convicted: flag("hearth_convicted", faults),
+            health_check: flag("hearth_health_check", faults),
+            immunisations: flag("hearth_immunisations", faults),
+            teeth_check: flag("hearth_teeth_check", faults),
+            health_assessment: flag("hearth_health_assessment", faults),
+            substance_misuse: flag("hearth_substance_misuse", faults),
+            intervention_received: flag("hearth_intervention_received", faults),
+            intervention_offered: flag("hearth_intervention_offered", faults),
+            at,
+        };
+        p.push(day_start(at), rank::DURING, outcomes, &row);
     }
     for row in rows_of("ssd_care_leavers") {
         let Some(p) = row.get("clea_person_id").and_then(|id| people.get_mut(id)) else {
