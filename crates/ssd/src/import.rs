@@ -276,28 +276,34 @@ impl Faults {
     }
 }
 
-/// The extract as events on top of `model`, or every problem that stops it.
-pub fn import(
+/// The teams and staff an extract names, as they now stand, and the events that make them so.
+struct Staff {
+    events: Vec<Event>,
+    /// By the extract's keys.
+    teams: HashMap<String, TeamId>,
+    workers: HashMap<String, (WorkerId, TeamId)>,
+    new_teams: Vec<(String, TeamId)>,
+    new_workers: Vec<(String, WorkerId)>,
+    /// The team made for staff the extract names without one.
+    unteamed: Option<TeamId>,
+    /// Staff an earlier extract named whose terms changed, and who are left out.
+    changed: usize,
+    left: usize,
+}
+
+/// Teams from `ssd_department` and staff from `ssd_professionals`: new ones join from the
+/// extract's first day; those an earlier extract named are the same, changed from `on` where
+/// the extract now says otherwise, and have left where it leaves them out.
+fn staff(
     model: &Model,
     extract: &Extract,
-    actor: &str,
-    recorded_at: DateTime<Utc>,
-) -> Result<Imported, Vec<Problem>> {
-    let mut faults = Faults(Vec::new());
-    // Teams and staff are dated from the extract's first day, so that every record after
-    // can name them.
-    let first_day =
-        earliest(extract).unwrap_or_else(|| NaiveDate::from_ymd_opt(2000, 1, 1).unwrap());
+    first_day: NaiveDate,
+    on: NaiveDate,
+    event: &impl Fn(StreamId, u32, EventBody) -> Event,
+    faults: &mut Faults,
+    by_table: &mut BTreeMap<String, Tally>,
+) -> Staff {
     let mut staff_events: Vec<Event> = Vec::new();
-    let event = |stream, version, body: EventBody| Event {
-        stream,
-        version,
-        recorded_at,
-        actor: actor.to_string(),
-        body,
-    };
-    let on = recorded_at.date_naive();
-    let mut by_table: BTreeMap<String, Tally> = BTreeMap::new();
     // Teams by the extract's id.
     let mut teams: HashMap<String, TeamId> = HashMap::new();
     let mut new_teams: Vec<(String, TeamId)> = Vec::new();
@@ -494,7 +500,21 @@ pub fn import(
         }
     }
 
-    // People.
+    Staff {
+        events: staff_events,
+        teams,
+        workers,
+        new_teams,
+        new_workers,
+        unteamed,
+        changed: staff_changed,
+        left: staff_left,
+    }
+}
+
+/// Each person of `ssd_person`, with who they are from the tables that say (family,
+/// disability, UPN, mother, immigration status).
+fn people<'a>(extract: &'a Extract, faults: &mut Faults) -> BTreeMap<String, Person<'a>> {
     let mut people: BTreeMap<String, Person> = BTreeMap::new();
     if let Some(rows) = extract.table("ssd_person") {
         for row in rows.iter() {
@@ -558,69 +578,6 @@ pub fn import(
         }
     }
 
-    // People an earlier extract brought: those whose rows are all as before need nothing
-    // built, and those this extract leaves out have their records withdrawn.
-    source_rows(extract, &mut people);
-    let held: HashMap<&str, &Child> = model
-        .children
-        .values()
-        .map(|c| (c.details.la_child_id.as_str(), c.as_ref()))
-        .collect();
-    let mut unchanged = 0;
-    // Each table's rows of people all as before, counted without naming the table each time.
-    let mut same: HashMap<&'static str, usize> = HashMap::new();
-    let dropped: Vec<&Child> = model
-        .children
-        .values()
-        .filter(|c| {
-            c.from_source
-                && !c.source_rows.is_empty()
-                && !people.contains_key(&c.details.la_child_id)
-        })
-        .map(|c| c.as_ref())
-        .collect();
-    people.retain(|id, p| {
-        p.rows.sort();
-        let Some(c) = held.get(id.as_str()) else {
-            return true;
-        };
-        if !c.from_source {
-            faults.0.push(Problem::at(
-                p.file,
-                p.row,
-                "pers_person_id",
-                format!(
-                    "`{id}` is already in Hearth ({}), recorded there rather than from an extract",
-                    c.id()
-                ),
-            ));
-            return false;
-        }
-        if p.rows_are(&c.source_rows) {
-            unchanged += 1;
-            for (table, _, _) in &p.rows {
-                *same.entry(table).or_default() += 1;
-            }
-            return false;
-        }
-        // The same rows keep the same record numbers; new ones come after every number
-        // the record has used.
-        for r in &c.source_records {
-            if let Some(t) = crate::catalogue::table(&r.table) {
-                p.records.insert((t.name.as_str(), r.key.clone()), r.record);
-            }
-        }
-        p.next = c
-            .records
-            .iter()
-            .map(|(r, _)| r.0)
-            .chain(c.source_records.iter().map(|r| r.record.0))
-            .chain(c.withdrawn.iter().map(|w| w.record.0))
-            .max()
-            .unwrap_or(0);
-        true
-    });
-
     if let Some(rows) = extract.table("ssd_send") {
         for row in rows.iter() {
             if let (Some(p), Some(upn)) = (
@@ -662,6 +619,18 @@ pub fn import(
             }
         }
     }
+    people
+}
+
+/// The front door and children in need: contacts, early help, referrals, assessments with
+/// their factors, and allocations.
+fn front_door_and_need<'a>(
+    extract: &'a Extract,
+    people: &mut BTreeMap<String, Person<'a>>,
+    teams: &HashMap<String, TeamId>,
+    workers: &HashMap<String, (WorkerId, TeamId)>,
+    faults: &mut Faults,
+) {
     macro_rules! each {
         ($table:literal, $person:literal, |$row:ident, $p:ident| $body:block) => {
             if let Some(rows) = extract.table($table) {
@@ -690,13 +659,9 @@ pub fn import(
             continue;
         };
         let contact = p.record("ssd_contacts", key);
-        let rag = coded(
-            &row,
-            "hearth_rag",
-            &mut faults,
-            "red, amber or green",
-            |c| Rag::from_code(&c.to_ascii_lowercase()),
-        );
+        let rag = coded(&row, "hearth_rag", faults, "red, amber or green", |c| {
+            Rag::from_code(&c.to_ascii_lowercase())
+        });
         p.push(
             at,
             rank::OPENS,
@@ -714,7 +679,7 @@ pub fn import(
         let decision = coded(
             &row,
             "hearth_decision",
-            &mut faults,
+            faults,
             "a decision on a contact",
             ContactDecision::from_code,
         );
@@ -949,6 +914,112 @@ pub fn import(
             p.push(day_start(to), rank::ENDS, AllocationEnded { at: to }, &row);
         }
     });
+}
+
+/// The extract as events on top of `model`, or every problem that stops it.
+pub fn import(
+    model: &Model,
+    extract: &Extract,
+    actor: &str,
+    recorded_at: DateTime<Utc>,
+) -> Result<Imported, Vec<Problem>> {
+    let mut faults = Faults(Vec::new());
+    // Teams and staff are dated from the extract's first day, so that every record after
+    // can name them.
+    let first_day =
+        earliest(extract).unwrap_or_else(|| NaiveDate::from_ymd_opt(2000, 1, 1).unwrap());
+    let event = |stream, version, body: EventBody| Event {
+        stream,
+        version,
+        recorded_at,
+        actor: actor.to_string(),
+        body,
+    };
+    let on = recorded_at.date_naive();
+    let mut by_table: BTreeMap<String, Tally> = BTreeMap::new();
+    let Staff {
+        events: staff_events,
+        teams,
+        workers,
+        new_teams,
+        new_workers,
+        unteamed,
+        changed: staff_changed,
+        left: staff_left,
+    } = staff(
+        model,
+        extract,
+        first_day,
+        on,
+        &event,
+        &mut faults,
+        &mut by_table,
+    );
+    let mut people = people(extract, &mut faults);
+    // People an earlier extract brought: those whose rows are all as before need nothing
+    // built, and those this extract leaves out have their records withdrawn.
+    source_rows(extract, &mut people);
+    let held: HashMap<&str, &Child> = model
+        .children
+        .values()
+        .map(|c| (c.details.la_child_id.as_str(), c.as_ref()))
+        .collect();
+    let mut unchanged = 0;
+    // Each table's rows of people all as before, counted without naming the table each time.
+    let mut same: HashMap<&'static str, usize> = HashMap::new();
+    let dropped: Vec<&Child> = model
+        .children
+        .values()
+        .filter(|c| {
+            c.from_source
+                && !c.source_rows.is_empty()
+                && !people.contains_key(&c.details.la_child_id)
+        })
+        .map(|c| c.as_ref())
+        .collect();
+    people.retain(|id, p| {
+        p.rows.sort();
+        let Some(c) = held.get(id.as_str()) else {
+            return true;
+        };
+        if !c.from_source {
+            faults.0.push(Problem::at(
+                p.file,
+                p.row,
+                "pers_person_id",
+                format!(
+                    "`{id}` is already in Hearth ({}), recorded there rather than from an extract",
+                    c.id()
+                ),
+            ));
+            return false;
+        }
+        if p.rows_are(&c.source_rows) {
+            unchanged += 1;
+            for (table, _, _) in &p.rows {
+                *same.entry(table).or_default() += 1;
+            }
+            return false;
+        }
+        // The same rows keep the same record numbers; new ones come after every number
+        // the record has used.
+        for r in &c.source_records {
+            if let Some(t) = crate::catalogue::table(&r.table) {
+                p.records.insert((t.name.as_str(), r.key.clone()), r.record);
+            }
+        }
+        p.next = c
+            .records
+            .iter()
+            .map(|(r, _)| r.0)
+            .chain(c.source_records.iter().map(|r| r.record.0))
+            .chain(c.withdrawn.iter().map(|w| w.record.0))
+            .max()
+            .unwrap_or(0);
+        true
+    });
+
+    front_door_and_need(extract, &mut people, &teams, &workers, &mut faults);
     protection(extract, &mut people, &mut faults);
     looked_after(extract, &mut people, &mut faults);
     if !faults.0.is_empty() {
@@ -1160,58 +1231,7 @@ pub fn import(
                 by_table.entry(r.table.clone()).or_default().same += 1;
             }
         }
-        let details = (person.details != c.details).then(|| {
-            stamp(
-                stream,
-                ChildDetailsCorrected {
-                    details: person.details.clone(),
-                    at: on,
-                }
-                .into(),
-            )
-        });
-        // Where the extract only adds rows (and corrects who the child is), their events
-        // follow what is there, if that gives the record this extract alone makes.
-        let added: Option<Vec<Event>> = changes
-            .iter()
-            .all(|ch| ch.change == RowChange::Added || DETAILS.contains(&ch.table.as_str()))
-            .then(|| {
-                let new: HashSet<(&str, &str)> = changes
-                    .iter()
-                    .filter(|ch| ch.change == RowChange::Added)
-                    .map(|ch| (ch.table.as_str(), ch.key.as_str()))
-                    .collect();
-                details
-                    .iter()
-                    .cloned()
-                    .chain(
-                        person
-                            .steps
-                            .iter()
-                            .filter(|s| s.key.is_some_and(|k| new.contains(&(s.table, k))))
-                            .map(|s| stamp(stream, s.body.clone())),
-                    )
-                    .collect()
-            })
-            .filter(|tail: &Vec<Event>| {
-                check_all(&checked, Some(c.clone()), tail)
-                    .is_ok_and(|after| as_imported(&after) == as_imported(&fresh))
-            });
-        let mut mine = match added {
-            Some(tail) => tail,
-            None => {
-                // Otherwise what the earlier extract made is set aside and rebuilt: rows
-                // gone are withdrawn first, so the record says so.
-                let mut mine = withdrawals(c, &person.named, on, stream, &stamp);
-                mine.push(stamp(
-                    stream,
-                    SourceRowsCorrected { changes, at: on }.into(),
-                ));
-                mine.extend(details);
-                mine.extend(person.steps.iter().map(|s| stamp(stream, s.body.clone())));
-                mine
-            }
-        };
+        let mut mine = correction(&checked, c, &person, &fresh, changes, on, &stamp);
         mine.push(recorded);
         if let Err(e) = check_all(&checked, Some(c.clone()), &mine) {
             faults.0.push(Problem::at(
@@ -1242,6 +1262,73 @@ pub fn import(
         })
     } else {
         Err(faults.0)
+    }
+}
+
+/// The events that take a child an earlier extract brought to what this one says: only the new
+/// rows' events where the extract only adds rows (and corrects who the child is) and that gives
+/// the record this extract alone makes (`fresh`); otherwise a rebuild.
+fn correction(
+    checked: &Model,
+    c: &Child,
+    person: &Person<'_>,
+    fresh: &Child,
+    changes: Vec<SourceChange>,
+    on: NaiveDate,
+    stamp: &impl Fn(StreamId, EventBody) -> Event,
+) -> Vec<Event> {
+    let stream = StreamId::Child(c.id());
+    let details = (person.details != c.details).then(|| {
+        stamp(
+            stream,
+            ChildDetailsCorrected {
+                details: person.details.clone(),
+                at: on,
+            }
+            .into(),
+        )
+    });
+    // Where the extract only adds rows (and corrects who the child is), their events
+    // follow what is there, if that gives the record this extract alone makes.
+    let added: Option<Vec<Event>> = changes
+        .iter()
+        .all(|ch| ch.change == RowChange::Added || DETAILS.contains(&ch.table.as_str()))
+        .then(|| {
+            let new: HashSet<(&str, &str)> = changes
+                .iter()
+                .filter(|ch| ch.change == RowChange::Added)
+                .map(|ch| (ch.table.as_str(), ch.key.as_str()))
+                .collect();
+            details
+                .iter()
+                .cloned()
+                .chain(
+                    person
+                        .steps
+                        .iter()
+                        .filter(|s| s.key.is_some_and(|k| new.contains(&(s.table, k))))
+                        .map(|s| stamp(stream, s.body.clone())),
+                )
+                .collect()
+        })
+        .filter(|tail: &Vec<Event>| {
+            check_all(checked, Some(c.clone()), tail)
+                .is_ok_and(|after| as_imported(&after) == as_imported(fresh))
+        });
+    match added {
+        Some(tail) => tail,
+        None => {
+            // Otherwise what the earlier extract made is set aside and rebuilt: rows
+            // gone are withdrawn first, so the record says so.
+            let mut mine = withdrawals(c, &person.named, on, stream, stamp);
+            mine.push(stamp(
+                stream,
+                SourceRowsCorrected { changes, at: on }.into(),
+            ));
+            mine.extend(details);
+            mine.extend(person.steps.iter().map(|s| stamp(stream, s.body.clone())));
+            mine
+        }
     }
 }
 
