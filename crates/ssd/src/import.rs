@@ -937,16 +937,7 @@ pub fn import(
     };
     let on = recorded_at.date_naive();
     let mut by_table: BTreeMap<String, Tally> = BTreeMap::new();
-    let Staff {
-        events: staff_events,
-        teams,
-        workers,
-        new_teams,
-        new_workers,
-        unteamed,
-        changed: staff_changed,
-        left: staff_left,
-    } = staff(
+    let staff = staff(
         model,
         extract,
         first_day,
@@ -1019,7 +1010,13 @@ pub fn import(
         true
     });
 
-    front_door_and_need(extract, &mut people, &teams, &workers, &mut faults);
+    front_door_and_need(
+        extract,
+        &mut people,
+        &staff.teams,
+        &staff.workers,
+        &mut faults,
+    );
     protection(extract, &mut people, &mut faults);
     looked_after(extract, &mut people, &mut faults);
     if !faults.0.is_empty() {
@@ -1028,7 +1025,7 @@ pub fn import(
 
     // Staff first, on a copy of the model the children's events are checked against.
     let mut checked = model.clone();
-    for e in &staff_events {
+    for e in &staff.events {
         if let Err(err) = checked.apply(e) {
             faults.0.push(Problem {
                 file: "ssd_professionals.csv".into(),
@@ -1070,16 +1067,16 @@ pub fn import(
             .expect("a council can always describe its source");
         events.push(description);
     }
-    events.extend(staff_events);
-    if !new_teams.is_empty() || !new_workers.is_empty() {
+    events.extend(staff.events);
+    if !staff.new_teams.is_empty() || !staff.new_workers.is_empty() {
         let keys = Event {
             stream: StreamId::Council,
             version: checked.version(StreamId::Council) + 1,
             recorded_at,
             actor: actor.to_string(),
             body: SourceStaffRecorded {
-                teams: new_teams.clone(),
-                workers: new_workers.clone(),
+                teams: staff.new_teams.clone(),
+                workers: staff.new_workers.clone(),
                 at: recorded_at.date_naive(),
             }
             .into(),
@@ -1250,13 +1247,13 @@ pub fn import(
     if faults.0.is_empty() {
         Ok(Imported {
             events,
-            teams: new_teams.len() + usize::from(unteamed.is_some()),
-            workers: new_workers.len(),
+            teams: staff.new_teams.len() + usize::from(staff.unteamed.is_some()),
+            workers: staff.new_workers.len(),
             children,
             changed,
             withdrawn: dropped.len(),
-            staff_changed,
-            staff_left,
+            staff_changed: staff.changed,
+            staff_left: staff.left,
             unchanged,
             by_table,
         })
