@@ -125,6 +125,26 @@ impl Problem {
     }
 }
 
+impl Problem {
+    /// Problems a line each, up to `shown` of them, then how many more.
+    pub fn lines(problems: &[Problem], shown: usize) -> Vec<String> {
+        let mut out: Vec<String> = problems.iter().take(shown).map(|p| p.to_string()).collect();
+        if problems.len() > shown {
+            out.push(format!("... and {} more", problems.len() - shown));
+        }
+        out
+    }
+
+    /// What an import refused for its problems says: "3 problems in the extract; nothing was
+    /// imported".
+    pub fn nothing_imported(count: usize, what: &str) -> String {
+        format!(
+            "{count} problem{} in {what}; nothing was imported",
+            if count == 1 { "" } else { "s" }
+        )
+    }
+}
+
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.file)?;

@@ -38,7 +38,8 @@ pub struct WatchArgs {
         long,
         value_name = "SECONDS",
         default_value_t = 60,
-        requires = "ssd_watch"
+        requires = "ssd_watch",
+        value_parser = clap::value_parser!(u64).range(1..)
     )]
     pub ssd_watch_every: u64,
 }

@@ -168,19 +168,12 @@ async fn write_all(
     Ok(())
 }
 
-fn refuse(problems: &[impl std::fmt::Display], what: &str) -> anyhow::Result<()> {
+fn refuse(problems: &[Problem], what: &str) -> anyhow::Result<()> {
     let mut err = std::io::stderr().lock();
-    for p in problems.iter().take(SHOWN) {
-        writeln!(err, "{p}")?;
+    for line in Problem::lines(problems, SHOWN) {
+        writeln!(err, "{line}")?;
     }
-    if problems.len() > SHOWN {
-        writeln!(err, "... and {} more", problems.len() - SHOWN)?;
-    }
-    bail!(
-        "{} problem{} in {what}; nothing was imported",
-        problems.len(),
-        if problems.len() == 1 { "" } else { "s" }
-    )
+    bail!(Problem::nothing_imported(problems.len(), what))
 }
 
 type Read = anyhow::Result<Result<Vec<ChildHistory>, Vec<Problem>>>;

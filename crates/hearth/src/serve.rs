@@ -15,9 +15,6 @@ pub async fn serve(db: &Db, addr: &str, oidc: &OidcArgs, watch: &WatchArgs) -> a
             dir.display()
         );
     }
-    if watch.ssd_watch_every == 0 {
-        anyhow::bail!("--ssd-watch-every must be at least 1 second");
-    }
     let store = Store::open(&db.db, OpenMode::MustExist).await?;
     let watching = watch
         .ssd_watch

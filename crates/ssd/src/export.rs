@@ -367,7 +367,7 @@ fn person(c: &Child, out: &mut Tables) {
             &[
                 ("moth_table_id", format!("{}-M1", d.la_child_id)),
                 ("moth_person_id", d.la_child_id.clone()),
-                ("moth_childs_dob", opt_date(Some(born))),
+                ("moth_childs_dob", write_date(born)),
             ],
         );
     }
@@ -760,7 +760,7 @@ fn looked_after(c: &Child, out: &mut Tables) {
                 ("addr_table_id", format!("{person}-H{}", i + 1)),
                 ("addr_person_id", person.clone()),
                 ("addr_address_type", HOME.to_string()),
-                ("addr_address_start_date", opt_date(Some(*from))),
+                ("addr_address_start_date", write_date(*from)),
                 (
                     "addr_address_end_date",
                     opt_date(homes.get(i + 1).map(|(d, _)| *d)),

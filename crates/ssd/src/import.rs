@@ -276,6 +276,21 @@ impl Faults {
     }
 }
 
+/// Each row of a table with the person it names, passing over rows for no one being built: an
+/// unknown person the reader has already reported, or someone whose rows are all as before.
+macro_rules! each {
+    ($extract:expr, $people:expr, $table:literal, $person:literal, |$row:ident, $p:ident| $body:block) => {
+        if let Some(rows) = $extract.table($table) {
+            for $row in rows.iter() {
+                let Some($p) = $row.get($person).and_then(|id| $people.get_mut(id)) else {
+                    continue;
+                };
+                $body
+            }
+        }
+    };
+}
+
 /// The teams and staff an extract names, as they now stand, and the events that make them so.
 struct Staff {
     events: Vec<Event>,
@@ -631,171 +646,157 @@ fn front_door_and_need<'a>(
     workers: &HashMap<String, (WorkerId, TeamId)>,
     faults: &mut Faults,
 ) {
-    macro_rules! each {
-        ($table:literal, $person:literal, |$row:ident, $p:ident| $body:block) => {
-            if let Some(rows) = extract.table($table) {
-                for $row in rows.iter() {
-                    let Some($p) = $row.get($person).and_then(|id| people.get_mut(id)) else {
-                        // A row for nobody: the reader has already reported an unknown person.
-                        continue;
-                    };
-                    $body
-                }
-            }
-        };
-    }
-
-    each!("ssd_contacts", "cont_person_id", |row, p| {
-        let Some(key) = faults.take(row.required("cont_contact_id")) else {
-            continue;
-        };
-        let Some(at) = faults.take(row.date_time("cont_contact_date")).flatten() else {
-            faults.0.push(Problem::at(
-                row.file(),
-                row.number,
-                "cont_contact_date",
-                "is blank, and it is needed",
-            ));
-            continue;
-        };
-        let contact = p.record("ssd_contacts", key);
-        let rag = coded(&row, "hearth_rag", faults, "red, amber or green", |c| {
-            Rag::from_code(&c.to_ascii_lowercase())
-        });
-        p.push(
-            at,
-            rank::OPENS,
-            ContactReceived {
-                contact,
+    each!(
+        extract,
+        people,
+        "ssd_contacts",
+        "cont_person_id",
+        |row, p| {
+            let Some(key) = faults.take(row.required("cont_contact_id")) else {
+                continue;
+            };
+            let Some(at) = needed_time(&row, "cont_contact_date", faults) else {
+                continue;
+            };
+            let contact = p.record("ssd_contacts", key);
+            let rag = coded(&row, "hearth_rag", faults, "red, amber or green", |c| {
+                Rag::from_code(&c.to_ascii_lowercase())
+            });
+            p.push(
                 at,
-                source: row.get("cont_contact_source_code").unwrap_or("10").into(),
-                concerns: String::new(),
-                rag,
-                consent: None,
-            },
-            &row,
-        );
-        // When and how it was decided, where the extract is Hearth's own.
-        let decision = coded(
-            &row,
-            "hearth_decision",
-            faults,
-            "a decision on a contact",
-            ContactDecision::from_code,
-        );
-        let decided = faults.take(row.date_time("hearth_decided_at")).flatten();
-        if let (Some(decision), Some(decided)) = (decision, decided) {
-            p.push(
-                decided,
-                rank::DECIDES,
-                ContactDecided {
+                rank::OPENS,
+                ContactReceived {
                     contact,
-                    decision,
-                    at: decided,
+                    at,
+                    source: row.get("cont_contact_source_code").unwrap_or("10").into(),
+                    concerns: String::new(),
+                    rag,
+                    consent: None,
                 },
                 &row,
             );
-        }
-    });
-    each!("ssd_early_help_episodes", "earl_person_id", |row, p| {
-        let Some(key) = faults.take(row.required("earl_episode_id")) else {
-            continue;
-        };
-        let Some(start) = faults.take(row.date("earl_episode_start_date")).flatten() else {
-            faults.0.push(Problem::at(
-                row.file(),
-                row.number,
-                "earl_episode_start_date",
-                "is blank, and it is needed",
-            ));
-            continue;
-        };
-        let episode = p.record("ssd_early_help_episodes", key);
-        p.push(
-            day_start(start),
-            rank::OPENS,
-            EarlyHelpStarted {
-                episode,
-                at: start,
-                lead_professional: row.get("earl_episode_organisation").map(String::from),
-            },
-            &row,
-        );
-        if let Some(end) = faults.take(row.date("earl_episode_end_date")).flatten() {
-            p.push(
-                day_start(end),
-                rank::ENDS,
-                EarlyHelpEnded {
-                    episode,
-                    at: end,
-                    reason: row
-                        .get("earl_episode_end_reason")
-                        .unwrap_or_default()
-                        .to_string(),
-                },
+            // When and how it was decided, where the extract is Hearth's own.
+            let decision = coded(
                 &row,
+                "hearth_decision",
+                faults,
+                "a decision on a contact",
+                ContactDecision::from_code,
             );
-        }
-    });
-    each!("ssd_cin_episodes", "cine_person_id", |row, p| {
-        let Some(key) = faults.take(row.required("cine_referral_id")) else {
-            continue;
-        };
-        let Some(date) = faults.take(row.date("cine_referral_date")).flatten() else {
-            faults.0.push(Problem::at(
-                row.file(),
-                row.number,
-                "cine_referral_date",
-                "is blank, and it is needed",
-            ));
-            continue;
-        };
-        let need = match row.get("cine_cin_primary_need_code") {
-            None => None,
-            Some(code) => {
-                let found = PrimaryNeed::from_code(&code.to_ascii_uppercase());
-                if found.is_none() {
-                    faults.0.push(Problem::at(
-                        row.file(),
-                        row.number,
-                        "cine_cin_primary_need_code",
-                        format!("`{code}` is not a primary need code (N0 to N9)"),
-                    ));
-                }
-                found
+            let decided = faults.take(row.date_time("hearth_decided_at")).flatten();
+            if let (Some(decision), Some(decided)) = (decision, decided) {
+                p.push(
+                    decided,
+                    rank::DECIDES,
+                    ContactDecided {
+                        contact,
+                        decision,
+                        at: decided,
+                    },
+                    &row,
+                );
             }
-        };
-        let referral = p.record("ssd_cin_episodes", key);
-        p.push(
-            day_start(date),
-            rank::REFERRAL,
-            ReferralReceived {
-                referral,
-                at: date,
-                source: row.get("cine_referral_source_code").unwrap_or("10").into(),
-                primary_need: need,
-                from_contact: None,
-            },
-            &row,
-        );
-        if let Some(closed) = faults.take(row.date("cine_close_date")).flatten() {
-            let nfa = faults
-                .take(row.flag("cine_referral_nfa"))
-                .flatten()
-                .unwrap_or(false);
+        }
+    );
+    each!(
+        extract,
+        people,
+        "ssd_early_help_episodes",
+        "earl_person_id",
+        |row, p| {
+            let Some(key) = faults.take(row.required("earl_episode_id")) else {
+                continue;
+            };
+            let Some(start) = needed(&row, "earl_episode_start_date", faults) else {
+                continue;
+            };
+            let episode = p.record("ssd_early_help_episodes", key);
             p.push(
-                day_start(closed),
-                rank::CLOSES,
-                CaseClosed {
-                    referral,
-                    referral_nfa: nfa,
-                    reason: row.get("cine_close_reason").unwrap_or("RC8").into(),
-                    at: closed,
+                day_start(start),
+                rank::OPENS,
+                EarlyHelpStarted {
+                    episode,
+                    at: start,
+                    lead_professional: row.get("earl_episode_organisation").map(String::from),
                 },
                 &row,
             );
+            if let Some(end) = faults.take(row.date("earl_episode_end_date")).flatten() {
+                p.push(
+                    day_start(end),
+                    rank::ENDS,
+                    EarlyHelpEnded {
+                        episode,
+                        at: end,
+                        reason: row
+                            .get("earl_episode_end_reason")
+                            .unwrap_or_default()
+                            .to_string(),
+                    },
+                    &row,
+                );
+            }
         }
-    });
+    );
+    each!(
+        extract,
+        people,
+        "ssd_cin_episodes",
+        "cine_person_id",
+        |row, p| {
+            let Some(key) = faults.take(row.required("cine_referral_id")) else {
+                continue;
+            };
+            let Some(date) = needed(&row, "cine_referral_date", faults) else {
+                continue;
+            };
+            let need = match row.get("cine_cin_primary_need_code") {
+                None => None,
+                Some(code) => {
+                    let found = PrimaryNeed::from_code(&code.to_ascii_uppercase());
+                    if found.is_none() {
+                        faults.0.push(Problem::at(
+                            row.file(),
+                            row.number,
+                            "cine_cin_primary_need_code",
+                            format!("`{code}` is not a primary need code (N0 to N9)"),
+                        ));
+                    }
+                    found
+                }
+            };
+            let referral = p.record("ssd_cin_episodes", key);
+            p.push(
+                day_start(date),
+                rank::REFERRAL,
+                ReferralReceived {
+                    referral,
+                    at: date,
+                    source: row.get("cine_referral_source_code").unwrap_or("10").into(),
+                    primary_need: need,
+                    from_contact: None,
+                },
+                &row,
+            );
+            if let Some(closed) = faults.take(row.date("cine_close_date")).flatten() {
+                let nfa = faults
+                    .take(row.flag("cine_referral_nfa"))
+                    .flatten()
+                    .unwrap_or(false);
+                p.push(
+                    day_start(closed),
+                    rank::CLOSES,
+                    CaseClosed {
+                        referral,
+                        referral_nfa: nfa,
+                        reason: row.get("cine_close_reason").unwrap_or("RC8").into(),
+                        at: closed,
+                    },
+                    &row,
+                );
+            }
+        }
+    );
     // Assessment factors by assessment, for the assessment's authorisation.
     let mut factors: HashMap<&str, Vec<domain::codes::Code>> = HashMap::new();
     if let Some(rows) = extract.table("ssd_assessment_factors") {
@@ -817,103 +818,97 @@ fn front_door_and_need<'a>(
             }
         }
     }
-    each!("ssd_cin_assessments", "cina_person_id", |row, p| {
-        let Some(key) = faults.take(row.required("cina_assessment_id")) else {
-            continue;
-        };
-        let Some(start) = faults
-            .take(row.date("cina_assessment_start_date"))
-            .flatten()
-        else {
-            faults.0.push(Problem::at(
-                row.file(),
-                row.number,
-                "cina_assessment_start_date",
-                "is blank, and it is needed",
-            ));
-            continue;
-        };
-        let Some(referral_key) = row.get("cina_referral_id") else {
-            faults.0.push(Problem::at(
-                row.file(),
-                row.number,
-                "cina_referral_id",
-                "is blank: an assessment belongs to a referral",
-            ));
-            continue;
-        };
-        let referral = p.record("ssd_cin_episodes", referral_key);
-        let assessment = p.record("ssd_cin_assessments", key);
-        p.push(
-            day_start(start),
-            rank::STARTS,
-            AssessmentStarted {
-                assessment,
-                referral,
-                kind: AssessmentKind::New,
-                at: start,
-            },
-            &row,
-        );
-        if let Some(done) = faults.take(row.date("cina_assessment_auth_date")).flatten() {
+    each!(
+        extract,
+        people,
+        "ssd_cin_assessments",
+        "cina_person_id",
+        |row, p| {
+            let Some(key) = faults.take(row.required("cina_assessment_id")) else {
+                continue;
+            };
+            let Some(start) = needed(&row, "cina_assessment_start_date", faults) else {
+                continue;
+            };
+            let Some(referral_key) = row.get("cina_referral_id") else {
+                faults.0.push(Problem::at(
+                    row.file(),
+                    row.number,
+                    "cina_referral_id",
+                    "is blank: an assessment belongs to a referral",
+                ));
+                continue;
+            };
+            let referral = p.record("ssd_cin_episodes", referral_key);
+            let assessment = p.record("ssd_cin_assessments", key);
             p.push(
-                day_start(done),
-                rank::DECIDES,
-                AssessmentAuthorised {
+                day_start(start),
+                rank::STARTS,
+                AssessmentStarted {
                     assessment,
-                    internal_review: None,
-                    at: done,
-                    factors: factors.get(key).cloned().unwrap_or_default(),
+                    referral,
+                    kind: AssessmentKind::New,
+                    at: start,
                 },
                 &row,
             );
+            if let Some(done) = faults.take(row.date("cina_assessment_auth_date")).flatten() {
+                p.push(
+                    day_start(done),
+                    rank::DECIDES,
+                    AssessmentAuthorised {
+                        assessment,
+                        internal_review: None,
+                        at: done,
+                        factors: factors.get(key).cloned().unwrap_or_default(),
+                    },
+                    &row,
+                );
+            }
         }
-    });
-    each!("ssd_involvements", "invo_person_id", |row, p| {
-        let Some(worker) = row.get("invo_professional_id") else {
-            continue;
-        };
-        let Some(&(worker, worker_team)) = workers.get(worker) else {
-            faults.0.push(Problem::at(
-                row.file(),
-                row.number,
-                "invo_professional_id",
-                format!("`{worker}` is in no row of ssd_professionals.csv"),
-            ));
-            continue;
-        };
-        let Some(from) = faults
-            .take(row.date("invo_involvement_start_date"))
-            .flatten()
-        else {
-            faults.0.push(Problem::at(
-                row.file(),
-                row.number,
-                "invo_involvement_start_date",
-                "is blank, and it is needed",
-            ));
-            continue;
-        };
-        let team = row
-            .get("invo_professional_team")
-            .and_then(|t| teams.get(t))
-            .copied()
-            .unwrap_or(worker_team);
-        p.push(
-            day_start(from),
-            rank::ALLOCATES,
-            ChildAllocated {
-                worker,
-                team,
-                reason: row.get("invo_worker_change_reason").map(Into::into),
-                at: from,
-            },
-            &row,
-        );
-        if let Some(to) = faults.take(row.date("invo_involvement_end_date")).flatten() {
-            p.push(day_start(to), rank::ENDS, AllocationEnded { at: to }, &row);
+    );
+    each!(
+        extract,
+        people,
+        "ssd_involvements",
+        "invo_person_id",
+        |row, p| {
+            let Some(worker) = row.get("invo_professional_id") else {
+                continue;
+            };
+            let Some(&(worker, worker_team)) = workers.get(worker) else {
+                faults.0.push(Problem::at(
+                    row.file(),
+                    row.number,
+                    "invo_professional_id",
+                    format!("`{worker}` is in no row of ssd_professionals.csv"),
+                ));
+                continue;
+            };
+            let Some(from) = needed(&row, "invo_involvement_start_date", faults) else {
+                continue;
+            };
+            let team = row
+                .get("invo_professional_team")
+                .and_then(|t| teams.get(t))
+                .copied()
+                .unwrap_or(worker_team);
+            p.push(
+                day_start(from),
+                rank::ALLOCATES,
+                ChildAllocated {
+                    worker,
+                    team,
+                    reason: row.get("invo_worker_change_reason").map(Into::into),
+                    at: from,
+                },
+                &row,
+            );
+            if let Some(to) = faults.take(row.date("invo_involvement_end_date")).flatten() {
+                p.push(day_start(to), rank::ENDS, AllocationEnded { at: to }, &row);
+            }
         }
-    });
+    );
 }
 
 /// The extract as events on top of `model`, or every problem that stops it.
@@ -949,7 +944,7 @@ pub fn import(
     let mut people = people(extract, &mut faults);
     // People an earlier extract brought: those whose rows are all as before need nothing
     // built, and those this extract leaves out have their records withdrawn.
-    source_rows(extract, &mut people);
+    each_persons_rows(extract, &mut people);
     let held: HashMap<&str, &Child> = model
         .children
         .values()
@@ -1127,7 +1122,7 @@ pub fn import(
             }
             .into(),
         ));
-        if let Err(e) = check_all(&checked, Some((*c).clone()), &mine) {
+        if let Err(e) = check_all(&checked, (*c).clone(), &mine) {
             faults.0.push(Problem {
                 file: "ssd_person.csv".into(),
                 row: None,
@@ -1230,7 +1225,7 @@ pub fn import(
         }
         let mut mine = correction(&checked, c, &person, &fresh, changes, on, &stamp);
         mine.push(recorded);
-        if let Err(e) = check_all(&checked, Some(c.clone()), &mine) {
+        if let Err(e) = check_all(&checked, c.clone(), &mine) {
             faults.0.push(Problem::at(
                 person.file,
                 person.row,
@@ -1309,7 +1304,7 @@ fn correction(
                 .collect()
         })
         .filter(|tail: &Vec<Event>| {
-            check_all(checked, Some(c.clone()), tail)
+            check_all(checked, c.clone(), tail)
                 .is_ok_and(|after| as_imported(&after) == as_imported(fresh))
         });
     match added {
@@ -1416,13 +1411,13 @@ fn withdrawals(
 /// Checks events in turn on a child, giving the child as it would then be.
 fn check_all(
     model: &Model,
-    mut child: Option<Child>,
+    mut child: Child,
     events: &[Event],
 ) -> Result<Child, domain::ApplyError> {
     for e in events {
-        child = Some(model.check_on(child, e)?);
+        child = model.check_on(Some(child), e)?;
     }
-    child.ok_or(domain::ApplyError::UnknownChild(ChildId(0)))
+    Ok(child)
 }
 
 /// What an import makes of a child, without what only Hearth holds (notes, withdrawals,
@@ -1478,7 +1473,7 @@ const PERSON_FIELDS: &[(&str, &str)] = &[
 ];
 
 /// Gives each person the rows of every table taken that are about them.
-fn source_rows<'a>(extract: &'a Extract, people: &mut BTreeMap<String, Person<'a>>) {
+fn each_persons_rows<'a>(extract: &'a Extract, people: &mut BTreeMap<String, Person<'a>>) {
     let mut push = |table: &'static str, person: Option<&str>, row: &Row<'a>| {
         if let (Some(p), Some(key)) = (person.and_then(|id| people.get_mut(id)), row.key()) {
             p.rows.push((table, key, row.fingerprint()));
@@ -1587,7 +1582,21 @@ fn parse_factors(json: &str) -> Option<Vec<domain::codes::Code>> {
 
 /// A date a row must have, or a fault saying so.
 fn needed(row: &Row, field: &str, faults: &mut Faults) -> Option<NaiveDate> {
-    match row.date(field) {
+    present(row, field, row.date(field), faults)
+}
+
+/// A date and time the row must give, or a fault saying it is blank or not one.
+fn needed_time(row: &Row, field: &str, faults: &mut Faults) -> Option<NaiveDateTime> {
+    present(row, field, row.date_time(field), faults)
+}
+
+fn present<T>(
+    row: &Row,
+    field: &str,
+    read: Result<Option<T>, Problem>,
+    faults: &mut Faults,
+) -> Option<T> {
+    match read {
         Ok(Some(d)) => Some(d),
         Ok(None) => {
             faults.0.push(Problem::at(
@@ -1646,116 +1655,122 @@ fn protection<'a>(
 ) {
     let conferenced = section47s_with_conference(extract);
     let rows_of = |t: &str| extract.table(t).into_iter().flat_map(|rows| rows.iter());
-    for row in rows_of("ssd_s47_enquiry") {
-        let Some(p) = row.get("s47e_person_id").and_then(|id| people.get_mut(id)) else {
-            continue;
-        };
-        let (Some(key), Some(start)) = (
-            faults.take(row.required("s47e_s47_enquiry_id")),
-            needed(&row, "s47e_s47_start_date", faults),
-        ) else {
-            continue;
-        };
-        let Some(referral) = faults.take(row.required("s47e_referral_id")) else {
-            continue;
-        };
-        let referral = p.record("ssd_cin_episodes", referral);
-        let enquiry = p.record("ssd_s47_enquiry", key);
-        p.push(
-            day_start(start),
-            rank::STARTS,
-            Section47Started {
-                enquiry,
-                referral,
-                strategy: None,
-                at: start,
-            },
-            &row,
-        );
-        if let Some(end) = faults.take(row.date("s47e_s47_end_date")).flatten() {
-            let nfa = faults.take(row.flag("s47e_s47_nfa")).flatten() == Some(true);
-            // The outcome's flags where the extract gives them; else what followed it.
-            let flagged = row
-                .get("s47e_s47_outcome_json")
-                .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
-                .map(|v| {
-                    let set = |k: &str| {
-                        v.get(k)
-                            .and_then(|x| x.as_str())
-                            .is_some_and(|x| matches!(x, "Y" | "y" | "Yes" | "yes" | "1"))
-                    };
-                    (set("CP_CONFERENCE_FLAG"), set("NFA_FLAG"))
-                });
-            let outcome = if conferenced.contains_key(key) || flagged.is_some_and(|f| f.0) {
-                S47Outcome::Conference
-            } else if nfa || flagged.is_some_and(|f| f.1) {
-                S47Outcome::NoFurtherAction
-            } else {
-                S47Outcome::ChildInNeed
+    each!(
+        extract,
+        people,
+        "ssd_s47_enquiry",
+        "s47e_person_id",
+        |row, p| {
+            let (Some(key), Some(start)) = (
+                faults.take(row.required("s47e_s47_enquiry_id")),
+                needed(&row, "s47e_s47_start_date", faults),
+            ) else {
+                continue;
             };
+            let Some(referral) = faults.take(row.required("s47e_referral_id")) else {
+                continue;
+            };
+            let referral = p.record("ssd_cin_episodes", referral);
+            let enquiry = p.record("ssd_s47_enquiry", key);
             p.push(
-                day_start(end),
-                rank::DECIDES,
-                Section47Completed {
+                day_start(start),
+                rank::STARTS,
+                Section47Started {
                     enquiry,
-                    outcome,
-                    conference_target: None,
-                    conference_not_required: false,
-                    at: end,
+                    referral,
+                    strategy: None,
+                    at: start,
                 },
                 &row,
             );
-        }
-    }
-    for row in rows_of("ssd_initial_cp_conference") {
-        let Some(p) = row.get("icpc_person_id").and_then(|id| people.get_mut(id)) else {
-            continue;
-        };
-        let (Some(key), Some(date)) = (
-            faults.take(row.required("icpc_icpc_id")),
-            needed(&row, "icpc_icpc_date", faults),
-        ) else {
-            continue;
-        };
-        let transfer = faults.take(row.flag("icpc_icpc_transfer_in")).flatten() == Some(true);
-        let plan_needed = faults.take(row.flag("icpc_icpc_outcome_cp_flag")).flatten()
-            == Some(true)
-            || row.get("icpc_cp_plan_id").is_some();
-        let enquiry = row
-            .get("icpc_s47_enquiry_id")
-            .map(|e| p.record("ssd_s47_enquiry", e));
-        let conference = p.record("ssd_initial_cp_conference", key);
-        p.push(
-            day_start(date),
-            rank::CONFERENCE,
-            ConferenceHeld {
-                conference,
-                kind: if transfer {
-                    ConferenceKind::TransferIn
+            if let Some(end) = faults.take(row.date("s47e_s47_end_date")).flatten() {
+                let nfa = faults.take(row.flag("s47e_s47_nfa")).flatten() == Some(true);
+                // The outcome's flags where the extract gives them; else what followed it.
+                let flagged = row
+                    .get("s47e_s47_outcome_json")
+                    .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+                    .map(|v| {
+                        let set = |k: &str| {
+                            v.get(k)
+                                .and_then(|x| x.as_str())
+                                .is_some_and(|x| matches!(x, "Y" | "y" | "Yes" | "yes" | "1"))
+                        };
+                        (set("CP_CONFERENCE_FLAG"), set("NFA_FLAG"))
+                    });
+                let outcome = if conferenced.contains_key(key) || flagged.is_some_and(|f| f.0) {
+                    S47Outcome::Conference
+                } else if nfa || flagged.is_some_and(|f| f.1) {
+                    S47Outcome::NoFurtherAction
                 } else {
-                    ConferenceKind::Initial
+                    S47Outcome::ChildInNeed
+                };
+                p.push(
+                    day_start(end),
+                    rank::DECIDES,
+                    Section47Completed {
+                        enquiry,
+                        outcome,
+                        conference_target: None,
+                        conference_not_required: false,
+                        at: end,
+                    },
+                    &row,
+                );
+            }
+        }
+    );
+    each!(
+        extract,
+        people,
+        "ssd_initial_cp_conference",
+        "icpc_person_id",
+        |row, p| {
+            let (Some(key), Some(date)) = (
+                faults.take(row.required("icpc_icpc_id")),
+                needed(&row, "icpc_icpc_date", faults),
+            ) else {
+                continue;
+            };
+            let transfer = faults.take(row.flag("icpc_icpc_transfer_in")).flatten() == Some(true);
+            let plan_needed = faults.take(row.flag("icpc_icpc_outcome_cp_flag")).flatten()
+                == Some(true)
+                || row.get("icpc_cp_plan_id").is_some();
+            let enquiry = row
+                .get("icpc_s47_enquiry_id")
+                .map(|e| p.record("ssd_s47_enquiry", e));
+            let conference = p.record("ssd_initial_cp_conference", key);
+            p.push(
+                day_start(date),
+                rank::CONFERENCE,
+                ConferenceHeld {
+                    conference,
+                    kind: if transfer {
+                        ConferenceKind::TransferIn
+                    } else {
+                        ConferenceKind::Initial
+                    },
+                    enquiry,
+                    plan_needed,
+                    agencies_present: Vec::new(),
+                    at: date,
                 },
+                &row,
+            );
+            // The enquiry's target for the conference, where the extract gives one.
+            if let (Some(target), Some(e)) = (
+                faults.take(row.date("icpc_icpc_target_date")).flatten(),
                 enquiry,
-                plan_needed,
-                agencies_present: Vec::new(),
-                at: date,
-            },
-            &row,
-        );
-        // The enquiry's target for the conference, where the extract gives one.
-        if let (Some(target), Some(e)) = (
-            faults.take(row.date("icpc_icpc_target_date")).flatten(),
-            enquiry,
-        ) {
-            for step in p.steps.iter_mut() {
-                if let EventBody::Section47Completed(c) = &mut step.body
-                    && c.enquiry == e
-                {
-                    c.conference_target = Some(target);
+            ) {
+                for step in p.steps.iter_mut() {
+                    if let EventBody::Section47Completed(c) = &mut step.body
+                        && c.enquiry == e
+                    {
+                        c.conference_target = Some(target);
+                    }
                 }
             }
         }
-    }
+    );
     // Reviews by plan, for the plan's reviews and its latest category.
     let mut reviews: HashMap<&str, Vec<NaiveDate>> = HashMap::new();
     for row in rows_of("ssd_cp_reviews") {
@@ -1766,113 +1781,119 @@ fn protection<'a>(
             reviews.entry(plan).or_default().push(date);
         }
     }
-    for row in rows_of("ssd_cp_plans") {
-        let Some(p) = row.get("cppl_person_id").and_then(|id| people.get_mut(id)) else {
-            continue;
-        };
-        let (Some(key), Some(start)) = (
-            faults.take(row.required("cppl_cp_plan_id")),
-            needed(&row, "cppl_cp_plan_start_date", faults),
-        ) else {
-            continue;
-        };
-        let Some(referral) = faults.take(row.required("cppl_referral_id")) else {
-            continue;
-        };
-        let list = "an abuse category (NEG, PHY, SAB, EMO or MUL)";
-        let Some(category) = coded(&row, "cppl_cp_plan_initial_category", faults, list, abuse)
-        else {
-            if row.get("cppl_cp_plan_initial_category").is_none() {
-                faults.0.push(Problem::at(
-                    row.file(),
-                    row.number,
-                    "cppl_cp_plan_initial_category",
-                    "is blank, and it is needed",
-                ));
+    each!(
+        extract,
+        people,
+        "ssd_cp_plans",
+        "cppl_person_id",
+        |row, p| {
+            let (Some(key), Some(start)) = (
+                faults.take(row.required("cppl_cp_plan_id")),
+                needed(&row, "cppl_cp_plan_start_date", faults),
+            ) else {
+                continue;
+            };
+            let Some(referral) = faults.take(row.required("cppl_referral_id")) else {
+                continue;
+            };
+            let list = "an abuse category (NEG, PHY, SAB, EMO or MUL)";
+            let Some(category) = coded(&row, "cppl_cp_plan_initial_category", faults, list, abuse)
+            else {
+                if row.get("cppl_cp_plan_initial_category").is_none() {
+                    faults.0.push(Problem::at(
+                        row.file(),
+                        row.number,
+                        "cppl_cp_plan_initial_category",
+                        "is blank, and it is needed",
+                    ));
+                }
+                continue;
+            };
+            let latest = coded(&row, "cppl_cp_plan_latest_category", faults, list, abuse);
+            let referral = p.record("ssd_cin_episodes", referral);
+            let conference = row
+                .get("cppl_icpc_id")
+                .map(|k| p.record("ssd_initial_cp_conference", k));
+            let plan = p.record("ssd_cp_plans", key);
+            p.push(
+                day_start(start),
+                rank::PLAN,
+                CpPlanStarted {
+                    plan,
+                    referral,
+                    category,
+                    previous_plans: None,
+                    conference,
+                    at: start,
+                },
+                &row,
+            );
+            let mut dates = reviews.remove(key).unwrap_or_default();
+            dates.sort();
+            let last = dates.len();
+            for (i, d) in dates.into_iter().enumerate() {
+                // The extract gives the latest category, not when it changed: at the last review.
+                let changed = latest.filter(|l| *l != category && i + 1 == last);
+                p.push(
+                    day_start(d),
+                    rank::DURING,
+                    CpPlanReviewed {
+                        plan,
+                        at: d,
+                        category: changed,
+                    },
+                    &row,
+                );
             }
-            continue;
-        };
-        let latest = coded(&row, "cppl_cp_plan_latest_category", faults, list, abuse);
-        let referral = p.record("ssd_cin_episodes", referral);
-        let conference = row
-            .get("cppl_icpc_id")
-            .map(|k| p.record("ssd_initial_cp_conference", k));
-        let plan = p.record("ssd_cp_plans", key);
-        p.push(
-            day_start(start),
-            rank::PLAN,
-            CpPlanStarted {
-                plan,
-                referral,
-                category,
-                previous_plans: None,
-                conference,
-                at: start,
-            },
-            &row,
-        );
-        let mut dates = reviews.remove(key).unwrap_or_default();
-        dates.sort();
-        let last = dates.len();
-        for (i, d) in dates.into_iter().enumerate() {
-            // The extract gives the latest category, not when it changed: at the last review.
-            let changed = latest.filter(|l| *l != category && i + 1 == last);
+            if let Some(end) = faults.take(row.date("cppl_cp_plan_end_date")).flatten() {
+                p.push(
+                    day_start(end),
+                    rank::ENDS,
+                    CpPlanEnded {
+                        plan,
+                        at: end,
+                        reason: String::new(),
+                    },
+                    &row,
+                );
+            }
+        }
+    );
+    each!(
+        extract,
+        people,
+        "ssd_cin_plans",
+        "cinp_person_id",
+        |row, p| {
+            let (Some(key), Some(start), Some(referral)) = (
+                faults.take(row.required("cinp_cin_plan_id")),
+                needed(&row, "cinp_cin_plan_start_date", faults),
+                faults.take(row.required("cinp_referral_id")),
+            ) else {
+                continue;
+            };
+            let referral = p.record("ssd_cin_episodes", referral);
+            let plan = p.record("ssd_cin_plans", key);
             p.push(
-                day_start(d),
-                rank::DURING,
-                CpPlanReviewed {
+                day_start(start),
+                rank::PLAN,
+                CinPlanStarted {
                     plan,
-                    at: d,
-                    category: changed,
+                    referral,
+                    at: start,
                 },
                 &row,
             );
+            if let Some(end) = faults.take(row.date("cinp_cin_plan_end_date")).flatten() {
+                p.push(
+                    day_start(end),
+                    rank::ENDS,
+                    CinPlanEnded { plan, at: end },
+                    &row,
+                );
+            }
         }
-        if let Some(end) = faults.take(row.date("cppl_cp_plan_end_date")).flatten() {
-            p.push(
-                day_start(end),
-                rank::ENDS,
-                CpPlanEnded {
-                    plan,
-                    at: end,
-                    reason: String::new(),
-                },
-                &row,
-            );
-        }
-    }
-    for row in rows_of("ssd_cin_plans") {
-        let Some(p) = row.get("cinp_person_id").and_then(|id| people.get_mut(id)) else {
-            continue;
-        };
-        let (Some(key), Some(start), Some(referral)) = (
-            faults.take(row.required("cinp_cin_plan_id")),
-            needed(&row, "cinp_cin_plan_start_date", faults),
-            faults.take(row.required("cinp_referral_id")),
-        ) else {
-            continue;
-        };
-        let referral = p.record("ssd_cin_episodes", referral);
-        let plan = p.record("ssd_cin_plans", key);
-        p.push(
-            day_start(start),
-            rank::PLAN,
-            CinPlanStarted {
-                plan,
-                referral,
-                at: start,
-            },
-            &row,
-        );
-        if let Some(end) = faults.take(row.date("cinp_cin_plan_end_date")).flatten() {
-            p.push(
-                day_start(end),
-                rank::ENDS,
-                CinPlanEnded { plan, at: end },
-                &row,
-            );
-        }
-    }
+    );
     for (table, prefix, kind) in [
         ("ssd_cp_visits", "cppv_cp_visit", VisitKind::ChildProtection),
         ("ssd_cin_visits", "cinv_cin_visit", VisitKind::ChildInNeed),
@@ -1908,51 +1929,54 @@ fn protection<'a>(
             );
         }
     }
-    for row in rows_of("ssd_pre_proceedings") {
-        let Some(p) = row.get("prep_person_id").and_then(|id| people.get_mut(id)) else {
-            continue;
-        };
-        let (Some(key), Some(start)) = (
-            faults.take(row.required("prep_table_id")),
-            needed(&row, "prep_pre_pro_decision_date", faults),
-        ) else {
-            continue;
-        };
-        let pre = p.record("ssd_pre_proceedings", key);
-        p.push(
-            day_start(start),
-            rank::PLAN,
-            PreProceedingsStarted {
-                pre_proceedings: pre,
-                at: start,
-            },
-            &row,
-        );
-        if let Some(end) = faults
-            .take(row.date("prep_agree_stepdown_issue_date"))
-            .flatten()
-        {
-            let outcome = row
-                .get("prep_pre_pro_outcome")
-                .and_then(|o| {
-                    PreProceedingsOutcome::ALL
-                        .iter()
-                        .find(|x| x.label().eq_ignore_ascii_case(o) || x.code() == o)
-                        .copied()
-                })
-                .unwrap_or(PreProceedingsOutcome::Other);
+    each!(
+        extract,
+        people,
+        "ssd_pre_proceedings",
+        "prep_person_id",
+        |row, p| {
+            let (Some(key), Some(start)) = (
+                faults.take(row.required("prep_table_id")),
+                needed(&row, "prep_pre_pro_decision_date", faults),
+            ) else {
+                continue;
+            };
+            let pre = p.record("ssd_pre_proceedings", key);
             p.push(
-                day_start(end),
-                rank::ENDS,
-                PreProceedingsEnded {
+                day_start(start),
+                rank::PLAN,
+                PreProceedingsStarted {
                     pre_proceedings: pre,
-                    outcome,
-                    at: end,
+                    at: start,
                 },
                 &row,
             );
+            if let Some(end) = faults
+                .take(row.date("prep_agree_stepdown_issue_date"))
+                .flatten()
+            {
+                let outcome = row
+                    .get("prep_pre_pro_outcome")
+                    .and_then(|o| {
+                        PreProceedingsOutcome::ALL
+                            .iter()
+                            .find(|x| x.label().eq_ignore_ascii_case(o) || x.code() == o)
+                            .copied()
+                    })
+                    .unwrap_or(PreProceedingsOutcome::Other);
+                p.push(
+                    day_start(end),
+                    rank::ENDS,
+                    PreProceedingsEnded {
+                        pre_proceedings: pre,
+                        outcome,
+                        at: end,
+                    },
+                    &row,
+                );
+            }
         }
-    }
+    );
 }
 
 /// The outward part of a postcode: DY1 of DY1 4QZ.
@@ -1985,9 +2009,16 @@ fn plan_from_flags(json: &str) -> Option<PermanencePlan> {
     .map(|(_, p)| *p)
 }
 
-/// A person's legal statuses: from, to and the status.
 /// Values held from a date until another, oldest first: legal statuses, home postcodes.
-type LegalStatuses<'a> = Vec<(NaiveDate, Option<NaiveDate>, &'a str)>;
+type Spans<'a> = Vec<(NaiveDate, Option<NaiveDate>, &'a str)>;
+
+/// The value that holds on a day: the latest to start by then and not yet ended.
+fn holding_on(spans: Option<&Spans<'_>>, day: NaiveDate) -> Option<String> {
+    spans?
+        .iter()
+        .rfind(|(from, to, _)| *from <= day && to.is_none_or(|t| t > day))
+        .map(|(_, _, v)| v.to_string())
+}
 
 fn looked_after<'a>(
     extract: &'a Extract,
@@ -1999,7 +2030,7 @@ fn looked_after<'a>(
         .filter_map(|r| r.get("clap_cla_placement_id").map(|k| (k, r)))
         .collect();
     // Legal statuses by person, oldest first.
-    let mut legal: HashMap<&str, LegalStatuses> = HashMap::new();
+    let mut legal: HashMap<&str, Spans> = HashMap::new();
     for row in rows_of("ssd_legal_status") {
         if let (Some(p), Some(s), Some(from)) = (
             row.get("lega_person_id"),
@@ -2019,7 +2050,7 @@ fn looked_after<'a>(
     }
     // Home addresses by person, oldest first: an episode's home postcode is the one that
     // holds on the day it starts. Addresses of other types (a placement's) are not the home.
-    let mut homes: HashMap<&str, LegalStatuses> = HashMap::new();
+    let mut homes: HashMap<&str, Spans> = HashMap::new();
     for row in rows_of("ssd_address") {
         let home = row.get("addr_address_type").is_none_or(|t| {
             t.to_ascii_lowercase()
@@ -2064,13 +2095,7 @@ fn looked_after<'a>(
         };
         episodes.sort_by_key(|(d, r)| (*d, r.number));
         let period = p.record("ssd_cla_episodes", &key);
-        let status_on = |d: NaiveDate| -> Option<String> {
-            legal.get(person.as_str()).and_then(|v| {
-                v.iter()
-                    .rfind(|(from, to, _)| *from <= d && to.is_none_or(|t| t > d))
-                    .map(|(_, _, s)| s.to_string())
-            })
-        };
+        let status_on = |d: NaiveDate| holding_on(legal.get(person.as_str()), d);
         let mut last_status: Option<String> = None;
         let mut last_place: Option<Placement> = None;
         let mut last_need: Option<PrimaryNeed> = None;
@@ -2087,11 +2112,7 @@ fn looked_after<'a>(
                     postcode_district: postcode.as_deref().and_then(district),
                     urn: r.get("clap_cla_placement_urn").map(String::from),
                     postcode,
-                    home_postcode: homes.get(person.as_str()).and_then(|v| {
-                        v.iter()
-                            .rfind(|(from, to, _)| *from <= *start && to.is_none_or(|t| t > *start))
-                            .map(|(_, _, h)| h.to_string())
-                    }),
+                    home_postcode: holding_on(homes.get(person.as_str()), *start),
                 }
             });
             let Some(placement) = placement else {
@@ -2219,204 +2240,219 @@ fn looked_after<'a>(
             &row,
         );
     }
-    for row in rows_of("ssd_cla_health") {
-        let Some(p) = row.get("clah_person_id").and_then(|id| people.get_mut(id)) else {
-            continue;
-        };
-        let (Some(check), Some(date)) = (
-            row.get("clah_health_check_type"),
-            needed(&row, "clah_health_check_date", faults),
-        ) else {
-            continue;
-        };
-        p.push(
-            day_start(date),
-            rank::DURING,
-            HealthCheckDone {
-                check: check.to_string(),
-                at: date,
-            },
-            &row,
-        );
-    }
-    for row in rows_of("ssd_missing") {
-        let Some(p) = row.get("miss_person_id").and_then(|id| people.get_mut(id)) else {
-            continue;
-        };
-        let (Some(key), Some(start)) = (
-            faults.take(row.required("miss_table_id")),
-            faults
-                .take(row.date_time("miss_missing_episode_start_date"))
-                .flatten(),
-        ) else {
-            continue;
-        };
-        let kind = match row
-            .get("miss_missing_episode_type")
-            .map(str::to_ascii_lowercase)
-        {
-            Some(k) if k.starts_with("away") || k == "a" => MissingKind::Away,
-            _ => MissingKind::Missing,
-        };
-        let episode = p.record("ssd_missing", key);
-        p.push(
-            start,
-            rank::OPENS,
-            MissingEpisodeStarted {
-                episode,
-                kind,
-                at: start,
-            },
-            &row,
-        );
-        if let Some(end) = faults
-            .take(row.date_time("miss_missing_episode_end_date"))
-            .flatten()
-        {
-            p.push(
-                end,
-                rank::ENDS,
-                MissingEpisodeEnded { episode, at: end },
-                &row,
-            );
-        }
-        // A return interview's times, where the extract is Hearth's own.
-        if let Some(offered) = faults
-            .take(row.date_time("hearth_interview_offered_at"))
-            .flatten()
-        {
-            let accepted = faults.take(row.flag("miss_missing_rhi_accepted")).flatten();
-            p.push(
-                offered,
-                rank::CLOSES,
-                ReturnInterviewOffered {
-                    episode,
-                    at: offered,
-                    accepted: accepted.unwrap_or(false),
-                },
-                &row,
-            );
-        }
-        if let Some(held) = faults
-            .take(row.date_time("hearth_interview_held_at"))
-            .flatten()
-        {
-            p.push(
-                held,
-                rank::CLOSES,
-                ReturnInterviewHeld { episode, at: held },
-                &row,
-            );
-        }
-    }
-    for row in rows_of("ssd_cla_care_plan") {
-        let Some(p) = row.get("lacp_person_id").and_then(|id| people.get_mut(id)) else {
-            continue;
-        };
-        let Some(from) = needed(&row, "lacp_cla_care_plan_start_date", faults) else {
-            continue;
-        };
-        let plan = row
-            .get("hearth_plan")
-            .and_then(PermanencePlan::from_code)
-            .or_else(|| plan_from_flags(row.get("lacp_cla_care_plan_json")?));
-        if let Some(plan) = plan {
-            p.push(
-                day_start(from),
-                rank::DURING,
-                PermanencePlanMade { plan, at: from },
-                &row,
-            );
-        }
-    }
-    for row in rows_of("ssd_permanence") {
-        let Some(p) = row.get("perm_person_id").and_then(|id| people.get_mut(id)) else {
-            continue;
-        };
-        // Hearth's own rows name their step; another system's row gives each step's date.
-        let steps: Vec<PermanenceStep> = match row.get("hearth_step") {
-            Some(code) => PermanenceStep::from_code(code).into_iter().collect(),
-            None => PermanenceStep::ALL
-                .iter()
-                .copied()
-                .filter(|s| crate::export::step_field(*s).is_some())
-                .filter(|s| match s {
-                    PermanenceStep::AdoptionOrder => row
-                        .get("perm_permanence_order_type")
-                        .is_some_and(|t| t.to_ascii_lowercase().contains("adoption")),
-                    PermanenceStep::SgoGranted => row
-                        .get("perm_permanence_order_type")
-                        .is_some_and(|t| t.to_ascii_lowercase().contains("guardianship")),
-                    _ => true,
-                })
-                .collect(),
-        };
-        for step in steps {
-            // Hearth's own date for its step, else the dataset's field for it.
-            let field = match row.get("hearth_step_date") {
-                Some(_) => "hearth_step_date",
-                None => match crate::export::step_field(step) {
-                    Some(f) => f,
-                    None => continue,
-                },
-            };
-            let Some(at) = faults.take(row.date(field)).flatten() else {
+    each!(
+        extract,
+        people,
+        "ssd_cla_health",
+        "clah_person_id",
+        |row, p| {
+            let (Some(check), Some(date)) = (
+                row.get("clah_health_check_type"),
+                needed(&row, "clah_health_check_date", faults),
+            ) else {
                 continue;
             };
-            let reason = (step == PermanenceStep::AdoptionDecisionCeased)
-                .then(|| row.get("perm_decision_reversed_reason").map(Into::into))
-                .flatten();
             p.push(
-                day_start(at),
+                day_start(date),
                 rank::DURING,
-                PermanenceStepReached { step, reason, at },
+                HealthCheckDone {
+                    check: check.to_string(),
+                    at: date,
+                },
                 &row,
             );
         }
-        // Who adopted, where the row says, on the order's date.
-        if let Some(sex) = row.get("perm_adopter_sex") {
-            let at = match row.get("hearth_step_date") {
-                Some(_) => faults.take(row.date("hearth_step_date")).flatten(),
-                None => faults
-                    .take(row.date("perm_permanence_order_date"))
+    );
+    each!(
+        extract,
+        people,
+        "ssd_missing",
+        "miss_person_id",
+        |row, p| {
+            let (Some(key), Some(start)) = (
+                faults.take(row.required("miss_table_id")),
+                faults
+                    .take(row.date_time("miss_missing_episode_start_date"))
                     .flatten(),
+            ) else {
+                continue;
             };
-            let number = match row.get("perm_number_of_adopters") {
-                Some(n) => match n.parse::<u8>() {
-                    Ok(n @ 1..=2) => Some(n),
-                    _ => {
-                        faults.0.push(Problem::at(
-                            row.file(),
-                            row.number,
-                            "perm_number_of_adopters",
-                            format!("`{n}` is not a number of adopters (1 or 2)"),
-                        ));
-                        None
-                    }
+            let kind = match row
+                .get("miss_missing_episode_type")
+                .map(str::to_ascii_lowercase)
+            {
+                Some(k) if k.starts_with("away") || k == "a" => MissingKind::Away,
+                _ => MissingKind::Missing,
+            };
+            let episode = p.record("ssd_missing", key);
+            p.push(
+                start,
+                rank::OPENS,
+                MissingEpisodeStarted {
+                    episode,
+                    kind,
+                    at: start,
                 },
-                // One adopter's sex is one letter and a number (M1, F1); a couple's two letters.
-                None => Some(if sex.ends_with('1') { 1 } else { 2 }),
-            };
-            if let (Some(at), Some(number)) = (at, number) {
-                let foster_carers = faults
-                    .take(row.flag("perm_adopted_by_carer_flag"))
-                    .flatten()
-                    .unwrap_or(false);
+                &row,
+            );
+            if let Some(end) = faults
+                .take(row.date_time("miss_missing_episode_end_date"))
+                .flatten()
+            {
                 p.push(
-                    day_start(at),
-                    rank::DURING,
-                    AdoptersRecorded {
-                        foster_carers,
-                        number,
-                        sex: sex.into(),
-                        legal_status: row.get("perm_adopter_legal_status").unwrap_or("L0").into(),
-                        at,
+                    end,
+                    rank::ENDS,
+                    MissingEpisodeEnded { episode, at: end },
+                    &row,
+                );
+            }
+            // A return interview's times, where the extract is Hearth's own.
+            if let Some(offered) = faults
+                .take(row.date_time("hearth_interview_offered_at"))
+                .flatten()
+            {
+                let accepted = faults.take(row.flag("miss_missing_rhi_accepted")).flatten();
+                p.push(
+                    offered,
+                    rank::CLOSES,
+                    ReturnInterviewOffered {
+                        episode,
+                        at: offered,
+                        accepted: accepted.unwrap_or(false),
                     },
                     &row,
                 );
             }
+            if let Some(held) = faults
+                .take(row.date_time("hearth_interview_held_at"))
+                .flatten()
+            {
+                p.push(
+                    held,
+                    rank::CLOSES,
+                    ReturnInterviewHeld { episode, at: held },
+                    &row,
+                );
+            }
         }
-    }
+    );
+    each!(
+        extract,
+        people,
+        "ssd_cla_care_plan",
+        "lacp_person_id",
+        |row, p| {
+            let Some(from) = needed(&row, "lacp_cla_care_plan_start_date", faults) else {
+                continue;
+            };
+            let plan = row
+                .get("hearth_plan")
+                .and_then(PermanencePlan::from_code)
+                .or_else(|| plan_from_flags(row.get("lacp_cla_care_plan_json")?));
+            if let Some(plan) = plan {
+                p.push(
+                    day_start(from),
+                    rank::DURING,
+                    PermanencePlanMade { plan, at: from },
+                    &row,
+                );
+            }
+        }
+    );
+    each!(
+        extract,
+        people,
+        "ssd_permanence",
+        "perm_person_id",
+        |row, p| {
+            // Hearth's own rows name their step; another system's row gives each step's date.
+            let steps: Vec<PermanenceStep> = match row.get("hearth_step") {
+                Some(code) => PermanenceStep::from_code(code).into_iter().collect(),
+                None => PermanenceStep::ALL
+                    .iter()
+                    .copied()
+                    .filter(|s| crate::export::step_field(*s).is_some())
+                    .filter(|s| match s {
+                        PermanenceStep::AdoptionOrder => row
+                            .get("perm_permanence_order_type")
+                            .is_some_and(|t| t.to_ascii_lowercase().contains("adoption")),
+                        PermanenceStep::SgoGranted => row
+                            .get("perm_permanence_order_type")
+                            .is_some_and(|t| t.to_ascii_lowercase().contains("guardianship")),
+                        _ => true,
+                    })
+                    .collect(),
+            };
+            for step in steps {
+                // Hearth's own date for its step, else the dataset's field for it.
+                let field = match row.get("hearth_step_date") {
+                    Some(_) => "hearth_step_date",
+                    None => match crate::export::step_field(step) {
+                        Some(f) => f,
+                        None => continue,
+                    },
+                };
+                let Some(at) = faults.take(row.date(field)).flatten() else {
+                    continue;
+                };
+                let reason = (step == PermanenceStep::AdoptionDecisionCeased)
+                    .then(|| row.get("perm_decision_reversed_reason").map(Into::into))
+                    .flatten();
+                p.push(
+                    day_start(at),
+                    rank::DURING,
+                    PermanenceStepReached { step, reason, at },
+                    &row,
+                );
+            }
+            // Who adopted, where the row says, on the order's date.
+            if let Some(sex) = row.get("perm_adopter_sex") {
+                let at = match row.get("hearth_step_date") {
+                    Some(_) => faults.take(row.date("hearth_step_date")).flatten(),
+                    None => faults
+                        .take(row.date("perm_permanence_order_date"))
+                        .flatten(),
+                };
+                let number = match row.get("perm_number_of_adopters") {
+                    Some(n) => match n.parse::<u8>() {
+                        Ok(n @ 1..=2) => Some(n),
+                        _ => {
+                            faults.0.push(Problem::at(
+                                row.file(),
+                                row.number,
+                                "perm_number_of_adopters",
+                                format!("`{n}` is not a number of adopters (1 or 2)"),
+                            ));
+                            None
+                        }
+                    },
+                    // One adopter's sex is one letter and a number (M1, F1); a couple's two letters.
+                    None => Some(if sex.ends_with('1') { 1 } else { 2 }),
+                };
+                if let (Some(at), Some(number)) = (at, number) {
+                    let foster_carers = faults
+                        .take(row.flag("perm_adopted_by_carer_flag"))
+                        .flatten()
+                        .unwrap_or(false);
+                    p.push(
+                        day_start(at),
+                        rank::DURING,
+                        AdoptersRecorded {
+                            foster_carers,
+                            number,
+                            sex: sex.into(),
+                            legal_status: row
+                                .get("perm_adopter_legal_status")
+                                .unwrap_or("L0")
+                                .into(),
+                            at,
+                        },
+                        &row,
+                    );
+                }
+            }
+        }
+    );
     // A year's outcomes: Hearth's rows give the whole of OC2; another system's SDQ is the
     // score for the 31 March on or after it was completed, the latest in the year.
     let mut sdq: Vec<Row> = rows_of("ssd_sdq_scores").collect();
@@ -2473,47 +2509,50 @@ fn looked_after<'a>(
         };
         p.push(day_start(at), rank::DURING, outcomes, &row);
     }
-    for row in rows_of("ssd_care_leavers") {
-        let Some(p) = row.get("clea_person_id").and_then(|id| people.get_mut(id)) else {
-            continue;
-        };
-        let Some(at) = needed(&row, "clea_care_leaver_latest_contact", faults) else {
-            continue;
-        };
-        let touch = row
-            .get("clea_care_leaver_in_touch")
-            .map(str::to_ascii_uppercase);
-        let (in_touch, reason) = match touch.as_deref() {
-            Some("YES" | "Y") => (true, None),
-            Some("NO" | "N") | None => (false, None),
-            Some(other) => (false, Some(other.into())),
-        };
-        let activity = coded(
-            &row,
-            "clea_care_leaver_activity",
-            faults,
-            "an activity code (F1 to G6)",
-            |c| CareLeaverActivity::from_code(&c.to_ascii_uppercase()),
-        );
-        p.push(
-            day_start(at),
-            rank::DURING,
-            CareLeaverContact {
-                in_touch,
-                not_in_touch_reason: reason,
-                activity,
-                accommodation: row.get("clea_care_leaver_accommodation").map(Into::into),
-                accommodation_suitable: row.get("clea_care_leaver_accom_suitable").and_then(|v| {
-                    match v {
-                        "1" => Some(true),
-                        "2" => Some(false),
-                        _ => None,
-                    }
-                }),
-                pathway_plan_reviewed: row.get("clea_pathway_plan_review_date").is_some(),
-                at,
-            },
-            &row,
-        );
-    }
+    each!(
+        extract,
+        people,
+        "ssd_care_leavers",
+        "clea_person_id",
+        |row, p| {
+            let Some(at) = needed(&row, "clea_care_leaver_latest_contact", faults) else {
+                continue;
+            };
+            let touch = row
+                .get("clea_care_leaver_in_touch")
+                .map(str::to_ascii_uppercase);
+            let (in_touch, reason) = match touch.as_deref() {
+                Some("YES" | "Y") => (true, None),
+                Some("NO" | "N") | None => (false, None),
+                Some(other) => (false, Some(other.into())),
+            };
+            let activity = coded(
+                &row,
+                "clea_care_leaver_activity",
+                faults,
+                "an activity code (F1 to G6)",
+                |c| CareLeaverActivity::from_code(&c.to_ascii_uppercase()),
+            );
+            p.push(
+                day_start(at),
+                rank::DURING,
+                CareLeaverContact {
+                    in_touch,
+                    not_in_touch_reason: reason,
+                    activity,
+                    accommodation: row.get("clea_care_leaver_accommodation").map(Into::into),
+                    accommodation_suitable: row.get("clea_care_leaver_accom_suitable").and_then(
+                        |v| match v {
+                            "1" => Some(true),
+                            "2" => Some(false),
+                            _ => None,
+                        },
+                    ),
+                    pathway_plan_reviewed: row.get("clea_pathway_plan_review_date").is_some(),
+                    at,
+                },
+                &row,
+            );
+        }
+    );
 }

@@ -176,14 +176,10 @@ async fn import(state: &AppState, dir: &Path) -> (&'static str, String, i64) {
 
 /// The problems that stop an extract, in the words the command line gives them.
 fn refusal(problems: &[domain::Problem]) -> String {
-    let mut lines = vec![format!(
-        "{} problem{} in the extract; nothing was imported",
+    let mut lines = vec![domain::Problem::nothing_imported(
         problems.len(),
-        if problems.len() == 1 { "" } else { "s" }
+        "the extract",
     )];
-    lines.extend(problems.iter().take(PROBLEMS_KEPT).map(|p| p.to_string()));
-    if problems.len() > PROBLEMS_KEPT {
-        lines.push(format!("... and {} more", problems.len() - PROBLEMS_KEPT));
-    }
+    lines.extend(domain::Problem::lines(problems, PROBLEMS_KEPT));
     lines.join("\n")
 }
